@@ -1,0 +1,382 @@
+"""Curator commands: `directory --help` lists them. The group is also the Flask CLI."""
+import csv
+import fcntl
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from directory import create_app
+from directory.db import get_index, get_store
+from directory.indexer import check_index, rebuild_index, sync_index
+from directory.search import IndexUnavailable
+from directory.store import StoreError, export_row
+from scrapers.settings import CrawlSettings
+from scrapers.sources import SourcesError, load_sources
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+def cli():
+    """Expertise Directory: harvest university staff pages, index them, and serve the directory.
+
+    The instance folder (database, index, logs, config.py) is ./instance in a checkout,
+    or the folder named by $DIRECTORY_INSTANCE.
+    """
+
+
+def main():
+    cli(prog_name="directory")
+
+
+def fail(message):
+    raise click.ClickException(message)
+
+
+@contextmanager
+def job_lock(name):
+    """One writing job at a time per instance; the lock dies with the process (even kill -9)."""
+    os.makedirs(current_app.instance_path, exist_ok=True)
+    path = Path(current_app.instance_path) / f"{name}.lock"
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fail(f"another {name} job is running in {current_app.instance_path}; wait for it to finish")
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def crawl_settings(**changes):
+    return CrawlSettings.from_mapping(current_app.config).but(**changes)
+
+
+def ready_store():
+    store = get_store()
+    try:
+        store.ensure_shape()
+    except StoreError as error:
+        fail(str(error))
+    return store
+
+
+@cli.command("init")
+def init_command():
+    """Create or upgrade the database schema and the search index (safe to repeat)."""
+    store = ready_store()
+    get_index().ensure()
+    click.echo(f"Store ready: {current_app.config['DATABASE']} (schema v{store.schema_version()}, "
+               f"{store.db['institutions'].count} institutions, {store.expert_count()} experts)")
+    click.echo(f"Index ready: {current_app.config['INDEX']}")
+
+
+@cli.command("scrape")
+@click.option("--sources", "sources_file", required=True, type=click.Path(dir_okay=False),
+              help="TOML file listing the sources to harvest.")
+@click.option("--source", "only", multiple=True, help="Harvest only the source with this name (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to one host (default 1).")
+@click.option("--allow-private-hosts", is_flag=True, default=None,
+              help="Allow loopback and private addresses: for local test and demo sites only.")
+def scrape_command(sources_file, only, delay, allow_private_hosts):
+    """Harvest the sources in a sources file into the store, then update the index."""
+    from scrapers.job import harvest
+
+    try:
+        sources = load_sources(sources_file)
+    except SourcesError as error:
+        fail(str(error))
+    if only:
+        unknown = set(only) - {s.name for s in sources}
+        if unknown:
+            fail(f"no source named {sorted(unknown)[0]!r} in {sources_file}")
+        sources = [s for s in sources if s.name in only]
+    store = ready_store()
+    settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
+    with job_lock("scrape"):
+        run_id, summaries = harvest(sources, store, settings, progress=Progress())
+        click.echo("", err=True)
+        updated, deleted = sync_index(store, get_index())
+    click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
+    for name, s in summaries.items():
+        share = (lambda n: f"{100 * n // s.people}%" if s.people else "-")
+        line = (f"  {name}: {s.people} people from {s.pages} pages ({s.unchanged} unchanged, {s.errors} errors); "
+                f"title {share(s.with_title)}, email {share(s.with_email)}, interests {share(s.with_interests)}")
+        click.echo(line)
+        if s.warning:
+            click.secho(f"  WARNING {name}: {s.warning}", fg="yellow", err=True)
+    failed = [n for n, s in summaries.items() if s.failed]
+    if failed:
+        fail(f"{len(failed)} source(s) failed entirely: {', '.join(failed)}; "
+             f"see `directory runs show {run_id}`")
+
+
+class Progress:
+    """A one-line live display of a scrape job on stderr."""
+
+    def __init__(self):
+        self.last = 0.0
+        self.pages = 0
+
+    def __call__(self, event, summaries):
+        self.pages += 1
+        if time.monotonic() - self.last < 0.5:
+            return
+        self.last = time.monotonic()
+        errors = sum(s.errors for s in summaries.values())
+        click.echo(f"\r  pages {self.pages}  errors {errors}  last: {event.url[:60]:<60}", nl=False, err=True)
+
+
+@cli.command("runs")
+@click.argument("action", required=False, type=click.Choice(["show"]))
+@click.argument("run_id", required=False, type=int)
+def runs_command(action, run_id):
+    """List recent scrape runs, or `runs show ID` for one run's pages and errors."""
+    store = ready_store()
+    if action == "show":
+        if run_id is None:
+            fail("give the run id: directory runs show ID")
+        try:
+            run = store.run(run_id)
+        except StoreError as error:
+            fail(str(error))
+        click.echo(f"Run {run['id']}  {run['status']}  started {run['started']}  finished {run['finished'] or '-'}")
+        for name, s in (json.loads(run["summary"] or "{}").get("sources") or {}).items():
+            click.echo(f"  {name}: {s['people']} people, {s['pages']} pages, {s['errors']} errors")
+        for page in store.run_pages(run_id):
+            reason = f"  {page['error']}" if page["error"] else ""
+            click.echo(f"  [{page['source']}] {page['status']:<9} {page['http_status'] or '-':>3} {page['url']}{reason}")
+        return
+    for run in store.runs():
+        sources = ", ".join(json.loads(run["sources"]))
+        click.echo(f"{run['id']:>5}  {run['status']:<11}  {run['started']}  {sources}")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="One expert per line (jsonl) or per row (csv).")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
+def export_command(fmt, output):
+    """Export every expert (opted-out people are never in the store)."""
+    from directory.exports import csv_row
+
+    store = ready_store()
+    rows = (export_row(e) for e in store.iter_experts())
+    if fmt == "jsonl":
+        for row in rows:
+            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer = None
+    for row in rows:
+        flat = csv_row(row)
+        if writer is None:
+            writer = csv.DictWriter(output, fieldnames=list(flat))
+            writer.writeheader()
+        writer.writerow(flat)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path):
+    """Load experts from a JSONL file in the export shape, then update the index."""
+    store = ready_store()
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                fail(f"{path}:{number}: not valid JSON ({error.msg})")
+            if not isinstance(row, dict) or not row.get("name"):
+                fail(f"{path}:{number}: each line must be an object with at least 'name' and 'country'")
+            rows.append(row)
+    with job_lock("scrape"):
+        try:
+            count = store.import_experts(rows)
+        except StoreError as error:
+            fail(f"{path}: {error}; nothing was imported")
+        sync_index(store, get_index())
+    click.echo(f"Imported {count} experts from {path}")
+
+
+@cli.command("reindex")
+def reindex_command():
+    """Rebuild the search index from the store and swap it in atomically."""
+    store = ready_store()
+    total = store.expert_count()
+    with job_lock("reindex"):
+        with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+            count = rebuild_index(store, get_index(), progress=lambda n: bar.update(1))
+    click.echo(f"Indexed {count} experts into {current_app.config['INDEX']}")
+
+
+@cli.command("check")
+@click.option("--repair", is_flag=True, help="Fix what is found by updating the index from the store.")
+def check_command(repair):
+    """Report experts missing from the index, or indexed but no longer in the store."""
+    store = ready_store()
+    index = get_index()
+    try:
+        missing, extra = check_index(store, index)
+    except IndexUnavailable as error:
+        if not repair:
+            fail(f"{error}; or run `directory check --repair`")
+        missing, extra = [], []
+        rebuild_index(store, index)
+    click.echo(f"{len(missing)} experts missing from the index, {len(extra)} indexed but not in the store")
+    if repair and (missing or extra):
+        index.update(store.experts(missing), deleted_ids=extra)
+        click.echo("Repaired.")
+    elif missing or extra:
+        fail("store and index disagree; run `directory check --repair`")
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Copy the live database to PATH with SQLite's backup API (safe while it is in use)."""
+    import sqlite3
+
+    store = ready_store()
+    if os.path.exists(path):
+        fail(f"{path} exists already; choose a new file")
+    try:
+        with sqlite3.connect(path) as target:
+            store.db.conn.backup(target)
+    except sqlite3.Error as error:
+        fail(f"backup to {path} failed: {error}")
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {path}")
+
+
+@cli.group("optout")
+def optout_group():
+    """Opt-outs: people who asked to be removed, erased now and skipped for ever."""
+
+
+@optout_group.command("add")
+@click.option("--email", help="The person's email address.")
+@click.option("--profile-url", help="The person's profile page.")
+@click.option("--name", help="The person's name (with --institution).")
+@click.option("--institution", help="The institution (with --name).")
+@click.option("--note", help="A reference for your records, e.g. a ticket number (no personal data).")
+def optout_add(email, profile_url, name, institution, note):
+    """Record an opt-out and erase the person from the store and the index."""
+    store = ready_store()
+    if bool(name) != bool(institution):
+        fail("--name and --institution go together")
+    try:
+        erased = store.add_suppression(email=email, profile_url=profile_url, name=name,
+                                       institution=institution, note=note)
+    except StoreError as error:
+        fail(str(error))
+    sync_index(store, get_index())
+    click.echo(f"Opt-out recorded; {len(erased)} expert(s) erased from the store and the index.")
+
+
+@optout_group.command("list")
+def optout_list():
+    """List opt-outs (only hashed keys are kept, never the details themselves)."""
+    for row in ready_store().suppressions():
+        click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['note'] or ''}")
+
+
+@optout_group.command("remove")
+@click.argument("key")
+def optout_remove(key):
+    """Remove an opt-out by the start of its key (from `optout list`)."""
+    try:
+        row = ready_store().remove_suppression(key)
+    except StoreError as error:
+        fail(str(error))
+    click.echo(f"Removed opt-out {row['key'][:16]} ({row['kind']}); the person may be harvested again.")
+
+
+@cli.command("preview")
+@click.argument("url")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), help="Sources file holding --source.")
+@click.option("--source", "source_name", help="Use this source's overrides (needs --sources).")
+@click.option("--allow-private-hosts", is_flag=True, default=None, help="Allow loopback and private addresses.")
+def preview_command(url, sources_file, source_name, allow_private_hosts):
+    """Fetch one page (obeying robots.txt) and print what would be extracted. Stores nothing."""
+    from dataclasses import asdict
+
+    from scrapers.extract import extract
+    from scrapers.fetch import FetchError, Fetcher
+
+    selectors = None
+    if source_name:
+        if not sources_file:
+            fail("--source needs --sources FILE")
+        try:
+            match = [s for s in load_sources(sources_file) if s.name == source_name]
+        except SourcesError as error:
+            fail(str(error))
+        if not match:
+            fail(f"no source named {source_name!r} in {sources_file}")
+        selectors = match[0].selectors or None
+    settings = crawl_settings(allow_private_hosts=allow_private_hosts)
+    fetcher = Fetcher(settings)
+    try:
+        robots = fetcher.robots(url)
+        if robots is None:
+            fail("robots.txt could not be read (server error or network failure): not fetching")
+        if not robots.can_fetch(url, settings.agent):
+            fail(f"robots.txt disallows {url}")
+        page = fetcher.get(url)
+    except FetchError as error:
+        fail(str(error))
+    finally:
+        fetcher.close()
+    if page.status != 200 or not page.is_html:
+        fail(f"{url} answered HTTP {page.status} ({page.content_type or 'no content type'})")
+    result = extract(page.text, page.url, selectors)
+    output = {"url": page.url, "kind": result.kind, "noindex": result.noindex, "nofollow": result.nofollow,
+              "people": [asdict(p) for p in result.people], "profile_links": result.profile_links,
+              "listing_links": result.listing_links}
+    click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+def serve_command(host, port, workers):
+    """Serve the site and API with the production server (gunicorn)."""
+    from directory.server import serve
+
+    ready_store()
+    get_index().ensure()
+    click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
+    serve(current_app._get_current_object(), host, port, workers)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the directory on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to serve the directory on.")
+@click.option("--no-serve", is_flag=True, help="Harvest the demo sites, then stop.")
+def demo_command(host, port, no_serve):
+    """Harvest the bundled demo department sites over HTTP, then serve the directory."""
+    from directory.demo.server import demo_sources, serve_demo_sites
+    from scrapers.job import harvest
+
+    store = ready_store()
+    with serve_demo_sites() as addresses, job_lock("scrape"):
+        sources = demo_sources(addresses)
+        click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")
+        run_id, summaries = harvest(sources, store, crawl_settings(delay=0.0, allow_private_hosts=True))
+        store.mark_demo([s.name for s in sources])
+        sync_index(store, get_index())
+    people = sum(s.people for s in summaries.values())
+    click.echo(f"Run {run_id}: {people} people from {len(sources)} demo sites; {store.expert_count()} in the directory.")
+    if not no_serve:
+        from directory.server import serve
+
+        click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C stops)")
+        serve(current_app._get_current_object(), host, port, 2)

@@ -1,0 +1,1 @@
+"""Bundled demo department sites (invented people), served on loopback for `directory demo`."""

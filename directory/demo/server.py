@@ -1,0 +1,58 @@
+"""A small static server for the demo sites, one loopback address per site."""
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from directory.paths import DEMO
+from scrapers.sources import parse_sources
+
+SITES = DEMO / "sites"
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files; a query string maps to a sibling file: page.html?seite=2 -> page.seite-2.html."""
+
+    def translate_path(self, path):
+        parts = urlsplit(path)
+        query = parse_qsl(parts.query)
+        target = parts.path
+        if target.endswith("/"):
+            target += "index.html"
+        if query:
+            stem, _, ext = target.rpartition(".")
+            target = stem + "".join(f".{k}-{v}" for k, v in query) + "." + ext
+        return super().translate_path(target)
+
+    def guess_type(self, path):
+        # No charset: the pages declare their own (one is GBK), as many real sites do.
+        return "text/html" if str(path).endswith(".html") else super().guess_type(path)
+
+    def log_message(self, *_args):
+        pass
+
+
+@contextmanager
+def serve_demo_sites(first_address=2):
+    """Serve every demo site on 127.0.0.N (N from ``first_address``); yields {site: 'host:port'}."""
+    servers, addresses = [], {}
+    try:
+        for number, folder in enumerate(sorted(p for p in SITES.iterdir() if p.is_dir()), first_address):
+            server = ThreadingHTTPServer((f"127.0.0.{number}", 0), partial(SiteHandler, directory=str(folder)))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            addresses[folder.name] = f"127.0.0.{number}:{server.server_address[1]}"
+        yield addresses
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def demo_sources(addresses):
+    """The demo sources file with each site's live address filled in."""
+    text = (DEMO / "sources.toml").read_text(encoding="utf-8")
+    for site, address in addresses.items():
+        text = text.replace("{" + site + "}", address)
+    return parse_sources(text, origin="demo sources")

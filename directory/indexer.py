@@ -1,0 +1,33 @@
+"""Store -> index: keep the Whoosh index in step with the store, or rebuild it."""
+
+
+def sync_index(store, index, batch=2000):
+    """Apply every change queued in the store to the index. Returns (updated, deleted)."""
+    index.ensure()
+    updated = deleted = 0
+    while True:
+        ids = store.take_index_queue(batch)
+        if not ids:
+            return updated, deleted
+        experts = store.experts(ids)
+        found = {e["id"] for e in experts}
+        gone = [i for i in ids if i not in found]
+        # update_document replaces by id; ids no longer in the store are deleted.
+        index.update(experts, deleted_ids=gone)
+        store.clear_index_queue(ids)
+        updated, deleted = updated + len(experts), deleted + len(gone)
+
+
+def rebuild_index(store, index, progress=None):
+    """Build a fresh index from the whole store and swap it in atomically."""
+    queued = store.take_index_queue(10**9)
+    count = index.rebuild(store.iter_experts(), progress=progress)
+    store.clear_index_queue(queued)
+    return count
+
+
+def check_index(store, index):
+    """Ids in the store but not the index, and in the index but not the store."""
+    stored = {e["id"] for e in store.iter_experts()}
+    indexed = index.ids() if index.exists() else set()
+    return sorted(stored - indexed), sorted(indexed - stored)

@@ -1,0 +1,73 @@
+"""A search as the site and the API see it: validated parameters in, display rows out."""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from directory import countries
+from directory.db import get_index, get_store
+from directory.search import QueryError, highlight
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    country: str = None
+    region: str = None
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+
+    @classmethod
+    def from_args(cls, args):
+        """Validate request arguments; raises QueryError with a message for the person searching."""
+        config = current_app.config
+        q = (args.get("q") or "").strip()
+        if len(q) > config["MAX_QUERY_LENGTH"]:
+            raise QueryError(f"The search is too long: use at most {config['MAX_QUERY_LENGTH']} characters.")
+        country = (args.get("country") or "").strip().upper() or None
+        if country and not countries.is_country(country):
+            raise QueryError(f"Unknown country code {country!r}: use a two-letter ISO code such as GB or DE.")
+        region = (args.get("region") or "").strip().lower() or None
+        if region and region not in countries.region_labels():
+            raise QueryError(f"Unknown region {region!r}: use one of {', '.join(countries.region_labels())}.")
+        page = _whole(args.get("page"), "page", 1, config["MAX_PAGE"], 1)
+        per_page = _whole(args.get("per_page"), "per_page", 1, config["MAX_PER_PAGE"], config["PER_PAGE"])
+        sort = args.get("sort") or "relevance"
+        if sort not in ("relevance", "recent"):
+            raise QueryError("sort must be 'relevance' or 'recent'.")
+        return cls(q=q, country=country, region=region, page=page, per_page=per_page, sort=sort)
+
+    def args(self, **changes):
+        """URL arguments for this search with some changed (for links); empty ones left out."""
+        values = {"q": self.q, "country": self.country, "region": self.region, "page": self.page,
+                  "sort": self.sort, **changes}
+        if values.get("page") == 1:
+            values.pop("page")
+        if values.get("sort") == "relevance":
+            values.pop("sort")
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def _whole(value, name, low, high, default):
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"{name} must be a whole number.") from None
+    if not low <= number <= high:
+        raise QueryError(f"{name} must be between {low} and {high}.")
+    return number
+
+
+def perform(request):
+    """Run a search: ids and scores from the index, rows for display from the store."""
+    results = get_index().search(request.q, country=request.country, region=request.region,
+                                 page=request.page, per_page=request.per_page, sort=request.sort,
+                                 hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
+    experts = get_store().experts([i for i, _score in results.hits])
+    scores = dict(results.hits)
+    for expert in experts:
+        expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
+        expert["highlighted"] = [highlight(p, results.terms) for p in expert["interests"]]
+    return {"total": results.total, "experts": experts, "facets": results.facets}

@@ -1,0 +1,248 @@
+"""The search backend: the only module that knows Whoosh.
+
+The index is derived from the store and can always be rebuilt. ``<instance>/index``
+is a symbolic link to the live index folder; a rebuild writes a new folder beside
+it and swaps the link atomically, so searches keep working and a killed rebuild
+leaves the old index serving.
+"""
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import qparser, query, sorting
+from whoosh.analysis import CharsetFilter, LowercaseFilter, NgramFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from directory import countries
+
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
+# CJK text has no spaces: index runs of CJK characters as single characters and bigrams.
+CJK = RegexTokenizer(CJK_RUN.pattern) | LowercaseFilter() | NgramFilter(minsize=1, maxsize=2)
+SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0}
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; `directory reindex` rebuilds it."""
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message says why, for the person searching."""
+
+
+def schema():
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=WORDS),
+        title=TEXT(analyzer=WORDS),
+        interests=TEXT(analyzer=WORDS),
+        department=TEXT(analyzer=WORDS),
+        institution=TEXT(analyzer=WORDS),
+        cjk=TEXT(analyzer=CJK),
+        country=ID(sortable=True),
+        region=KEYWORD(commas=True),
+        institution_name=ID(sortable=True),
+        last_verified=ID(sortable=True),
+        hidden=ID,
+    )
+
+
+def document(expert):
+    """The index document of one expert (a dict as returned by the store)."""
+    interests = " ; ".join(expert.get("interests") or [])
+    searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
+                                        expert.get("department"), expert.get("institution")]))
+    return {
+        "id": expert["id"],
+        "name": expert.get("name") or "",
+        "title": expert.get("title") or "",
+        "interests": interests,
+        "department": expert.get("department") or "",
+        "institution": expert.get("institution") or "",
+        "cjk": " ".join(CJK_RUN.findall(searchable)),
+        "country": (expert.get("country") or "").upper(),
+        "region": ",".join(countries.regions_of(expert.get("country"))),
+        "institution_name": expert.get("institution") or "",
+        "last_verified": expert.get("last_verified") or "",
+        "hidden": "1" if expert.get("may_have_left") else "0",
+    }
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list  # [(expert id, score)]
+    facets: dict = field(default_factory=dict)
+    terms: set = field(default_factory=set)
+
+
+class SearchIndex:
+    """Opens, updates, rebuilds and queries the index at ``path`` (a link to the live folder)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    # -- building ---------------------------------------------------------------------
+
+    def exists(self):
+        return whoosh_index.exists_in(str(self.path))
+
+    def ensure(self):
+        """Create an empty index if there is none."""
+        if not self.exists():
+            self._swap_in(self._new_folder())
+
+    def _new_folder(self):
+        folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        folder.mkdir(parents=True)
+        whoosh_index.create_in(str(folder), schema())
+        return folder
+
+    def _swap_in(self, folder):
+        old = self.path.resolve() if self.path.is_symlink() else None
+        if self.path.exists() and not self.path.is_symlink():
+            shutil.rmtree(self.path)  # a plain folder from elsewhere: replaced by a link
+        link = self.path.parent / f".{self.path.name}.link-{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        os.symlink(folder.name, link)
+        os.replace(link, self.path)  # atomic on POSIX
+        if old is not None and old != folder.resolve() and old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        self._clean_abandoned()
+
+    def _clean_abandoned(self):
+        """Folders left by killed rebuilds (not the live one) are removed."""
+        live = self.path.resolve()
+        for folder in self.path.parent.glob(self.path.name + "-*"):
+            if folder.resolve() != live and folder.is_dir() and time.time() - folder.stat().st_mtime > 3600:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def rebuild(self, experts, progress=None):
+        """Build a complete new index from ``experts`` and swap it in. Returns the count."""
+        folder = self._new_folder()
+        ix = whoosh_index.open_dir(str(folder))
+        writer = ix.writer(limitmb=256, procs=1)
+        count = 0
+        try:
+            for expert in experts:
+                writer.add_document(**document(expert))
+                count += 1
+                if progress:
+                    progress(count)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self._swap_in(folder)
+        return count
+
+    def update(self, experts, deleted_ids=()):
+        """Add or replace these experts and delete these ids, in one commit."""
+        self.ensure()
+        ix = self._open()
+        writer = ix.writer(timeout=30)
+        try:
+            for expert_id in deleted_ids:
+                writer.delete_by_term("id", expert_id)
+            for expert in experts:
+                writer.update_document(**document(expert))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def ids(self):
+        """Every id in the index (for `directory check`)."""
+        with self._open().searcher() as searcher:
+            return {fields["id"] for fields in searcher.all_stored_fields()}
+
+    def doc_count(self):
+        with self._open().searcher() as searcher:
+            return searcher.doc_count()
+
+    # -- searching -------------------------------------------------------------------
+
+    def _open(self):
+        try:
+            return whoosh_index.open_dir(str(self.path))
+        except (whoosh_index.EmptyIndexError, OSError, ValueError) as error:
+            raise IndexUnavailable(f"the search index at {self.path} is missing or damaged ({error}); "
+                              "run `directory reindex`") from None
+
+    def searcher(self):
+        """A searcher reused across requests of this thread, refreshed when the index changes."""
+        target = os.path.realpath(self.path)
+        cached = getattr(self._local, "searcher", None)
+        if cached is None or self._local.target != target:
+            if cached is not None:
+                cached.close()
+            self._local.searcher, self._local.target = self._open().searcher(), target
+        else:
+            self._local.searcher = cached.refresh()
+        return self._local.searcher
+
+    def parse(self, text):
+        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self._open().schema,
+                                          fieldboosts=SEARCH_FIELDS, group=qparser.OrGroup.factory(0.9))
+        # Plain words only: no field names, wildcards, ranges or boosts from the public.
+        for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
+                       qparser.PhrasePlugin):
+            parser.remove_plugin_class(plugin)
+        cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
+        return parser.parse(cleaned)
+
+    def search(self, text="", country=None, region=None, page=1, per_page=20, sort="relevance", hide=True):
+        """Run a search; ``text`` empty means everything (browsing by country or region)."""
+        q = self.parse(text) if text.strip() else query.Every()
+        filters = []
+        if country:
+            filters.append(query.Term("country", country.upper()))
+        if region:
+            filters.append(query.Term("region", region))
+        if hide:
+            filters.append(query.Not(query.Term("hidden", "1")))
+        restrict = query.And(filters) if filters else None
+        searcher = self.searcher()
+        sortedby = sorting.FieldFacet("last_verified", reverse=True) if sort == "recent" else None
+        facets = {"country": sorting.FieldFacet("country"), "region": sorting.FieldFacet("region", allow_overlap=True)}
+        results = searcher.search_page(q, page, pagelen=per_page, filter=restrict, sortedby=sortedby,
+                                       groupedby=facets, maptype=sorting.Count)
+        counts = {name: dict(sorted(((k, v) for k, v in results.results.groups(name).items() if k),
+                                    key=lambda kv: (-kv[1], kv[0])))
+                  for name in facets}
+        terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
+        return Results(total=len(results), hits=[(hit["id"], hit.score) for hit in results],
+                       facets=counts, terms=terms)
+
+
+def analyse(text):
+    """The index terms of ``text`` (for highlighting matches outside Whoosh)."""
+    return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
+
+
+def highlight(phrase, terms):
+    """Split ``phrase`` into (text, matched) parts where a word's index term is in ``terms``."""
+    if not terms:
+        return [(phrase, False)]
+    parts, position = [], 0
+    for match in re.finditer(r"\w+", phrase):
+        word = match.group(0)
+        hit = bool(set(analyse(word)) & terms)
+        if hit:
+            if match.start() > position:
+                parts.append((phrase[position:match.start()], False))
+            parts.append((word, True))
+            position = match.end()
+    if position < len(phrase):
+        parts.append((phrase[position:], False))
+    return parts

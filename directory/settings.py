@@ -1,0 +1,32 @@
+"""Application settings, declared once with their defaults and help.
+
+Override them in ``<instance>/config.py`` (upper-case names) or with the
+``test_config`` mapping given to :func:`directory.create_app`. Harvesting
+settings live in :mod:`scrapers.settings` and are set here as ``CRAWL_<NAME>``.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = [
+    Setting("DATABASE", None, "Path of the SQLite store (default: <instance>/directory.sqlite)."),
+    Setting("INDEX", None, "Folder of the Whoosh index (default: <instance>/index)."),
+    Setting("SITE_NAME", "Expertise Directory", "Name shown in page titles and the header."),
+    Setting("DEMO", False, "Label the data as demo data in every page (set by `make run`)."),
+    Setting("PER_PAGE", 20, "Results per page when the request does not say."),
+    Setting("MAX_PER_PAGE", 100, "Largest page size the site and API accept."),
+    Setting("MAX_PAGE", 500, "Deepest result page served; deeper pages are a clear error."),
+    Setting("MAX_QUERY_LENGTH", 300, "Longest query accepted, in characters (the parser is slow on long input)."),
+    Setting("SEARCH_TIMEOUT", 2.0, "Seconds one search may take before partial results are returned."),
+    Setting("CURATOR_CONTACT", "mailto:curators@example.org",
+            "Where people ask for removal (opt-out) or corrections; shown on every expert page."),
+    Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
+]
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -1,0 +1,561 @@
+"""The store: SQLite through sqlite-utils, the source of truth. Only this module writes it.
+
+An expert is derived from the *records* that pages gave for them: each record
+keeps its source, page and data, so every field can be traced to its page, and
+merges are deterministic (recomputed from records) and reversible.
+"""
+import hashlib
+import json
+import os
+import sqlite3
+import unicodedata
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
+
+import sqlite_utils
+
+from directory import countries
+from directory.paths import DATA
+
+SCHEMA_VERSION = 1
+EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
+                 "institution", "country")
+LONGEST_WINS = ("title", "department")
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message says why."""
+
+
+def now():
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def open_db(path):
+    """Open (creating if needed) the SQLite file with WAL and a busy timeout."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open database {path}: {error}") from None
+    return sqlite_utils.Database(conn)
+
+
+def normalise_email(email):
+    return (email or "").strip().lower() or None
+
+
+def normalise_url(url):
+    """Compare URLs without scheme, case of host, 'www.', fragment or trailing slash."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return urlunsplit(("", host, parts.path.rstrip("/") or "/", parts.query, "")).lstrip("/")
+
+
+def normalise_name(name):
+    folded = unicodedata.normalize("NFKD", name or "").casefold()
+    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
+
+
+def digest(*parts):
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def identity_keys(person):
+    """Keys that identify one person across pages and sources."""
+    keys = []
+    if person.get("email"):
+        keys.append("email:" + normalise_email(person["email"]))
+    if person.get("profile_url"):
+        keys.append("url:" + normalise_url(person["profile_url"]))
+    return keys
+
+
+def suppression_keys(person):
+    """Hashed keys an opt-out may have been recorded under (no personal data stored)."""
+    keys = []
+    if person.get("email"):
+        keys.append(digest("email", normalise_email(person["email"])))
+    if person.get("profile_url"):
+        keys.append(digest("profile_url", normalise_url(person["profile_url"])))
+    if person.get("name") and person.get("institution"):
+        keys.append(digest("name", normalise_name(person["name"]), normalise_name(person["institution"])))
+    return keys
+
+
+class Store:
+    """All reads and writes of the SQLite store."""
+
+    def __init__(self, db):
+        self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db)
+
+    # -- shape -------------------------------------------------------------------
+
+    def ensure_shape(self):
+        """Create or upgrade every table; safe to run any number of times."""
+        db = self.db
+        with self.transaction():
+            db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+            db["institutions"].create({"id": int, "name": str, "country": str, "domains": str, "web_pages": str},
+                                      pk="id", if_not_exists=True)
+            db["institution_domains"].create({"domain": str, "institution_id": int}, pk="domain", if_not_exists=True)
+            db["sources"].create({"name": str, "institution": str, "country": str, "department": str,
+                                  "start_urls": str, "updated": str}, pk="name", if_not_exists=True)
+            db["experts"].create({
+                "id": str, "name": str, "title": str, "email": str, "phone": str, "profile_url": str,
+                "photo_url": str, "department": str, "institution": str, "country": str, "interests": str,
+                "sources": str, "source_urls": str, "field_sources": str, "strategy": str,
+                "first_seen": str, "last_verified": str, "last_changed": str, "content_hash": str,
+                "last_seen_run": int, "missed_runs": int, "may_have_left": int, "demo": int,
+            }, pk="id", if_not_exists=True, defaults={"missed_runs": 0, "may_have_left": 0, "demo": 0})
+            db["records"].create({"id": int, "source": str, "page_url": str, "record_key": str, "expert_id": str,
+                                  "data": str, "first_seen": str, "fetched_at": str, "run_id": int},
+                                 pk="id", if_not_exists=True)
+            db["expert_keys"].create({"key": str, "expert_id": str}, pk="key", if_not_exists=True)
+            db["interests"].create({"expert_id": str, "position": int, "phrase": str},
+                                   pk=("expert_id", "position"), if_not_exists=True)
+            db["runs"].create({"id": int, "started": str, "finished": str, "status": str, "pid": int,
+                               "sources": str, "summary": str}, pk="id", if_not_exists=True)
+            db["pages"].create({"run_id": int, "url": str, "source": str, "depth": int, "status": str,
+                                "http_status": int, "error": str, "fetched_at": str, "people": int},
+                               pk=("run_id", "url"), if_not_exists=True)
+            db["page_cache"].create({"url": str, "source": str, "etag": str, "last_modified": str,
+                                     "content_hash": str, "links": str, "fetched_at": str},
+                                    pk="url", if_not_exists=True)
+            db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
+                                      pk="key", if_not_exists=True)
+            db["index_queue"].create({"expert_id": str, "queued": str}, pk="expert_id", if_not_exists=True)
+            for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
+                                   ("experts", ["country"]), ("experts", ["last_verified"]),
+                                   ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
+                db[table].create_index(columns, if_not_exists=True)
+            db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        if not self.db["institutions"].count:
+            self.seed_institutions()
+
+    def schema_version(self):
+        if "meta" not in self.db.table_names():
+            return 0
+        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def transaction(self):
+        """One atomic unit of work: all of it lands, or none of it."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    # -- institutions --------------------------------------------------------------
+
+    def seed_institutions(self):
+        """Load the bundled world universities registry (MIT licence, see data/)."""
+        with open(DATA / "world_universities_and_domains.json", encoding="utf-8") as handle:
+            universities = json.load(handle)
+        with self.transaction():
+            rows, domains = [], []
+            for number, item in enumerate(universities, 1):
+                rows.append({"id": number, "name": item["name"], "country": item.get("alpha_two_code"),
+                             "domains": json.dumps(item.get("domains", [])),
+                             "web_pages": json.dumps(item.get("web_pages", []))})
+                domains.extend({"domain": d.lower(), "institution_id": number} for d in item.get("domains", []))
+            self.db["institutions"].insert_all(rows, replace=True, batch_size=2000)
+            self.db["institution_domains"].insert_all(domains, ignore=True, batch_size=2000)
+
+    def institution_for_host(self, host):
+        """The institution whose domain is a suffix of ``host`` (e.g. eoe.liverpool.ac.uk)."""
+        labels = (host or "").lower().strip(".").split(".")
+        for start in range(len(labels) - 1):
+            row = self.db.execute(
+                "select i.name, i.country from institution_domains d join institutions i on i.id = d.institution_id"
+                " where d.domain = ?", [".".join(labels[start:])]).fetchone()
+            if row:
+                return {"institution": row[0], "country": row[1]}
+        return None
+
+    # -- sources and runs ----------------------------------------------------------
+
+    def save_sources(self, sources):
+        with self.transaction():
+            for s in sources:
+                self.db["sources"].upsert({"name": s.name, "institution": s.institution, "country": s.country,
+                                           "department": s.department, "start_urls": json.dumps(list(s.start_urls)),
+                                           "updated": now()}, pk="name")
+
+    def unfinished_run(self, source_names):
+        """The last run over exactly these sources that was killed before finishing."""
+        row = self.db.execute("select id, sources from runs where status = 'running' order by id desc limit 1").fetchone()
+        if row and sorted(json.loads(row[1])) == sorted(source_names):
+            return row[0]
+        return None
+
+    def start_run(self, source_names):
+        with self.transaction():
+            return self.db["runs"].insert({"started": now(), "status": "running", "pid": os.getpid(),
+                                           "sources": json.dumps(sorted(source_names))}).last_pk
+
+    def abandon_stale_runs(self):
+        """Runs left 'running' by a killed job are marked interrupted (call while holding the job lock)."""
+        with self.transaction():
+            self.db.execute("update runs set status = 'interrupted' where status = 'running'")
+
+    def finish_run(self, run_id, status, summary):
+        with self.transaction():
+            self.db["runs"].update(run_id, {"finished": now(), "status": status,
+                                            "summary": json.dumps(summary)})
+
+    def runs(self, limit=20):
+        return list(self.db.query("select * from runs order by id desc limit ?", [limit]))
+
+    def run(self, run_id):
+        try:
+            return self.db["runs"].get(run_id)
+        except sqlite_utils.db.NotFoundError:
+            raise StoreError(f"no run with id {run_id}; `directory runs` lists them") from None
+
+    def run_pages(self, run_id):
+        return list(self.db.query("select * from pages where run_id = ? order by source, rowid", [run_id]))
+
+    def previous_people_count(self, source, before_run):
+        row = self.db.execute(
+            "select summary from runs where id < ? and status = 'finished' and summary like ? order by id desc limit 1",
+            [before_run, f'%"{source}"%']).fetchone()
+        if not row:
+            return None
+        return json.loads(row[0]).get("sources", {}).get(source, {}).get("people")
+
+    # -- the crawl frontier (pages of a run) ---------------------------------------
+
+    def queue_pages(self, run_id, source, urls, depth):
+        """Add URLs to a run's frontier; URLs already there are left alone."""
+        with self.transaction():
+            self.db["pages"].insert_all(
+                ({"run_id": run_id, "url": u, "source": source, "depth": depth, "status": "queued"} for u in urls),
+                ignore=True)
+
+    def frontier(self, run_id, source):
+        """(queued pages, all known URLs) of a source in a run, to resume it."""
+        rows = list(self.db.query("select url, depth, status from pages where run_id = ? and source = ?",
+                                  [run_id, source]))
+        queued = [(r["url"], r["depth"]) for r in rows if r["status"] == "queued"]
+        return queued, {r["url"] for r in rows}
+
+    def cached_page(self, url):
+        return next(self.db.query("select * from page_cache where url = ?", [url]), None)
+
+    def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
+                    cache=None, links=(), depth=0):
+        """Save one fetched page: its status, its people, the links (url, depth) it adds. All or nothing."""
+        with self.transaction():
+            if people is not None:
+                self.save_people(source, url, people, run_id)
+            if cache is not None:
+                relative = [(u, d - depth) for u, d in links]
+                self.db["page_cache"].upsert({"url": url, "source": source.name, **cache,
+                                              "links": json.dumps(relative), "fetched_at": now()}, pk="url")
+            for link_depth in sorted({d for _u, d in links}):
+                self.queue_pages(run_id, source.name, [u for u, d in links if d == link_depth], link_depth)
+            self.db["pages"].upsert({"run_id": run_id, "url": url, "source": source.name, "status": status,
+                                     "http_status": http_status, "error": error, "fetched_at": now(),
+                                     "people": len(people or [])}, pk=("run_id", "url"))
+
+    def verify_unchanged_page(self, run_id, source, url):
+        """A page that did not change: its people were seen again now."""
+        with self.transaction():
+            stamp = now()
+            self.db.execute("update records set fetched_at = ?, run_id = ? where source = ? and page_url = ?",
+                            [stamp, run_id, source.name, url])
+            for (expert_id,) in self.db.execute("select distinct expert_id from records where source = ? and page_url = ?",
+                                                [source.name, url]).fetchall():
+                self.db.execute("update experts set last_verified = ?, last_seen_run = ?, missed_runs = 0,"
+                                " may_have_left = 0 where id = ?", [stamp, run_id, expert_id])
+                self.db["index_queue"].upsert({"expert_id": expert_id, "queued": stamp}, pk="expert_id")
+
+    def mark_demo(self, source_names):
+        """Label the people of these sources as demo data (shown as such in every page)."""
+        with self.transaction():
+            for name in source_names:
+                self.db.execute("update experts set demo = 1 where id in (select expert_id from records where source = ?)",
+                                [name])
+
+    def source_quality(self, run_id, source_name):
+        """People a source gave in a run, and how many have a title, an email, interests."""
+        row = self.db.execute(
+            "select count(*), count(nullif(e.title, '')), count(nullif(e.email, '')),"
+            " sum(e.interests not in ('', '[]')) from experts e where e.id in"
+            " (select expert_id from records where source = ? and run_id = ?)", [source_name, run_id]).fetchone()
+        return {"people": row[0], "with_title": row[1], "with_email": row[2], "with_interests": row[3] or 0}
+
+    def forget_page(self, source, url):
+        """A page answered 404 or 410: its records go, and people left with none go too."""
+        with self.transaction():
+            affected = [r[0] for r in self.db.execute(
+                "select distinct expert_id from records where source = ? and page_url = ?", [source.name, url])]
+            self.db.execute("delete from records where source = ? and page_url = ?", [source.name, url])
+            self.db.execute("delete from page_cache where url = ?", [url])
+            for expert_id in affected:
+                self._rebuild_expert(expert_id)
+
+    # -- people ----------------------------------------------------------------
+
+    def save_people(self, source, page_url, people, run_id=None, demo=False):
+        """Replace what ``page_url`` says about people with ``people`` (dicts), then
+        re-derive each affected expert. Suppressed people are dropped here."""
+        stamp = now()
+        affected = {r[0] for r in self.db.execute(
+            "select expert_id from records where source = ? and page_url = ?", [source.name, page_url])}
+        previous = {r[0]: r[1] for r in self.db.execute(
+            "select record_key, first_seen from records where source = ? and page_url = ?", [source.name, page_url])}
+        self.db.execute("delete from records where source = ? and page_url = ?", [source.name, page_url])
+        suppressed = self.suppressed_keys()
+        for person in people:
+            person = {k: v for k, v in person.items() if v not in (None, "", [])}
+            person.setdefault("institution", source.institution)
+            person.setdefault("country", source.country)
+            if source.department and not person.get("department"):
+                person["department"] = source.department
+            if not person.get("name") or suppressed.intersection(suppression_keys(person)):
+                continue
+            keys = identity_keys(person)
+            record_key = keys[0] if keys else "name:" + normalise_name(person["name"])
+            expert_id = self._expert_for(keys, source.name, person["name"])
+            self.db["records"].insert({"source": source.name, "page_url": page_url, "record_key": record_key,
+                                       "expert_id": expert_id, "data": json.dumps(person, ensure_ascii=False),
+                                       "first_seen": previous.get(record_key, stamp), "fetched_at": stamp,
+                                       "run_id": run_id})
+            affected.add(expert_id)
+        for expert_id in sorted(affected):
+            self._rebuild_expert(expert_id, run_id=run_id, demo=demo)
+        return affected
+
+    def _expert_for(self, keys, source_name, name):
+        """The expert these identity keys belong to, merging experts the keys join."""
+        found = sorted({r[0] for r in self.db.execute(
+            f"select expert_id from expert_keys where key in ({','.join('?' * len(keys))})", keys)}) if keys else []
+        if not keys:
+            expert_id = digest("name", source_name, normalise_name(name))[:16]
+        elif found:
+            expert_id = found[0]
+            for other in found[1:]:  # two known people turn out to be one: fold deterministically
+                self.db.execute("update records set expert_id = ? where expert_id = ?", [expert_id, other])
+                self.db.execute("update expert_keys set expert_id = ? where expert_id = ?", [expert_id, other])
+                self._rebuild_expert(other)
+        else:
+            expert_id = digest(keys[0])[:16]
+        for key in keys:
+            self.db["expert_keys"].upsert({"key": key, "expert_id": expert_id}, pk="key")
+        return expert_id
+
+    def _rebuild_expert(self, expert_id, run_id=None, demo=False):
+        """Derive an expert's row from all its records (richest value per field wins)."""
+        records = list(self.db.query(
+            "select source, page_url, data, first_seen, fetched_at from records where expert_id = ? order by source, page_url",
+            [expert_id]))
+        existing = next(self.db.query("select * from experts where id = ?", [expert_id]), None)
+        self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+        if not records:
+            self._delete_expert(expert_id)
+            return
+        merged, field_sources, interests, strategies = {}, {}, [], []
+        for record in records:
+            data = json.loads(record["data"])
+            for field in EXPERT_FIELDS:
+                value = data.get(field)
+                current = merged.get(field)
+                if value and (not current or (field in LONGEST_WINS and len(value) > len(current))):
+                    merged[field], field_sources[field] = value, record["page_url"]
+            for phrase in data.get("interests", []):
+                if phrase.casefold() not in {p.casefold() for p in interests}:
+                    interests.append(phrase)
+            if data.get("strategy"):
+                strategies.extend(data["strategy"].split("+"))
+        if interests:
+            field_sources["interests"] = sorted({r["page_url"] for r in records if json.loads(r["data"]).get("interests")})
+        content_hash = digest(json.dumps(merged, sort_keys=True, ensure_ascii=False), *interests)
+        stamp = max(r["fetched_at"] for r in records)
+        row = {
+            "id": expert_id, **{f: merged.get(f) for f in EXPERT_FIELDS},
+            "interests": json.dumps(interests, ensure_ascii=False),
+            "sources": json.dumps(sorted({r["source"] for r in records})),
+            "source_urls": json.dumps(sorted({r["page_url"] for r in records})),
+            "field_sources": json.dumps(field_sources),
+            "strategy": "+".join(dict.fromkeys(strategies)),
+            "first_seen": min(r["first_seen"] for r in records),
+            "last_verified": stamp,
+            "last_changed": stamp if not existing or existing["content_hash"] != content_hash else existing["last_changed"],
+            "content_hash": content_hash,
+            "last_seen_run": run_id if run_id is not None else (existing or {}).get("last_seen_run"),
+            "missed_runs": 0 if run_id is not None else (existing or {}).get("missed_runs", 0),
+            "may_have_left": 0 if run_id is not None else (existing or {}).get("may_have_left", 0),
+            "demo": int(demo or bool(existing and existing["demo"])),
+        }
+        self.db["experts"].upsert(row, pk="id")
+        self.db.execute("delete from interests where expert_id = ?", [expert_id])
+        self.db["interests"].insert_all({"expert_id": expert_id, "position": i, "phrase": p}
+                                        for i, p in enumerate(interests))
+
+    def _delete_expert(self, expert_id):
+        for table in ("experts", "interests", "expert_keys", "records"):
+            column = "id" if table == "experts" else "expert_id"
+            self.db.execute(f"delete from {table} where {column} = ?", [expert_id])
+        self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+
+    def mark_missing(self, run_id, source_name, runs_before_left):
+        """After a source finished: people it no longer lists count one more missed run."""
+        with self.transaction():
+            ids = [r[0] for r in self.db.execute(
+                "select distinct expert_id from records where source = ? and (run_id is null or run_id != ?)",
+                [source_name, run_id])]
+            ids = [i for i in ids if not self.db.execute(
+                "select 1 from records where expert_id = ? and run_id = ?", [i, run_id]).fetchone()]
+            for expert_id in ids:
+                self.db.execute("update experts set missed_runs = missed_runs + 1 where id = ?", [expert_id])
+                self.db.execute("update experts set may_have_left = 1 where id = ? and missed_runs >= ?",
+                                [expert_id, runs_before_left])
+                self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+            return len(ids)
+
+    # -- reading -----------------------------------------------------------------
+
+    def expert(self, expert_id):
+        row = next(self.db.query("select * from experts where id = ?", [expert_id]), None)
+        return decode_expert(row) if row else None
+
+    def experts(self, ids):
+        """Experts by id, in the order given (missing ids skipped)."""
+        if not ids:
+            return []
+        rows = self.db.query(f"select * from experts where id in ({','.join('?' * len(ids))})", list(ids))
+        by_id = {r["id"]: decode_expert(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_experts(self, batch=1000):
+        last = ""
+        while True:
+            rows = list(self.db.query("select * from experts where id > ? order by id limit ?", [last, batch]))
+            if not rows:
+                return
+            yield from (decode_expert(r) for r in rows)
+            last = rows[-1]["id"]
+
+    def has_demo(self):
+        return self.db.execute("select 1 from experts where demo = 1 limit 1").fetchone() is not None
+
+    def expert_count(self):
+        return self.db["experts"].count
+
+    def country_counts(self):
+        return dict(self.db.execute("select country, count(*) from experts group by country order by 2 desc").fetchall())
+
+    def records_of(self, expert_id):
+        return [{**r, "data": json.loads(r["data"])} for r in self.db.query(
+            "select source, page_url, data, first_seen, fetched_at from records where expert_id = ? order by source, page_url",
+            [expert_id])]
+
+    def take_index_queue(self, limit=5000):
+        return [r[0] for r in self.db.execute("select expert_id from index_queue order by queued limit ?", [limit])]
+
+    def clear_index_queue(self, ids):
+        with self.transaction():
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                self.db.execute(f"delete from index_queue where expert_id in ({','.join('?' * len(chunk))})", chunk)
+
+    # -- opt-outs ----------------------------------------------------------------
+
+    def suppressed_keys(self):
+        return {r[0] for r in self.db.execute("select key from suppressions")}
+
+    def add_suppression(self, email=None, profile_url=None, name=None, institution=None, note=None):
+        """Record an opt-out and erase the matching people now. Returns erased expert ids."""
+        if email:
+            kind, key = "email", digest("email", normalise_email(email))
+        elif profile_url:
+            kind, key = "profile_url", digest("profile_url", normalise_url(profile_url))
+        elif name and institution:
+            kind, key = "name", digest("name", normalise_name(name), normalise_name(institution))
+        else:
+            raise StoreError("an opt-out needs --email, --profile-url, or both --name and --institution")
+        with self.transaction():
+            self.db["suppressions"].upsert({"key": key, "kind": kind, "created": now(), "note": note}, pk="key")
+            erased = []
+            for expert in list(self.iter_experts()):
+                if key in self._all_suppression_keys(expert["id"]):
+                    self._delete_expert(expert["id"])
+                    erased.append(expert["id"])
+        return erased
+
+    def _all_suppression_keys(self, expert_id):
+        keys = set()
+        for record in self.records_of(expert_id):
+            keys.update(suppression_keys(record["data"]))
+        return keys
+
+    def suppressions(self):
+        return list(self.db.query("select key, kind, created, note from suppressions order by created"))
+
+    def remove_suppression(self, key_prefix):
+        rows = [r for r in self.suppressions() if r["key"].startswith(key_prefix)]
+        if len(rows) != 1:
+            raise StoreError(f"{len(rows)} opt-outs start with {key_prefix!r}; give more of the key from `optout list`")
+        with self.transaction():
+            self.db["suppressions"].delete(rows[0]["key"])
+        return rows[0]
+
+    # -- import and export -----------------------------------------------------------
+
+    def import_experts(self, rows, source_name="import"):
+        """Load experts in the export shape; each row becomes a record of the 'import' source."""
+        from types import SimpleNamespace
+
+        count = 0
+        with self.transaction():
+            for row in rows:
+                if not countries.is_country(row.get("country") or ""):
+                    raise StoreError(f"row {count + 1}: country {row.get('country')!r} is not an ISO 3166-1 alpha-2 code")
+                source = SimpleNamespace(name=row.get("source") or source_name, institution=row.get("institution"),
+                                         country=row["country"].upper(), department=None)
+                person = {k: row.get(k) for k in EXPERT_FIELDS if k != "country"}
+                person["interests"] = list(row.get("interests") or [])
+                person["strategy"] = "import"
+                page = row.get("profile_url") or f"import:{row.get('id') or digest(json.dumps(row, sort_keys=True))[:16]}"
+                self.save_people(source, page, [person])
+                count += 1
+        return count
+
+
+def decode_expert(row):
+    expert = dict(row)
+    for key in ("interests", "sources", "source_urls", "field_sources"):
+        expert[key] = json.loads(expert[key]) if expert.get(key) else ([] if key != "field_sources" else {})
+    expert["country_name"] = countries.country_name(expert.get("country"))
+    expert["regions"] = countries.regions_of(expert.get("country"))
+    return expert
+
+
+def export_row(expert):
+    """The stable export / API shape of one expert."""
+    return {
+        "id": expert["id"], "name": expert["name"], "title": expert.get("title"), "email": expert.get("email"),
+        "phone": expert.get("phone"), "profile_url": expert.get("profile_url"),
+        "photo_url": expert.get("photo_url"), "institution": expert.get("institution"),
+        "country": expert.get("country"), "department": expert.get("department"),
+        "interests": expert.get("interests", []), "source": (expert.get("sources") or [None])[0],
+        "sources": expert.get("sources", []), "source_urls": expert.get("source_urls", []),
+        "first_seen": expert.get("first_seen"), "last_verified": expert.get("last_verified"),
+        "may_have_left": bool(expert.get("may_have_left")),
+    }

@@ -1,0 +1,93 @@
+"""The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
+from flask import Blueprint, abort, current_app, render_template, request
+from markupsafe import Markup
+
+from directory import countries
+from directory.db import get_store
+from directory.queries import SearchRequest, perform
+from directory.search import IndexUnavailable, QueryError
+
+bp = Blueprint("views", __name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
+                               "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+@bp.after_app_request
+def security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+@bp.app_context_processor
+def demo_flag():
+    return {"demo_data": current_app.config["DEMO"] or get_store().has_demo()}
+
+
+@bp.app_template_global()
+def region_labels():
+    return countries.region_labels()
+
+
+@bp.app_template_global()
+def country_name(code):
+    return countries.country_name(code)
+
+
+@bp.app_template_filter()
+def safe_link(url):
+    """Only http(s) links from scraped data; anything else becomes no link."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
+
+
+@bp.app_template_filter()
+def highlighted(parts):
+    """Join (text, matched) parts, escaping every piece and marking matches."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(t) if hit else Markup("{}").format(t) for t, hit in parts)
+
+
+@bp.get("/")
+def home():
+    store = get_store()
+    return render_template("home.html", total=store.expert_count(), counts=store.country_counts(),
+                           query=SearchRequest())
+
+
+@bp.get("/search")
+def search():
+    try:
+        query = SearchRequest.from_args(request.args)
+    except QueryError as error:
+        return render_template("search.html", query=SearchRequest(q=(request.args.get("q") or "")[:300]),
+                               error=str(error), found=None), 400
+    try:
+        found = perform(query)
+    except IndexUnavailable:
+        return render_template("search.html", query=query, found=None,
+                               error="Search is briefly unavailable while the index is rebuilt. Please try again."), 503
+    pages = max(1, -(-found["total"] // query.per_page))
+    return render_template("search.html", query=query, found=found, pages=pages, error=None)
+
+
+@bp.get("/experts/<expert_id>")
+def expert(expert_id):
+    found = get_store().expert(expert_id)
+    if found is None:
+        abort(404)
+    return render_template("expert.html", expert=found, records=get_store().records_of(expert_id),
+                           contact=current_app.config.get("CURATOR_CONTACT"))
+
+
+@bp.app_errorhandler(404)
+def not_found(_error):
+    if request.path.startswith("/api/"):
+        from directory.api import error_response
+
+        return error_response(404, "Not found.")
+    return render_template("error.html", message="That page does not exist."), 404

@@ -1,0 +1,299 @@
+"""A scrape job: sources -> polite fetch -> extract -> normalised records -> the store.
+
+One worker per host fetches one page at a time with the host's delay; many hosts
+run in parallel. Workers only fetch and extract; the calling thread alone writes
+to the store, page by page, so a job killed at any moment resumes where it was.
+"""
+import hashlib
+import json
+import queue
+import re
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scrapers.extract import extract
+from scrapers.fetch import RETRY_STATUSES, FetchError, Fetcher
+
+SESSION_PARAMETERS = {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "utm_source", "utm_medium",
+                      "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid"}
+CALENDAR = re.compile(r"/(?:19|20)\d\d/\d\d?(?:/\d\d?)?/|[?&](?:date|month|year|day)=", re.I)
+
+
+@dataclass
+class PageEvent:
+    """What a worker learnt from one URL, for the writer thread to store."""
+    source: object
+    url: str
+    depth: int
+    status: str  # done, unchanged, gone, skipped, failed
+    http_status: int = None
+    error: str = None
+    people: list = None
+    links: list = field(default_factory=list)  # [(url, depth)]
+    cache: dict = None
+
+
+@dataclass
+class SourceSummary:
+    pages: int = 0
+    people: int = 0
+    errors: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    with_title: int = 0
+    with_email: int = 0
+    with_interests: int = 0
+    failed: bool = False
+    warning: str = None
+
+
+def canonical_url(url):
+    """Drop fragments and session or tracking parameters so one page has one URL."""
+    parts = urlsplit(url)
+    path = re.sub(r";jsessionid=[^/?]*", "", parts.path, flags=re.I)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMETERS]
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", urlencode(params), ""))
+
+
+def looks_like_trap(url):
+    """Endless calendars and paths that repeat themselves (a/b/a/b/...)."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if any(segments.count(s) >= 3 for s in set(segments)) or len(segments) > 12:
+        return True
+    return bool(CALENDAR.search(url))
+
+
+class Scope:
+    """Which URLs a source may enter: its start URLs' hosts and folders, plus its 'allow' prefixes."""
+
+    def __init__(self, source, max_url_length):
+        self.prefixes = [u[: u.rfind("/") + 1] for u in (canonical_url(s) for s in source.start_urls)]
+        self.prefixes += [canonical_url(a) for a in source.allow]
+        self.max_url_length = max_url_length
+
+    def __call__(self, url):
+        url = canonical_url(url)
+        return (len(url) <= self.max_url_length and any(url.startswith(p) for p in self.prefixes)
+                and not looks_like_trap(url))
+
+
+class HostWorker:
+    """Crawls every source on one host, one request at a time, at the polite pace."""
+
+    def __init__(self, host, sources, frontier, cache, settings, events, stop):
+        self.host, self.sources, self.settings = host, sources, settings
+        self.frontier, self.cache, self.events, self.stop = frontier, cache, events, stop
+        self.fetcher = Fetcher(settings)
+        self.next_request = 0.0
+        self.robots = None
+
+    def wait_turn(self, delay):
+        pause = self.next_request - time.monotonic()
+        if pause > 0:
+            self.stop.wait(pause)
+        self.next_request = time.monotonic() + delay
+
+    def run(self):
+        try:
+            for source in self.sources:
+                self.crawl(source)
+        finally:
+            self.fetcher.close()
+
+    def crawl(self, source):
+        settings = self.settings
+        delay = source.delay if source.delay is not None else settings.delay
+        queued, known = self.frontier[source.name]
+        if not queued:
+            return
+        root = f"{urlsplit(queued[0][0]).scheme}://{urlsplit(queued[0][0]).netloc}"
+        if self.robots is None:
+            self.wait_turn(delay)
+            self.robots = self.fetcher.robots(root) or False
+        if self.robots is False:
+            for url, depth in queued:
+                self.events.put(PageEvent(source, url, depth, "failed",
+                                          error="robots.txt could not be read (server error or network failure); "
+                                                "host skipped this run"))
+            return
+        crawl_delay = self.robots.crawl_delay(settings.agent)
+        if crawl_delay:
+            delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
+        scope = Scope(source, settings.max_url_length)
+        budget = (source.max_pages or settings.max_pages) - (len(known) - len(queued))
+        pending = list(queued)
+        while pending and not self.stop.is_set():
+            url, depth = pending.pop(0)
+            if budget <= 0:
+                self.events.put(PageEvent(source, url, depth, "skipped", error="page budget for this source used up"))
+                continue
+            if not self.robots.can_fetch(url, settings.agent):
+                self.events.put(PageEvent(source, url, depth, "skipped", error="disallowed by robots.txt"))
+                continue
+            budget -= 1
+            event = self.visit(source, url, depth, delay, scope)
+            new = [(u, d) for u, d in event.links if u not in known and d <= settings.max_depth]
+            known.update(u for u, _ in new)
+            event.links = new
+            pending.extend(new)
+            self.events.put(event)
+
+    def visit(self, source, url, depth, delay, scope):
+        cached = self.cache.get(url) or {}
+        headers = {}
+        if cached.get("etag"):
+            headers["If-None-Match"] = cached["etag"]
+        if cached.get("last_modified"):
+            headers["If-Modified-Since"] = cached["last_modified"]
+        try:
+            page = self.fetch_with_retries(url, headers, delay, scope)
+        except FetchError as error:
+            return PageEvent(source, url, depth, "failed", error=str(error))
+        if page.status == 304:
+            return PageEvent(source, url, depth, "unchanged", 304, links=self.cached_links(cached, depth))
+        if page.status in (404, 410):
+            return PageEvent(source, url, depth, "gone", page.status, error=f"HTTP {page.status}")
+        if page.status != 200:
+            return PageEvent(source, url, depth, "failed", page.status, error=f"HTTP {page.status}")
+        if not page.is_html:
+            return PageEvent(source, url, depth, "skipped", 200, error=f"not HTML ({page.content_type or 'no type'})")
+        content_hash = hashlib.sha256(page.text.encode("utf-8", "replace")).hexdigest()
+        cache = {"etag": page.headers.get("etag"), "last_modified": page.headers.get("last-modified"),
+                 "content_hash": content_hash}
+        if cached.get("content_hash") == content_hash:
+            return PageEvent(source, url, depth, "unchanged", 200, links=self.cached_links(cached, depth), cache=cache)
+        result = extract(page.text, page.url, source.selectors or None)
+        header_noindex = bool(page.robots_directives & {"noindex", "none"})
+        header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
+        people = [] if (result.noindex or header_noindex) else [asdict(p) for p in result.people]
+        links = []
+        if not (result.nofollow or header_nofollow):
+            links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
+            links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u)]
+        error = "page cut off at the size limit" if page.truncated else None
+        return PageEvent(source, url, depth, "done", 200, error=error, people=people, links=links, cache=cache)
+
+    @staticmethod
+    def cached_links(cached, depth):
+        """Links a page gave last time, stored with depths relative to the page."""
+        return [(url, depth + delta) for url, delta in json.loads(cached.get("links") or "[]")]
+
+    def fetch_with_retries(self, url, headers, delay, scope):
+        settings = self.settings
+        for attempt in range(settings.retries + 1):
+            self.wait_turn(delay)
+            try:
+                page = self.fetcher.get(url, headers=headers, in_scope=scope)
+            except FetchError as error:
+                if attempt == settings.retries or "timed out" not in str(error):
+                    raise
+                self.next_request += settings.backoff * 2 ** attempt
+                continue
+            if page.status not in RETRY_STATUSES or attempt == settings.retries:
+                return page
+            wait = settings.backoff * 2 ** attempt
+            retry_after = retry_after_seconds(page.headers.get("retry-after"))
+            if retry_after is not None:
+                wait = max(wait, min(retry_after, settings.max_retry_after))
+            self.next_request = time.monotonic() + wait
+        return page
+
+
+def retry_after_seconds(value):
+    """Seconds from a Retry-After header (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def harvest(sources, store, settings, progress=None):
+    """Harvest ``sources`` into ``store``; resumes an interrupted run over the same sources.
+
+    Returns (run id, {source name: SourceSummary}).
+    """
+    names = [s.name for s in sources]
+    store.save_sources(sources)
+    run_id = store.unfinished_run(names)
+    if run_id is None:
+        store.abandon_stale_runs()
+        run_id = store.start_run(names)
+        for source in sources:
+            store.queue_pages(run_id, source.name, [canonical_url(u) for u in source.start_urls], 0)
+    frontier = {s.name: store.frontier(run_id, s.name) for s in sources}
+    cache = {}
+    for source in sources:
+        for url in frontier[source.name][1]:
+            row = store.cached_page(url)
+            if row:
+                cache[url] = row
+    by_host = defaultdict(list)
+    for source in sources:
+        by_host[urlsplit(source.start_urls[0]).hostname].append(source)
+
+    events, stop = queue.Queue(), threading.Event()
+    summaries = {s.name: SourceSummary() for s in sources}
+    workers = [HostWorker(host, group, frontier, cache, settings, events, stop) for host, group in by_host.items()]
+    pool = ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(workers))))
+    futures = [pool.submit(worker.run) for worker in workers]
+    try:
+        while True:
+            try:
+                event = events.get(timeout=0.2)
+            except queue.Empty:
+                if all(f.done() for f in futures) and events.empty():
+                    break
+                continue
+            save_event(store, run_id, event, summaries[event.source.name])
+            if progress:
+                progress(event, summaries)
+        for future in futures:
+            future.result()  # a worker's crash is a bug: let it surface
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+    for source in sources:
+        summary = summaries[source.name]
+        summary.failed = summary.pages == 0 and summary.unchanged == 0
+        for key, value in store.source_quality(run_id, source.name).items():
+            setattr(summary, key, value)
+        if not summary.failed:
+            store.mark_missing(run_id, source.name, settings.missing_runs_before_left)
+            previous = store.previous_people_count(source.name, run_id)
+            if previous and summary.people < 0.5 * previous:
+                summary.warning = f"found {summary.people} people, against {previous} last time"
+    status = "failed" if all(s.failed for s in summaries.values()) else "finished"
+    store.finish_run(run_id, status, {"sources": {n: asdict(s) for n, s in summaries.items()}})
+    return run_id, summaries
+
+
+def save_event(store, run_id, event, summary):
+    """Write one page's outcome to the store and count it."""
+    source = event.source
+    if event.status == "unchanged":
+        store.verify_unchanged_page(run_id, source, event.url)
+        summary.unchanged += 1
+    elif event.status == "gone":
+        store.forget_page(source, event.url)
+        summary.errors += 1
+    elif event.status == "done":
+        summary.pages += 1
+    elif event.status == "failed":
+        summary.errors += 1
+    else:
+        summary.skipped += 1
+    people = event.people if event.status == "done" else None
+    store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
+                      people=people, cache=event.cache, links=event.links, depth=event.depth)

@@ -1,0 +1,130 @@
+"""Shared fixtures: a fresh instance per test, the demo sites, and a scriptable HTTP site."""
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from directory import create_app
+from directory.cli import cli
+from directory.demo.server import demo_sources, serve_demo_sites
+
+PAGES = Path(__file__).parent / "pages"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"),
+                      "INDEX": str(tmp_path / "index"), "CRAWL_DELAY": 0.0,
+                      "CRAWL_ALLOW_PRIVATE_HOSTS": True})
+    app.instance_path = str(tmp_path)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Invokes the `directory` command group against this test's app."""
+    class Runner:
+        def __init__(self):
+            self.cli_runner = app.test_cli_runner()
+
+        def __call__(self, *args, input=None):
+            return self.cli_runner.invoke(cli, list(args), input=input)
+
+    return Runner()
+
+
+@pytest.fixture(scope="session")
+def demo_sites():
+    """The bundled demo sites served on 127.0.0.N: {site: 'host:port'}."""
+    with serve_demo_sites(first_address=20) as addresses:
+        yield addresses
+
+
+@pytest.fixture
+def demo_sources_file(demo_sites, tmp_path):
+    from directory.paths import DEMO
+
+    text = (DEMO / "sources.toml").read_text(encoding="utf-8")
+    for site, address in demo_sites.items():
+        text = text.replace("{" + site + "}", address)
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    assert demo_sources(demo_sites)  # the file parses
+    return path
+
+
+class Site:
+    """A scriptable HTTP site on a loopback address: routes map a path (with query) to a
+    response (status, headers, body bytes) or a callable returning one. Every request is
+    logged with its monotonic time."""
+
+    def __init__(self, host):
+        self.routes, self.log = {}, []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                site.log.append((time.monotonic(), self.path, dict(self.headers)))
+                route = site.routes.get(self.path)
+                if route is None:
+                    route = (404, {"Content-Type": "text/html"}, b"<h1>Not found</h1>")
+                if callable(route):
+                    route = route(self)
+                    if route is None:  # the callable wrote the response itself
+                        return
+                status, headers, body = route
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.server.daemon_threads = True
+        self.host = host
+        self.root = f"http://{host}:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def page(self, path, html, status=200, charset="utf-8", headers=None, encoding=None):
+        body = html.encode(encoding or charset) if isinstance(html, str) else html
+        content_type = f"text/html; charset={charset}" if charset else "text/html"
+        self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)
+
+    def robots(self, text, status=200):
+        self.routes["/robots.txt"] = (status, {"Content-Type": "text/plain"}, text.encode())
+
+    def requests_for(self, path):
+        return [entry for entry in self.log if entry[1] == path]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def make_site():
+    """make_site(n) starts a fixture site on 127.0.0.n (n from 100 up, so the demo sites are apart)."""
+    sites = []
+
+    def make(number=100):
+        site = Site(f"127.0.0.{number}")
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        site.close()

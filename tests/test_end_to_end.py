@@ -1,0 +1,75 @@
+"""The walking skeleton: harvest real HTTP sites through the CLI, then find the people."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from directory import create_app
+
+DIRECTORY = Path(sys.executable).parent / "directory"
+
+
+def test_directory_scrape_through_the_console_script_then_search_api_and_html(demo_sources_file, tmp_path):
+    instance = tmp_path / "instance"
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    init = subprocess.run([DIRECTORY, "init"], env=env, capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    scrape = subprocess.run([DIRECTORY, "scrape", "--sources", demo_sources_file, "--delay", "0",
+                             "--allow-private-hosts"], env=env, capture_output=True, text=True, timeout=300)
+    assert scrape.returncode == 0, scrape.stderr
+    assert "demo-northshore-ocean: 5 people" in scrape.stdout
+
+    os.environ["DIRECTORY_INSTANCE"] = str(instance)
+    try:
+        app = create_app({"TESTING": True})
+    finally:
+        del os.environ["DIRECTORY_INSTANCE"]
+    client = app.test_client()
+
+    body = client.get("/api/v1/search", query_string={"q": "cold enzymes"}).get_json()
+    names = [r["name"] for r in body["results"]]
+    assert "Amelia Hart" in names
+    hart = body["results"][names.index("Amelia Hart")]
+    assert hart["country"] == "GB" and hart["institution"] == "Northshore University (demo)"
+    assert "Cold-adapted enzymes" in hart["interests"]
+    assert set(body) >= {"query", "total", "page", "per_page", "results", "facets"}
+    assert body["facets"]["country"]["GB"] >= 1
+
+    german = client.get("/api/v1/search", query_string={"q": "Spritzgießen", "country": "de"}).get_json()
+    assert [r["name"] for r in german["results"]] == ["Katrin Müller"]
+    assert client.get("/api/v1/search", query_string={"q": "Spritzgießen", "country": "GB"}).get_json()["total"] == 0
+
+    detail = client.get(f"/api/v1/experts/{hart['id']}").get_json()
+    assert detail["email"] == "a.hart@northshore.example"
+    assert detail["source_urls"] and detail["last_verified"]
+
+    page = client.get("/search", query_string={"q": "cold enzymes", "country": "GB"})
+    assert page.status_code == 200
+    assert "Amelia Hart" in page.get_data(as_text=True)
+    profile = client.get(f"/experts/{hart['id']}").get_data(as_text=True)
+    assert "Senior Lecturer in Marine Biotechnology" in profile
+    assert "Demo data" not in profile  # harvested as a curator would, not by `directory demo`
+
+
+def test_directory_demo_harvests_the_bundled_sites_and_labels_them(runner, client):
+    result = runner("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    assert "22 people from 5 demo sites" in result.output
+    page = client.get("/search", query_string={"q": "食品保鲜"}).get_data(as_text=True)
+    assert "李明" in page and "Demo data" in page
+
+
+def test_every_demo_site_yields_its_people_in_its_own_script(runner, demo_sources_file, app):
+    result = runner("scrape", "--sources", str(demo_sources_file))
+    assert result.exit_code == 0, result.output
+    exported = runner("export", "--format", "jsonl")
+    rows = [json.loads(line) for line in exported.output.splitlines()]
+    by_name = {r["name"]: r for r in rows}
+    assert len(rows) == 22
+    assert by_name["李明"]["interests"] == ["食品保鲜", "冷链物流", "果蔬采后生理"]  # a GBK page
+    assert by_name["田中 美咲"]["title"] == "准教授"
+    assert by_name["Andrés Rojas"]["email"] == "arojas@andes.example"  # reached via an A-Z page
+    assert by_name["Ayşe Yılmaz"]["email"] == "a.yilmaz@th-rheinau.example"  # "(at)" obfuscation
+    assert all(r["source"] and r["last_verified"] and r["country"] for r in rows)
+    assert "Hidden Person" not in by_name

@@ -10,6 +10,7 @@ import re
 import shutil
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +102,7 @@ class SearchIndex:
             self._swap_in(self._new_folder())
 
     def _new_folder(self):
-        folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), schema())
         return folder

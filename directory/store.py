@@ -254,8 +254,11 @@ class Store:
         queued = [(r["url"], r["depth"]) for r in rows if r["status"] == "queued"]
         return queued, {r["url"] for r in rows}
 
-    def cached_page(self, url):
-        return next(self.db.query("select * from page_cache where url = ?", [url]), None)
+    def cached_pages(self, source_names):
+        """{url: validators, hash and links} of the pages these sources fetched before."""
+        rows = self.db.query(f"select * from page_cache where source in ({','.join('?' * len(source_names))})",
+                             list(source_names))
+        return {row["url"]: row for row in rows}
 
     def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
                     cache=None, links=(), depth=0):
@@ -324,6 +327,9 @@ class Store:
         suppressed = self.suppressed_keys()
         for person in people:
             person = {k: v for k, v in person.items() if v not in (None, "", [])}
+            for key in ("profile_url", "photo_url"):  # links from scraped data are http(s) only
+                if key in person and not str(person[key]).lower().startswith(("http://", "https://")):
+                    del person[key]
             person.setdefault("institution", source.institution)
             person.setdefault("country", source.country)
             if source.department and not person.get("department"):
@@ -532,7 +538,7 @@ class Store:
                 person = {k: row.get(k) for k in EXPERT_FIELDS if k != "country"}
                 person["interests"] = list(row.get("interests") or [])
                 person["strategy"] = "import"
-                page = row.get("profile_url") or f"import:{row.get('id') or digest(json.dumps(row, sort_keys=True))[:16]}"
+                page = f"import:{row.get('id') or digest(json.dumps(row, sort_keys=True))[:16]}"
                 self.save_people(source, page, [person])
                 count += 1
         return count

@@ -5,6 +5,7 @@ Strategies, strongest first: per-source CSS overrides, structured markup
 listing, and the main person of a profile page. Everything returned is plain
 text; no markup survives.
 """
+import html as html_lib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
@@ -120,7 +121,7 @@ def split_phrases(text):
     phrases = [clean(p).strip(".。·-–—:： ") for p in parts]
     phrases = [p for p in phrases if p]
     # "a, b and c": the last item of a real list holds two phrases.
-    if len(phrases) >= 3:
+    if len(phrases) >= 2:
         tail = LIST_CONJUNCTION.split(phrases[-1])
         if len(tail) == 2 and all(tail):
             phrases[-1:] = tail
@@ -336,7 +337,10 @@ def _first_text(value):
     if isinstance(value, dict):
         value = value.get("name") or value.get("value") or value.get("@value")
         return _first_text(value)
-    return clean(BeautifulSoup(str(value), "lxml").get_text(" ")) if value else None
+    if not value:
+        return None
+    text = str(value)
+    return clean(BeautifulSoup(text, "lxml").get_text(" ") if "<" in text else html_lib.unescape(text))
 
 
 def _phrases(value):

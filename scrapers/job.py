@@ -230,12 +230,8 @@ def harvest(sources, store, settings, progress=None):
         for source in sources:
             store.queue_pages(run_id, source.name, [canonical_url(u) for u in source.start_urls], 0)
     frontier = {s.name: store.frontier(run_id, s.name) for s in sources}
-    cache = {}
-    for source in sources:
-        for url in frontier[source.name][1]:
-            row = store.cached_page(url)
-            if row:
-                cache[url] = row
+    # Workers do not touch the store, so they get what they need to ask "changed?" up front.
+    cache = store.cached_pages(names)
     by_host = defaultdict(list)
     for source in sources:
         by_host[urlsplit(source.start_urls[0]).hostname].append(source)

@@ -1,0 +1,121 @@
+"""The `directory` command group: help, errors and exit codes."""
+import json
+
+import click
+import pytest
+
+from directory.cli import cli
+
+
+def all_commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path, command", list(all_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_command_has_help_text(path, command, runner):
+    assert command.help, f"`directory {' '.join(path)}` has no help text"
+    result = runner(*path, "--help")
+    assert result.exit_code == 0 and command.help.split("\n")[0][:30] in result.output
+
+
+def test_the_console_script_is_the_group():
+    from importlib.metadata import entry_points
+
+    [script] = [e for e in entry_points(group="console_scripts") if e.name == "directory"]
+    assert script.value == "directory.cli:main"
+
+
+def test_a_bad_sources_file_fails_with_its_message_and_a_non_zero_status(runner, tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[sources]]\nname = "x"\ninstitution = "U"\ncountry = "ZZ"\nstart_urls = ["http://a/"]\n')
+    result = runner("scrape", "--sources", str(bad))
+    assert result.exit_code == 1
+    assert "source 'x': key 'country' 'ZZ' is not an ISO 3166-1 alpha-2" in result.output
+    missing = runner("scrape", "--sources", str(tmp_path / "none.toml"))
+    assert missing.exit_code == 1 and "cannot read sources file" in missing.output
+
+
+def test_a_source_that_fails_entirely_exits_non_zero_and_runs_show_why(runner, make_site, tmp_path):
+    site = make_site(140)
+    site.robots("boom", status=500)
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[sources]]\nname = "down"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/s/"]\n')
+    result = runner("scrape", "--sources", str(path))
+    assert result.exit_code == 1 and "1 source(s) failed entirely: down" in result.output
+    shown = runner("runs", "show", "1")
+    assert "robots.txt could not be read" in shown.output
+    assert "failed" in runner("runs").output
+
+
+def test_private_hosts_are_refused_unless_allowed(app, make_site, tmp_path):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    app.config["CRAWL_ALLOW_PRIVATE_HOSTS"] = False
+    site = make_site(141)
+    site.robots("")
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[sources]]\nname = "local"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/s/"]\n')
+    result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 1 and not site.log
+
+
+def test_export_import_round_trip_and_csv_is_formula_safe(runner, tmp_path):
+    rows = [{"name": "Ann Lee", "country": "GB", "institution": "U", "interests": ["=HYPERLINK(\"x\")", "glass"],
+             "email": "ann@u.example", "title": "+Lecturer"}]
+    data = tmp_path / "in.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert runner("import", str(data)).exit_code == 0
+    exported = [json.loads(l) for l in runner("export", "--format", "jsonl").output.splitlines()]
+    assert exported[0]["name"] == "Ann Lee" and exported[0]["interests"] == rows[0]["interests"]
+    assert set(exported[0]) >= {"id", "name", "title", "email", "profile_url", "institution", "country",
+                                "department", "interests", "source", "last_verified"}
+    csv_text = runner("export", "--format", "csv").output
+    assert "'+Lecturer" in csv_text and "'=HYPERLINK" in csv_text
+
+
+def test_import_reports_the_bad_line_and_loads_nothing(runner, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"name": "A B", "country": "GB"}\n{"name": "C D", "country": "Narnia"}\n')
+    result = runner("import", str(data))
+    assert result.exit_code == 1 and "row 2: country 'Narnia'" in result.output
+    assert runner("export").output == ""
+
+
+def test_optout_add_list_remove(runner, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"name": "Ann Lee", "country": "GB", "email": "ann@u.example"}\n')
+    runner("import", str(data))
+    added = runner("optout", "add", "--email", "ann@u.example", "--note", "ticket 42")
+    assert added.exit_code == 0 and "1 expert(s) erased" in added.output
+    listed = runner("optout", "list").output
+    assert "email" in listed and "ticket 42" in listed and "ann@" not in listed
+    assert runner("optout", "add").exit_code == 1
+    removed = runner("optout", "remove", listed.split()[0])
+    assert removed.exit_code == 0
+
+
+def test_reindex_check_and_backup(runner, tmp_path, app):
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"name": "Ann Lee", "country": "GB", "interests": ["glass"]}\n')
+    runner("import", str(data))
+    assert "Indexed 1 experts" in runner("reindex").output
+    assert runner("check").exit_code == 0
+    backup = tmp_path / "backup.sqlite"
+    assert runner("backup", str(backup)).exit_code == 0 and backup.stat().st_size > 0
+    assert runner("backup", str(backup)).exit_code == 1  # never overwrites
+
+
+def test_preview_prints_what_would_be_extracted_and_stores_nothing(runner, make_site):
+    site = make_site(142)
+    site.robots("User-agent: *\nDisallow: /private\n")
+    site.page("/p", "<main><h1>Dr Ann Lee</h1><p>Lecturer</p><h2>Research interests</h2><ul><li>glass</li></ul></main>")
+    result = runner("preview", site.root + "/p", "--allow-private-hosts")
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.output)
+    assert output["people"][0]["name"] == "Ann Lee" and output["people"][0]["strategy"] == "profile"
+    assert runner("export").output == ""
+    assert runner("preview", site.root + "/private", "--allow-private-hosts").exit_code == 1

@@ -1,0 +1,170 @@
+"""Extraction over saved pages, one strategy at a time, without any server."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from scrapers.extract import extract, name_in, split_phrases, deobfuscate
+
+URL = "http://dept.example.ac.uk/people/"
+
+
+def people(html, url=URL, selectors=None):
+    return {p.name: p for p in extract(html, url, selectors).people}
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("Prof. Dr. Anna Weber", "Anna Weber"), ("Dr Jane Smith, PhD", "Jane Smith"),
+    ("Professor Sir Tim Hunt FRS", "Tim Hunt"), ("Mme Hélène Dupont", "Hélène Dupont"),
+    ("Dott.ssa Giulia Bianchi", "Giulia Bianchi"), ("王伟教授", "王伟"), ("山田 太郎", "山田 太郎"),
+    ("김민수 교수", "김민수"), ("Dra. María José García y López", "María José García y López"),
+    ("Univ.-Prof. Dipl.-Ing. Dr. Karl Huber", "Karl Huber"),
+])
+def test_names_keep_their_form_without_honorifics(raw, name):
+    assert name_in(raw) == name
+
+
+@pytest.mark.parametrize("text", ["Senior Lecturer", "Contact Us", "Research Interests", "Undergraduate Study",
+                                  "首页", "研究方向", "Read more", "Professor wins national award", "2024 Seminar Series"])
+def test_navigation_and_titles_are_not_names(text):
+    assert name_in(text) is None
+
+
+def test_interests_split_on_commas_semicolons_and_cjk_separators_but_not_inside_brackets():
+    assert split_phrases("climate change, sea-level rise (coastal, estuarine); reefs") == [
+        "climate change", "sea-level rise (coastal, estuarine)", "reefs"]
+    assert split_phrases("机器学习、计算机视觉，自然语言处理；语音") == ["机器学习", "计算机视觉", "自然语言处理", "语音"]
+    assert split_phrases("polymers, composites and adhesives") == ["polymers", "composites", "adhesives"]
+
+
+@pytest.mark.parametrize("hidden", ["j.smith [at] uni.example", "j.smith(at)uni.example", "j.smith at uni dot example",
+                                    "j.smith {at} uni [dot] example", "j.smith＠uni.example"])
+def test_obfuscated_emails_are_recovered(hidden):
+    html = f"<main><h1>Dr Jane Smith</h1><p>Lecturer</p><p>Email: {hidden}</p></main>"
+    assert people(html)["Jane Smith"].email.replace("uni.example", "x") in ("j.smith@x",)
+
+
+def test_html_entities_in_mailto_links_are_decoded():
+    html = '<main><h1>Dr Jane Smith</h1><p>Lecturer</p><a href="mailto:&#106;.smith&#64;uni.example">mail</a></main>'
+    assert people(html)["Jane Smith"].email == "j.smith@uni.example"
+
+
+def test_staff_table_gives_one_person_per_row_and_ignores_news_and_menus():
+    html = """<nav><a href="/a">About Us</a><a href="/b">Research Centres</a></nav><main><table>
+    <tr><th>Name</th><th>Position</th></tr>
+    <tr><td><a href="/people/ab">Smith, Jane</a></td><td>Reader in Chemistry</td><td>j.smith@dept.example.ac.uk</td></tr>
+    <tr><td><a href="/people/cd">Wong, Kelvin</a></td><td>Lecturer</td><td>k.wong@dept.example.ac.uk</td></tr></table>
+    <h2>News</h2><ul><li><a href="/n1">New Laboratory Opens</a></li><li><a href="/n2">Student Wins Prize</a></li></ul></main>"""
+    found = people(html)
+    assert set(found) == {"Smith, Jane", "Wong, Kelvin"}
+    assert found["Wong, Kelvin"].title == "Lecturer"
+    assert found["Smith, Jane"].profile_url == "http://dept.example.ac.uk/people/ab"
+
+
+def test_card_grid_with_a_separate_profile_link():
+    html = """<main><div class="grid">""" + "".join(
+        f"""<div class="card"><img src="/p/{n}.jpg" alt=""><h3>{name}</h3><p>{title}</p>
+        <a href="/staff/{n}">View profile</a></div>""" for n, name, title in [
+            ("1", "Dr Omar Haddad", "Associate Professor"), ("2", "Prof Lena Berg", "Professor of Design"),
+            ("3", "Ana Souza", "Research Fellow")]) + "</div></main>"
+    found = people(html)
+    assert set(found) == {"Omar Haddad", "Lena Berg", "Ana Souza"}
+    assert found["Lena Berg"].profile_url == "http://dept.example.ac.uk/staff/2"
+    assert found["Omar Haddad"].photo_url == "http://dept.example.ac.uk/p/1.jpg"
+
+
+def test_a_profile_page_gives_its_main_person_not_the_sidebar():
+    html = """<main><h1>Professor Kenji Watanabe</h1><p>Professor of Robotics</p>
+    <p>Department: <span>Mechanical Engineering</span></p><a href="mailto:k.w@uni.example">Email</a>
+    <h3>Research interests</h3><p>soft robotics; grippers for food handling; human-robot collaboration</p>
+    <h3>Teaching</h3><p>Control systems</p></main>
+    <aside><h2>Dr Other Person</h2><p>Lecturer</p><p>other@uni.example</p></aside>"""
+    result = extract(html, URL + "kw")
+    assert result.kind == "profile"
+    [person] = result.people
+    assert person.name == "Kenji Watanabe" and person.email == "k.w@uni.example"
+    assert person.interests == ["soft robotics", "grippers for food handling", "human-robot collaboration"]
+    assert person.profile_url == URL + "kw"
+
+
+@pytest.mark.parametrize("heading", ["Forschungsschwerpunkte", "Thèmes de recherche", "Líneas de investigación",
+                                     "Linhas de pesquisa", "Interessi di ricerca", "Onderzoek", "研究方向", "研究分野",
+                                     "연구분야", "Areas of expertise"])
+def test_interest_headings_in_many_languages(heading):
+    html = f"""<main><h1>Dr Marta Rossi</h1><p>Lecturer</p><h2>{heading}</h2>
+    <ul><li>alpha topic</li><li>beta topic</li></ul><h2>Publications</h2><ul><li>A paper</li></ul></main>"""
+    assert people(html)["Marta Rossi"].interests == ["alpha topic", "beta topic"]
+
+
+def test_json_ld_person_wins_and_is_merged_with_the_page():
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Person",
+    "name": "Dr. Sofia Lindqvist", "jobTitle": "Professor", "email": "mailto:sofia@uni.example",
+    "knowsAbout": ["wood chemistry", "lignin"]}</script></head><body><main><h1>Sofia Lindqvist</h1>
+    <p>Professor</p></main></body></html>"""
+    [person] = extract(html, URL).people
+    assert person.name == "Sofia Lindqvist" and person.email == "sofia@uni.example"
+    assert person.interests == ["wood chemistry", "lignin"]
+    assert "json-ld" in person.strategy
+
+
+def test_microdata_rdfa_and_hcard_people_are_read():
+    html = """<main>
+    <div itemscope itemtype="https://schema.org/Person"><span itemprop="name">Jane Doe</span>
+      <span itemprop="jobTitle">Lecturer</span></div>
+    <div vocab="https://schema.org/" typeof="Person"><span property="name">Bob Roe</span>
+      <a property="email" href="mailto:bob@uni.example">mail</a></div>
+    <div class="h-card"><a class="p-name u-url" href="/ann">Ann Ho</a><span class="p-job-title">Reader</span></div></main>"""
+    found = people(html)
+    assert found["Jane Doe"].title == "Lecturer"
+    assert found["Bob Roe"].email == "bob@uni.example"
+    assert found["Ann Ho"].title == "Reader"
+
+
+def test_source_selectors_override_the_generic_method():
+    html = """<main><section class="x"><i class="n">Jo Bloggs</i><u class="t">Tutor</u><a class="m" href="/jo">p</a></section>
+    <section class="x"><i class="n">Al Smith</i><u class="t">Tutor</u></section><a class="nx" href="/p2">more</a></main>"""
+    result = extract(html, URL, {"person": "section.x", "name": "i.n", "title": "u.t", "profile_link": "a.m",
+                                 "next_page": "a.nx"})
+    assert [(p.name, p.title) for p in result.people] == [("Jo Bloggs", "Tutor"), ("Al Smith", "Tutor")]
+    assert "http://dept.example.ac.uk/p2" in result.listing_links
+
+
+def test_pagination_next_numbers_and_letters_are_followed():
+    html = """<main><p><a href="?page=2">2</a> <a href="?page=3">3</a> <a rel="next" href="?page=2">›</a></p>
+    <p><a href="/az/b">B</a> <a href="/az/c">C</a></p><a href="https://elsewhere.example/x">Next</a></main>"""
+    links = extract(html, URL).listing_links
+    assert links == ["http://dept.example.ac.uk/people/?page=2", "http://dept.example.ac.uk/people/?page=3",
+                     "http://dept.example.ac.uk/az/b", "http://dept.example.ac.uk/az/c"]
+
+
+def test_noindex_and_nofollow_are_reported():
+    result = extract('<head><meta name="robots" content="noindex, nofollow"></head><main><h1>Dr A B</h1></main>', URL)
+    assert result.noindex and result.nofollow
+
+
+def test_markup_in_a_page_ends_up_as_inert_text():
+    html = """<main><h1>Dr Eve Hacker</h1><p>Lecturer</p><h2>Research interests</h2>
+    <ul><li>&lt;script&gt;alert(1)&lt;/script&gt;</li><li><b>bold</b> claims</li></ul><script>steal()</script></main>"""
+    [person] = extract(html, URL).people
+    assert person.interests == ["<script>alert(1)</script>", "bold claims"]
+    assert "steal" not in repr(person)
+
+
+def test_links_from_scraped_data_are_http_only():
+    html = """<main><ul><li><a href="javascript:alert(1)">Dr Jane Smith</a> Lecturer</li>
+    <li><a href="/p/2">Dr Tom Jones</a> Lecturer</li></ul></main>"""
+    found = people(html)
+    assert found["Jane Smith"].profile_url is None
+    assert found["Tom Jones"].profile_url == "http://dept.example.ac.uk/p/2"
+
+
+def test_obfuscation_helper_leaves_ordinary_text_alone():
+    assert deobfuscate("Look at the data") == "Look at the data"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("<>/=\"' abcdefhilmnoprstuv&;#:@.,-\n") + [
+    "<div>", "</div>", "<li>", "<a href='/x'>", "</a>", "<h1>", "<table><tr><td>", "Dr ", "Jane ", "Smith",
+    "研究方向：", "<script>", '<script type="application/ld+json">{"@type": "Person", "name": ']),
+    max_size=120).map("".join))
+def test_random_and_malformed_html_never_raises(html):
+    result = extract(html, URL)
+    assert isinstance(result.people, list)

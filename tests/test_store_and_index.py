@@ -1,0 +1,126 @@
+"""The store (identity, provenance, opt-outs) and the index derived from it."""
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from directory.indexer import check_index, rebuild_index, sync_index
+from directory.search import SearchIndex, analyse, highlight
+from directory.store import Store
+
+
+def src(name="dept-a", institution="Alpha University", country="GB", department=None):
+    return SimpleNamespace(name=name, institution=institution, country=country, department=department)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(str(tmp_path / "s.sqlite"))
+    store.ensure_shape()
+    return store
+
+
+@pytest.fixture
+def index(tmp_path):
+    return SearchIndex(tmp_path / "index")
+
+
+def save(store, page, *people, source=None):
+    with store.transaction():
+        store.save_people(source or src(), page, list(people))
+
+
+def test_ensure_shape_is_idempotent_and_seeds_the_universities_once(store):
+    count = store.db["institutions"].count
+    assert count > 10000
+    store.ensure_shape()
+    assert store.db["institutions"].count == count and store.schema_version() == 1
+
+
+def test_hosts_and_email_domains_map_to_their_institution_by_suffix(store):
+    found = store.institution_for_host("www.research.manchester.ac.uk")
+    assert found == {"institution": "University of Manchester", "country": "GB"}
+    assert store.institution_for_host("nowhere.invalid") is None
+
+
+def test_the_same_person_on_a_listing_and_a_profile_is_one_expert_with_the_richest_fields(store):
+    save(store, "http://a/staff/", {"name": "Jane Smith", "title": "Lecturer", "profile_url": "http://a/staff/js"})
+    save(store, "http://a/staff/js", {"name": "Jane Smith", "title": "Senior Lecturer in Physics",
+                                      "email": "J.Smith@A.example", "profile_url": "http://a/staff/js",
+                                      "interests": ["lasers", "optics"]})
+    [expert] = list(store.iter_experts())
+    assert expert["title"] == "Senior Lecturer in Physics" and expert["email"] == "J.Smith@A.example"
+    assert expert["source_urls"] == ["http://a/staff/", "http://a/staff/js"]
+    assert expert["field_sources"]["title"] == "http://a/staff/js"
+    assert expert["institution"] == "Alpha University" and expert["country"] == "GB"
+
+
+def test_two_sources_sharing_an_email_make_one_expert_and_the_merge_can_be_undone(store):
+    save(store, "http://a/p", {"name": "Li Wei", "email": "li@x.example", "interests": ["batteries"]})
+    save(store, "http://b/p", {"name": "Li Wei", "email": "LI@x.example", "interests": ["electrodes"]},
+         source=src("dept-b", "Beta University", "CN"))
+    [expert] = list(store.iter_experts())
+    assert expert["sources"] == ["dept-a", "dept-b"] and expert["interests"] == ["batteries", "electrodes"]
+    save(store, "http://b/p", source=src("dept-b"))  # the page no longer lists them
+    [expert] = list(store.iter_experts())
+    assert expert["sources"] == ["dept-a"] and expert["interests"] == ["batteries"]
+
+
+def test_an_opt_out_erases_the_person_everywhere_and_survives_later_harvests(store, index):
+    save(store, "http://a/p", {"name": "Jane Smith", "email": "jane@a.example", "interests": ["glass"]},
+         {"name": "Tom Jones", "email": "tom@a.example", "interests": ["glass"]})
+    sync_index(store, index)
+    erased = store.add_suppression(email=" Jane@A.example ")
+    sync_index(store, index)
+    assert len(erased) == 1
+    assert [e["name"] for e in store.iter_experts()] == ["Tom Jones"]
+    assert not list(store.db.query("select * from records where data like '%jane%'"))
+    assert [store.expert(i)["name"] for i, _ in index.search("glass").hits] == ["Tom Jones"]
+    assert "jane" not in json.dumps(store.suppressions()).lower()  # only a hash is kept
+    save(store, "http://a/p", {"name": "Jane Smith", "email": "jane@a.example"}, {"name": "Tom Jones"})
+    assert "Jane Smith" not in [e["name"] for e in store.iter_experts()]
+    assert store.import_experts([{"name": "Jane Smith", "email": "jane@a.example", "country": "GB"}]) == 1
+    assert "Jane Smith" not in [e["name"] for e in store.iter_experts()]
+
+
+def test_an_opt_out_by_name_and_institution(store):
+    save(store, "http://a/p", {"name": "José Núñez"})
+    store.add_suppression(name="jose nunez", institution="alpha university")
+    assert store.expert_count() == 0
+
+
+def test_search_stems_folds_accents_and_filters_by_country_and_region(store, index):
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["Injection moulding of polymers"]})
+    save(store, "http://b/p", {"name": "Jörg Müller", "interests": ["Spritzgießen", "Kunststoffe"]},
+         source=src("b", "Beta Hochschule", "DE"))
+    save(store, "http://c/p", {"name": "王芳", "interests": ["低温酶", "发酵工程"]}, source=src("c", "Gamma", "CN"))
+    sync_index(store, index)
+    name = lambda results: sorted(store.expert(i)["name"] for i, _ in results.hits)
+    assert name(index.search("moulded polymer")) == ["Ann Lee"]
+    assert name(index.search("Jorg Muller")) == ["Jörg Müller"]
+    assert name(index.search("spritzgiessen")) in ([], ["Jörg Müller"])
+    assert name(index.search("低温")) == ["王芳"]
+    assert name(index.search("", region="europe")) == ["Ann Lee", "Jörg Müller"]
+    assert name(index.search("", region="eu")) == ["Jörg Müller"]
+    assert name(index.search("", country="cn")) == ["王芳"]
+    results = index.search("")
+    assert results.facets["country"] == {"CN": 1, "DE": 1, "GB": 1}
+    assert results.facets["region"]["asia"] == 1 and results.facets["region"]["europe"] == 2
+
+
+def test_a_rebuild_swaps_in_atomically_and_check_finds_and_repairs_drift(store, index):
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["ceramics"]})
+    rebuild_index(store, index)
+    old_target = index.path.resolve()
+    searcher = index.searcher()
+    save(store, "http://a/q", {"name": "Bo Chan", "interests": ["ceramics"]})
+    assert check_index(store, index)[0]  # Bo is in the store, not yet in the index
+    rebuild_index(store, index)
+    assert index.path.resolve() != old_target and not old_target.exists()
+    assert searcher is not index.searcher()  # readers move to the new index
+    assert check_index(store, index) == ([], [])
+    assert index.search("ceramics").total == 2
+
+
+def test_highlight_marks_the_words_whose_stems_matched():
+    assert highlight("Cold-adapted enzymes", set(analyse("enzyme"))) == [("Cold-adapted ", False), ("enzymes", True)]

@@ -1,0 +1,79 @@
+"""The site and the API over a real store and index."""
+import pytest
+
+from directory.db import get_index, get_store
+from directory.indexer import sync_index
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def filled(app):
+    with app.app_context():
+        store = get_store()
+        store.ensure_shape()
+        rows = [
+            {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "Lecturer",
+             "interests": ["cold-adapted enzymes", "marine microbes"], "profile_url": "https://a.example/ann"},
+            {"name": "Jörg Müller " + XSS, "country": "DE", "institution": "Beta Hochschule",
+             "interests": ["enzymes " + XSS], "profile_url": "javascript:alert(1)"},
+        ]
+        store.import_experts(rows)
+        sync_index(store, get_index())
+        return {e["name"].split()[0]: e["id"] for e in store.iter_experts()}
+
+
+def test_api_search_shape_facets_and_pagination(client, filled):
+    body = client.get("/api/v1/search?q=enzymes&per_page=1").get_json()
+    assert body["total"] == 2 and len(body["results"]) == 1 and body["per_page"] == 1
+    assert body["facets"]["country"] == {"DE": 1, "GB": 1}
+    second = client.get("/api/v1/search?q=enzymes&per_page=1&page=2").get_json()
+    assert second["results"][0]["id"] != body["results"][0]["id"]
+    assert client.get("/api/v1/search?q=enzymes&region=eu").get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("query, message", [
+    ("q=" + "a" * 301, "too long"), ("page=0", "page must be between"), ("per_page=1000", "per_page must be between"),
+    ("country=XX", "Unknown country"), ("region=mars", "Unknown region"), ("page=abc", "whole number"),
+])
+def test_bad_parameters_get_one_json_error_shape(client, filled, query, message):
+    response = client.get("/api/v1/search?" + query)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["status"] == 400 and message in error["message"]
+
+
+def test_unknown_expert_and_endpoint_are_json_404s(client, filled):
+    for path in ("/api/v1/experts/nope", "/api/v1/nothing"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
+
+
+def test_html_search_escapes_scraped_text_and_highlights_matches(client, filled):
+    page = client.get("/search?q=enzymes").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<mark>enzymes</mark>" in page
+    assert client.get("/search?country=XX").status_code == 400
+
+
+def test_expert_page_escapes_and_drops_non_http_links(client, filled):
+    page = client.get(f"/experts/{filled['Jörg']}").get_data(as_text=True)
+    assert "<script>alert" not in page and "javascript:" not in page
+    assert client.get("/experts/missing").status_code == 404
+
+
+def test_every_page_sends_security_headers(client, filled):
+    response = client.get("/")
+    assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_a_missing_index_is_a_clear_503_not_a_crash(client, filled, app):
+    import shutil
+    from pathlib import Path
+
+    shutil.rmtree(Path(app.config["INDEX"]).resolve())
+    app.extensions.pop("search_index", None)
+    assert client.get("/api/v1/search?q=enzymes").status_code == 503
+    assert client.get("/search?q=enzymes").status_code == 503

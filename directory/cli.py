@@ -2,6 +2,7 @@
 import csv
 import fcntl
 import json
+import logging
 import os
 import sys
 import time
@@ -98,8 +99,8 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         sources = [s for s in sources if s.name in only]
     store = ready_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
-    with job_lock("scrape"):
-        run_id, summaries = harvest(sources, store, settings, progress=Progress())
+    with job_lock("scrape"), job_log("scrape"):
+        run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
         click.echo("", err=True)
         updated, deleted = sync_index(store, get_index())
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
@@ -116,20 +117,39 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
              f"see `directory runs show {run_id}`")
 
 
-class Progress:
-    """A one-line live display of a scrape job on stderr."""
+@contextmanager
+def job_log(name):
+    """Log a job's pages and errors to <instance>/logs/<name>.log."""
+    folder = Path(current_app.instance_path) / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(folder / f"{name}.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("scrapers")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
-    def __init__(self):
-        self.last = 0.0
-        self.pages = 0
+
+class Progress:
+    """A live one-line display of a scrape job on stderr: pages, hosts, people, errors."""
+
+    def __init__(self, sources):
+        self.sources, self.last, self.pages, self.people, self.hosts = sources, 0.0, 0, 0, set()
 
     def __call__(self, event, summaries):
         self.pages += 1
+        self.people += len(event.people or [])
+        self.hosts.add(event.url.split("/")[2])
         if time.monotonic() - self.last < 0.5:
             return
         self.last = time.monotonic()
         errors = sum(s.errors for s in summaries.values())
-        click.echo(f"\r  pages {self.pages}  errors {errors}  last: {event.url[:60]:<60}", nl=False, err=True)
+        click.echo(f"\r  {self.pages} pages from {len(self.hosts)} hosts ({self.sources} sources), "
+                   f"{self.people} people found, {errors} errors ", nl=False, err=True)
 
 
 @cli.command("runs")
@@ -367,7 +387,7 @@ def demo_command(host, port, no_serve):
     from scrapers.job import harvest
 
     store = ready_store()
-    with serve_demo_sites() as addresses, job_lock("scrape"):
+    with serve_demo_sites() as addresses, job_lock("scrape"), job_log("scrape"):
         sources = demo_sources(addresses)
         click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")
         run_id, summaries = harvest(sources, store, crawl_settings(delay=0.0, allow_private_hosts=True))

@@ -5,14 +5,14 @@ import re
 import socket
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from charset_normalizer import from_bytes
 from protego import Protego
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 # Networks the crawler never enters unless private hosts are allowed.
 BLOCKED_NETWORKS = [ipaddress.ip_network(n) for n in (
@@ -23,6 +23,14 @@ BLOCKED_NETWORKS = [ipaddress.ip_network(n) for n in (
 
 class FetchError(Exception):
     """A fetch failed for a reason worth telling the curator."""
+
+
+class FetchTimeout(FetchError):
+    """The host did not answer in time (worth a retry)."""
+
+
+def worth_retrying(status):
+    return status in (408, 429) or 500 <= status <= 599
 
 
 class BlockedAddress(FetchError):
@@ -74,7 +82,8 @@ def check_host(host, allow_private=False):
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"cannot resolve host {host!r}: {error}") from None
-    addresses = sorted({info[4][0] for info in infos})
+    # Resolver order, IPv4 first: the address connected to is the first one checked here.
+    addresses = sorted(dict.fromkeys(info[4][0] for info in infos), key=lambda a: ":" in a)
     if not allow_private:
         for address in addresses:
             if not is_public_address(address):
@@ -114,12 +123,38 @@ def _known_encoding(name):
             "ascii": "cp1252", "shift_jis": "cp932", "euc_kr": "cp949"}.get(encoding, encoding)
 
 
+class PinnedAdapter(HTTPAdapter):
+    """Connects to the address that was checked, not to whatever DNS answers next
+    (no DNS rebinding), while keeping the Host header and TLS name of the URL."""
+
+    def send(self, request, **kwargs):
+        pinned = getattr(request, "pinned_address", None)
+        if pinned:
+            parts = urlsplit(request.url)
+            request.headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+            address = f"[{pinned}]" if ":" in pinned else pinned
+            port = f":{parts.port}" if parts.port else ""
+            request.url = urlunsplit(parts._replace(netloc=address + port))
+            request.tls_name = parts.hostname
+        return super().send(request, **kwargs)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        name = getattr(request, "tls_name", None)
+        if name and host_params.get("scheme") == "https":
+            pool_kwargs["server_hostname"] = name
+            pool_kwargs["assert_hostname"] = name
+        return host_params, pool_kwargs
+
+
 class Fetcher:
     """Fetches pages for one host at a time; thread-safe only per instance."""
 
     def __init__(self, settings):
         self.settings = settings
         self.session = requests.Session()
+        self.session.mount("http://", PinnedAdapter())
+        self.session.mount("https://", PinnedAdapter())
         self.session.headers["User-Agent"] = settings.agent
         self.session.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
         self.session.max_redirects = settings.max_redirects
@@ -138,14 +173,16 @@ class Fetcher:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FetchError(f"not an http(s) URL: {url}")
-            check_host(parts.hostname, self.settings.allow_private_hosts)
+            addresses = check_host(parts.hostname, self.settings.allow_private_hosts)
+            request = self.session.prepare_request(requests.Request("GET", url, headers=headers))
+            request.pinned_address = addresses[0]
             try:
-                response = self.session.get(
-                    url, headers=headers, stream=True, allow_redirects=False,
+                response = self.session.send(
+                    request, stream=True, allow_redirects=False,
                     timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                 )
             except requests.Timeout:
-                raise FetchError(f"timed out fetching {url}") from None
+                raise FetchTimeout(f"timed out fetching {url}") from None
             except requests.RequestException as error:
                 raise FetchError(f"cannot fetch {url}: {type(error).__name__}") from None
             with response:
@@ -174,7 +211,7 @@ class Fetcher:
                     page.truncated = True
                     break
                 if time.monotonic() > deadline:
-                    raise FetchError(f"{url} took longer than {self.settings.fetch_deadline:g} s")
+                    raise FetchTimeout(f"{url} took longer than {self.settings.fetch_deadline:g} s")
         except requests.RequestException as error:
             raise FetchError(f"connection broke while reading {url}: {type(error).__name__}") from None
         declared = response.encoding if "charset" in response.headers.get("content-type", "").lower() else None

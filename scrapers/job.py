@@ -6,6 +6,7 @@ to the store, page by page, so a job killed at any moment resumes where it was.
 """
 import hashlib
 import json
+import logging
 import queue
 import re
 import threading
@@ -17,8 +18,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.extract import extract
-from scrapers.fetch import RETRY_STATUSES, FetchError, Fetcher
+from scrapers.fetch import FetchError, Fetcher, FetchTimeout, worth_retrying
 
+log = logging.getLogger(__name__)
 SESSION_PARAMETERS = {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "utm_source", "utm_medium",
                       "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid"}
 CALENDAR = re.compile(r"/(?:19|20)\d\d/\d\d?(?:/\d\d?)?/|[?&](?:date|month|year|day)=", re.I)
@@ -189,12 +191,12 @@ class HostWorker:
             self.wait_turn(delay)
             try:
                 page = self.fetcher.get(url, headers=headers, in_scope=scope)
-            except FetchError as error:
-                if attempt == settings.retries or "timed out" not in str(error):
+            except FetchTimeout:
+                if attempt == settings.retries:
                     raise
                 self.next_request += settings.backoff * 2 ** attempt
                 continue
-            if page.status not in RETRY_STATUSES or attempt == settings.retries:
+            if not worth_retrying(page.status) or attempt == settings.retries:
                 return page
             wait = settings.backoff * 2 ** attempt
             retry_after = retry_after_seconds(page.headers.get("retry-after"))
@@ -224,9 +226,12 @@ def harvest(sources, store, settings, progress=None):
     names = [s.name for s in sources]
     store.save_sources(sources)
     run_id = store.unfinished_run(names)
-    if run_id is None:
+    if run_id is not None:
+        log.info("run %s resumed", run_id)
+    else:
         store.abandon_stale_runs()
         run_id = store.start_run(names)
+        log.info("run %s started: %s", run_id, ", ".join(names))
         for source in sources:
             store.queue_pages(run_id, source.name, [canonical_url(u) for u in source.start_urls], 0)
     frontier = {s.name: store.frontier(run_id, s.name) for s in sources}
@@ -270,6 +275,8 @@ def harvest(sources, store, settings, progress=None):
             previous = store.previous_people_count(source.name, run_id)
             if previous and summary.people < 0.5 * previous:
                 summary.warning = f"found {summary.people} people, against {previous} last time"
+    for name, summary in summaries.items():
+        log.info("%s summary: %s", name, asdict(summary))
     status = "failed" if all(s.failed for s in summaries.values()) else "finished"
     store.finish_run(run_id, status, {"sources": {n: asdict(s) for n, s in summaries.items()}})
     return run_id, summaries
@@ -291,5 +298,7 @@ def save_event(store, run_id, event, summary):
     else:
         summary.skipped += 1
     people = event.people if event.status == "done" else None
+    log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url,
+             len(people or []), f" error={event.error}" if event.error else "")
     store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
                       people=people, cache=event.cache, links=event.links, depth=event.depth)

@@ -23,7 +23,7 @@ class CrawlSettings:
     delay: float = _setting(1.0, "Seconds between two requests to the same host.")
     max_crawl_delay: float = _setting(300.0, "Cap on a robots.txt Crawl-delay, in seconds.")
     max_retry_after: float = _setting(300.0, "Cap on a Retry-After header, in seconds.")
-    workers: int = _setting(8, "Hosts harvested in parallel (one request at a time per host).")
+    workers: int = _setting(64, "Hosts harvested in parallel (one request at a time per host).")
     connect_timeout: float = _setting(10.0, "Seconds to wait for a connection.")
     read_timeout: float = _setting(20.0, "Seconds to wait between two reads of a response.")
     fetch_deadline: float = _setting(60.0, "Wall-clock limit on one fetch, body included.")

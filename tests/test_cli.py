@@ -119,3 +119,18 @@ def test_preview_prints_what_would_be_extracted_and_stores_nothing(runner, make_
     assert output["people"][0]["name"] == "Ann Lee" and output["people"][0]["strategy"] == "profile"
     assert runner("export").output == ""
     assert runner("preview", site.root + "/private", "--allow-private-hosts").exit_code == 1
+
+
+def test_only_one_scrape_job_runs_at_a_time_and_pages_are_logged(runner, app, demo_sources_file):
+    import fcntl
+    from pathlib import Path
+
+    lock = Path(app.instance_path) / "scrape.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = runner("scrape", "--sources", str(demo_sources_file), "--source", "demo-sakura-materials")
+        assert result.exit_code == 1 and "another scrape job is running" in result.output
+    result = runner("scrape", "--sources", str(demo_sources_file), "--source", "demo-sakura-materials")
+    assert result.exit_code == 0, result.output
+    log = (Path(app.instance_path) / "logs" / "scrape.log").read_text(encoding="utf-8")
+    assert "demo-sakura-materials done 200" in log and "people=3" in log

@@ -70,6 +70,26 @@ def test_loopback_in_any_spelling_is_refused_without_the_flag(host):
     assert check_host(host, allow_private=True)
 
 
+def test_the_checked_address_is_the_one_connected_to_so_dns_rebinding_fails(make_site, monkeypatch):
+    import socket
+
+    site = make_site(106)
+    site.page("/p", "<p>the real page</p>")
+    answers = iter(["127.0.0.106", "127.0.0.107", "127.0.0.107"])  # DNS changes its answer after the check
+    real = socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        if host == "dept.rebind.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = site.root.rsplit(":", 1)[1]
+    page = Fetcher(SETTINGS).get(f"http://dept.rebind.test:{port}/p")
+    assert "the real page" in page.text
+    assert site.log[-1][2]["Host"] == f"dept.rebind.test:{port}"
+
+
 def test_a_refused_host_fails_the_fetch_with_a_clear_message(make_site):
     site = make_site(101)
     site.page("/", "<p>hi</p>")
@@ -300,3 +320,61 @@ def test_a_job_killed_with_sigkill_resumes_without_loss_or_duplicates(make_site,
         if path in fetched_before and path.startswith("/staff/p"):
             assert refetched.count(path) == 1  # finished pages are not fetched again
     assert [r["status"] for r in store.runs()][0] == "finished"
+
+
+def test_crawl_delay_from_robots_txt_slows_the_host(make_site, store):
+    site = make_site(128)
+    serve_staff(site)
+    site.robots("User-agent: *\nCrawl-delay: 0.5\n")
+    harvest([source_for(site)], store, SETTINGS)
+    times = sorted(t for t, path, _h in site.log if path != "/robots.txt")
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.49
+
+
+def test_traps_budgets_and_scope_bound_a_crawl(make_site, store):
+    from scrapers.job import looks_like_trap
+
+    assert looks_like_trap("http://u.example/staff/a/b/a/b/a/b/")
+    assert looks_like_trap("http://u.example/events/2031/04/12/")
+    assert not looks_like_trap("http://u.example/staff/people/jane-smith")
+    site = make_site(129)
+    site.robots("")
+    links = "".join(f'<li><a href="/staff/p{i}">Dr Kim Lee{chr(65 + i)}x</a>, Lecturer</li>' for i in range(10))
+    site.page("/staff/", f'<main><ul>{links}</ul><a href="/other/">Next</a><a href="?sessionid=42">2</a></main>')
+    harvest([source_for(site, max_pages=4)], store, SETTINGS)
+    fetched = [path for _t, path, _h in site.log if path != "/robots.txt"]
+    assert len(fetched) == 4  # the page budget
+    assert "/other/" not in fetched  # outside the start folder
+    assert not any("sessionid" in path for path in fetched)  # session variants are the same page
+
+
+def test_the_site_keeps_answering_while_a_job_holds_the_write_lock(app, client):
+    from directory.db import get_index, get_store
+    from directory.indexer import sync_index
+
+    with app.app_context():
+        store = get_store()
+        store.ensure_shape()
+        store.import_experts([{"name": "Ann Lee", "country": "GB", "interests": ["glass"]}])
+        sync_index(store, get_index())
+    writer = Store(app.config["DATABASE"])
+    with writer.transaction():
+        writer.db.execute("update experts set title = 'busy'")
+        assert client.get("/api/v1/search?q=glass").get_json()["total"] == 1
+        assert client.get("/").status_code == 200
+
+
+def test_a_slow_answer_is_retried_after_a_timeout(make_site, store):
+    site = make_site(130)
+    serve_staff(site)
+    calls = []
+
+    def slow_once(handler):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            time.sleep(0.6)
+        return 200, {"Content-Type": "text/html"}, LISTING.encode()
+
+    site.routes["/staff/"] = slow_once
+    harvest([source_for(site)], store, SETTINGS.but(read_timeout=0.3))
+    assert len(calls) == 2 and names(store) == ["Ada Lovelace", "Alan Turing"]

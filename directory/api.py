@@ -50,8 +50,11 @@ def search():
         row["score"] = expert["score"]
         results.append({k: row[k] for k in ("id", "name", "title", "institution", "country", "department",
                                              "interests", "profile_url", "url", "score", "last_verified")})
-    return jsonify({"query": query.q, "country": query.country, "region": query.region, "total": found["total"],
-                    "page": query.page, "per_page": query.per_page, "results": results, "facets": found["facets"]})
+    expansions = [{"topic": e.concept.id, "name": e.concept.name, "matched": e.matched, "terms": e.terms(query.q)}
+                  for e in found["expansions"]]
+    return jsonify({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
+                    "total": found["total"], "page": query.page, "per_page": query.per_page, "results": results,
+                    "facets": found["facets"], "expansions": expansions})
 
 
 @bp.get("/experts/<expert_id>")

@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup
 
 from directory import create_app
 from directory.db import get_index, get_store
-from directory.indexer import check_index, rebuild_index, sync_index
+from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.search import IndexUnavailable
 from directory.store import StoreError, export_row
 from scrapers.settings import CrawlSettings
@@ -252,7 +252,7 @@ def check_command(repair):
         rebuild_index(store, index)
     click.echo(f"{len(missing)} experts missing from the index, {len(extra)} indexed but not in the store")
     if repair and (missing or extra):
-        index.update(store.experts(missing), deleted_ids=extra)
+        repair_index(store, index, missing, extra)
         click.echo("Repaired.")
     elif missing or extra:
         fail("store and index disagree; run `directory check --repair`")

@@ -1,4 +1,12 @@
 """Store -> index: keep the Whoosh index in step with the store, or rebuild it."""
+from directory.thesaurus import topics_of
+
+
+def with_topics(experts):
+    """Tag each expert with the thesaurus concepts its interests and title name."""
+    for expert in experts:
+        expert["topics"] = topics_of(list(expert.get("interests") or []) + [expert.get("title") or ""])
+        yield expert
 
 
 def sync_index(store, index, batch=2000):
@@ -13,7 +21,7 @@ def sync_index(store, index, batch=2000):
         found = {e["id"] for e in experts}
         gone = [i for i in ids if i not in found]
         # update_document replaces by id; ids no longer in the store are deleted.
-        index.update(experts, deleted_ids=gone)
+        index.update(with_topics(experts), deleted_ids=gone)
         store.clear_index_queue(ids)
         updated, deleted = updated + len(experts), deleted + len(gone)
 
@@ -21,7 +29,7 @@ def sync_index(store, index, batch=2000):
 def rebuild_index(store, index, progress=None):
     """Build a fresh index from the whole store and swap it in atomically."""
     queued = store.take_index_queue(10**9)
-    count = index.rebuild(store.iter_experts(), progress=progress)
+    count = index.rebuild(with_topics(store.iter_experts()), progress=progress)
     store.clear_index_queue(queued)
     return count
 
@@ -31,3 +39,8 @@ def check_index(store, index):
     stored = {e["id"] for e in store.iter_experts()}
     indexed = index.ids() if index.exists() else set()
     return sorted(stored - indexed), sorted(indexed - stored)
+
+
+def repair_index(store, index, missing, extra):
+    """Add experts missing from the index and drop ids the store no longer has."""
+    index.update(with_topics(store.experts(missing)), deleted_ids=extra)

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from directory import countries
+from directory import countries, thesaurus
 from directory.db import get_index, get_store
-from directory.search import QueryError, highlight
+from directory.search import QueryError, analyse, highlight
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
+    topic: str = None
+    expand: bool = True
 
     @classmethod
     def from_args(cls, args):
@@ -35,12 +37,17 @@ class SearchRequest:
         sort = args.get("sort") or "relevance"
         if sort not in ("relevance", "recent"):
             raise QueryError("sort must be 'relevance' or 'recent'.")
-        return cls(q=q, country=country, region=region, page=page, per_page=per_page, sort=sort)
+        topic = (args.get("topic") or "").strip() or None
+        if topic and topic not in {c.id for c in thesaurus.concepts()}:
+            raise QueryError(f"Unknown topic {topic!r}.")
+        expand = (args.get("expand") or "1") not in ("0", "false", "off", "no")
+        return cls(q=q, country=country, region=region, page=page, per_page=per_page, sort=sort, topic=topic,
+                   expand=expand)
 
     def args(self, **changes):
         """URL arguments for this search with some changed (for links); empty ones left out."""
-        values = {"q": self.q, "country": self.country, "region": self.region, "page": self.page,
-                  "sort": self.sort, **changes}
+        values = {"q": self.q, "country": self.country, "region": self.region, "topic": self.topic,
+                  "page": self.page, "sort": self.sort, "expand": None if self.expand else "0", **changes}
         if values.get("page") == 1:
             values.pop("page")
         if values.get("sort") == "relevance":
@@ -62,12 +69,17 @@ def _whole(value, name, low, high, default):
 
 def perform(request):
     """Run a search: ids and scores from the index, rows for display from the store."""
-    results = get_index().search(request.q, country=request.country, region=request.region,
+    expansions = thesaurus.expand(request.q) if request.expand and request.q else []
+    extra = list(dict.fromkeys(t for e in expansions for t in e.terms(request.q)))
+    results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  page=request.page, per_page=request.per_page, sort=request.sort,
-                                 hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
+                                 hide=current_app.config["HIDE_MAY_HAVE_LEFT"], expansions=extra)
+    terms = set(results.terms)
+    for phrase in extra:
+        terms.update(analyse(phrase))
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
-        expert["highlighted"] = [highlight(p, results.terms) for p in expert["interests"]]
-    return {"total": results.total, "experts": experts, "facets": results.facets}
+        expert["highlighted"] = [highlight(p, terms) for p in expert["interests"]]
+    return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions}

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -48,6 +49,7 @@ def schema():
         cjk=TEXT(analyzer=CJK),
         country=ID(sortable=True),
         region=KEYWORD(commas=True),
+        topic=KEYWORD(commas=True),
         institution_name=ID(sortable=True),
         last_verified=ID(sortable=True),
         hidden=ID,
@@ -69,6 +71,7 @@ def document(expert):
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "country": (expert.get("country") or "").upper(),
         "region": ",".join(countries.regions_of(expert.get("country"))),
+        "topic": ",".join(expert.get("topics") or []),
         "institution_name": expert.get("institution") or "",
         "last_verified": expert.get("last_verified") or "",
         "hidden": "1" if expert.get("may_have_left") else "0",
@@ -193,7 +196,7 @@ class SearchIndex:
         return self._local.searcher
 
     def parse(self, text):
-        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self._open().schema,
+        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema,
                                           fieldboosts=SEARCH_FIELDS, group=qparser.OrGroup.factory(0.9))
         # Plain words only: no field names, wildcards, ranges or boosts from the public.
         for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
@@ -202,20 +205,36 @@ class SearchIndex:
         cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
         return parser.parse(cleaned)
 
-    def search(self, text="", country=None, region=None, page=1, per_page=20, sort="relevance", hide=True):
-        """Run a search; ``text`` empty means everything (browsing by country or region)."""
+    @lru_cache(maxsize=4096)
+    def parse_phrase(self, phrase):
+        """A thesaurus label as a query that needs all its words (parsed once, then reused)."""
+        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema, fieldboosts=SEARCH_FIELDS)
+        return parser.parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
+
+    def search(self, text="", country=None, region=None, topic=None, page=1, per_page=20, sort="relevance",
+               hide=True, expansions=()):
+        """Run a search; ``text`` empty means everything (browsing by country, region or topic).
+
+        ``expansions`` are extra phrases (thesaurus labels) that also match, at a lower weight.
+        """
         q = self.parse(text) if text.strip() else query.Every()
+        if expansions:
+            alternatives = [self.parse_phrase(p) for p in expansions]
+            q = query.Or([q, query.Or([a for a in alternatives if a is not query.NullQuery], boost=0.6)])
         filters = []
         if country:
             filters.append(query.Term("country", country.upper()))
         if region:
             filters.append(query.Term("region", region))
+        if topic:
+            filters.append(query.Term("topic", topic))
         if hide:
             filters.append(query.Not(query.Term("hidden", "1")))
         restrict = query.And(filters) if filters else None
         searcher = self.searcher()
         sortedby = sorting.FieldFacet("last_verified", reverse=True) if sort == "recent" else None
-        facets = {"country": sorting.FieldFacet("country"), "region": sorting.FieldFacet("region", allow_overlap=True)}
+        facets = {"country": sorting.FieldFacet("country"), "region": sorting.FieldFacet("region", allow_overlap=True),
+                  "topic": sorting.FieldFacet("topic", allow_overlap=True)}
         results = searcher.search_page(q, page, pagelen=per_page, filter=restrict, sortedby=sortedby,
                                        groupedby=facets, maptype=sorting.Count)
         counts = {name: dict(sorted(((k, v) for k, v in results.results.groups(name).items() if k),

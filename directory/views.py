@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
-from directory import countries
+from directory import countries, thesaurus
 from directory.db import get_store
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
@@ -38,6 +38,19 @@ def region_labels():
 @bp.app_template_global()
 def country_name(code):
     return countries.country_name(code)
+
+
+@bp.app_template_global()
+def topic_names():
+    return {c.id: c.name for c in thesaurus.concepts()}
+
+
+@bp.app_template_global()
+def country_choices():
+    """[(code, name, count)] of the countries the directory covers, by name."""
+    counts = get_store().country_counts()
+    return sorted(((code, countries.country_name(code), n) for code, n in counts.items() if code),
+                  key=lambda row: row[1])
 
 
 @bp.app_template_filter()

@@ -1,0 +1,112 @@
+"""Query understanding: plain words -> academic terms in many languages, from data/topics.tsv."""
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from directory.paths import DATA
+from directory.search import CJK_RUN, analyse
+
+LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja")
+
+
+class ThesaurusError(ValueError):
+    """The thesaurus file is malformed; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    field: str
+    labels: dict  # language -> tuple of terms
+    plain: tuple
+
+    @property
+    def name(self):
+        return self.labels["en"][0]
+
+    def terms(self):
+        """Every label in every language."""
+        return [term for language in LANGUAGES for term in self.labels.get(language, ())]
+
+
+@cache
+def concepts():
+    """All concepts of the bundled thesaurus, validated."""
+    with open(DATA / "topics.tsv", encoding="utf-8") as handle:
+        rows = [line for line in handle if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
+    found, seen = [], set()
+    for number, row in enumerate(reader, 2):
+        if None in row or any(v is None for v in row.values()):
+            raise ThesaurusError(f"topics.tsv concept line {number}: expected {len(reader.fieldnames)} columns")
+        if row["id"] in seen:
+            raise ThesaurusError(f"topics.tsv concept line {number}: duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        labels = {lang: tuple(t.strip() for t in row[lang].split(";") if t.strip()) for lang in LANGUAGES}
+        missing = [lang for lang in LANGUAGES if not labels[lang]]
+        if missing:
+            raise ThesaurusError(f"topics.tsv concept {row['id']!r}: no label in {', '.join(missing)}")
+        plain = tuple(t.strip() for t in row["plain"].split(";") if t.strip())
+        found.append(Concept(row["id"], row["field"], labels, plain))
+    return found
+
+
+@cache
+def _phrases():
+    """(concept, phrase, its index terms) for every label and plain phrase."""
+    table = []
+    for concept in concepts():
+        for phrase in dict.fromkeys(concept.terms() + list(concept.plain)):
+            table.append((concept, phrase, frozenset(analyse(phrase)) if not CJK_RUN.search(phrase) else None))
+    return table
+
+
+@dataclass(frozen=True)
+class Expansion:
+    concept: Concept
+    matched: str
+
+    def terms(self, query):
+        """The concept's labels not already in the query."""
+        lowered = query.casefold()
+        return [t for t in self.concept.terms() if t.casefold() not in lowered]
+
+
+def expand(query):
+    """Concepts whose label or plain phrase appears in ``query`` (longest match per concept)."""
+    words = set(analyse(query))
+    matches = {}
+    for concept, phrase, terms in _phrases():
+        hit = (phrase in query) if terms is None else (bool(terms) and terms <= words)
+        if hit and len(phrase) > len(matches.get(concept.id, Expansion(concept, "")).matched):
+            matches[concept.id] = Expansion(concept, phrase)
+    return sorted(matches.values(), key=lambda e: e.concept.id)
+
+
+@cache
+def _by_first_term():
+    """Label phrases keyed by one of their terms, so tagging looks at few candidates."""
+    keyed, cjk = {}, []
+    for concept, phrase, terms in _phrases():
+        if phrase in concept.plain:
+            continue  # everyday words are for queries, not for tagging profiles
+        if terms is None:
+            cjk.append((concept, phrase))
+        elif terms:
+            keyed.setdefault(min(terms), []).append((concept, terms))
+    return keyed, cjk
+
+
+def topics_of(texts):
+    """Concept ids whose academic labels appear within one of these texts (the topic facet)."""
+    keyed, cjk = _by_first_term()
+    found = set()
+    for text in texts:
+        words = set(analyse(text))
+        for word in words:
+            for concept, terms in keyed.get(word, ()):
+                if terms <= words:
+                    found.add(concept.id)
+        if CJK_RUN.search(text):
+            found.update(concept.id for concept, phrase in cjk if phrase in text)
+    return sorted(found)

@@ -1,0 +1,80 @@
+"""Plain-language queries reach academic terms in other languages."""
+import pytest
+
+from directory import thesaurus
+from directory.db import get_index, get_store
+from directory.indexer import sync_index
+
+# Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
+RECALL_QUERIES = {
+    "enzymes that work in cold water": {"Amelia Hart", "Camila Álvarez", "王芳"},
+    "stronger injection moulds": {"Katrin Müller", "Matías Araya", "田中 美咲"},
+    "make food last longer": {"Sabine Wagner", "Valentina Muñoz", "李明"},
+    "rust on metal parts": {"佐藤 健一", "Ayşe Yılmaz", "Tom Briggs"},
+    "recycle plastic waste": {"Jonas Schneider", "Matías Araya", "张伟"},
+    "3d printing metal": {"Lukas Fischer"},
+    "better batteries for electric cars": {"鈴木 大輔"},
+    "offshore wind farm": {"Rajesh Patel"},
+    "fish farm feed": {"Grace Okafor"},
+    "cracks in parts": {"Ayşe Yılmaz"},
+    "glue for lightweight panels": {"Felix Becker"},
+    "yogurt bacteria": {"王芳"},
+}
+RECALL_FLOOR = 0.9
+
+
+def test_every_concept_has_labels_in_eight_languages():
+    concepts = thesaurus.concepts()
+    assert len(concepts) >= 80
+    for concept in concepts:
+        assert all(concept.labels[lang] for lang in thesaurus.LANGUAGES), concept.id
+
+
+def test_plain_words_map_to_concepts():
+    found = lambda q: {e.concept.id for e in thesaurus.expand(q)}
+    assert found("make bread last longer") == {"food-preservation"}
+    assert found("stronger injection moulds") == {"injection-moulding"}
+    assert {"enzymes", "cold-adapted"} <= found("enzymes that work in cold water")
+    assert found("低温酶") >= {"enzymes", "cold-adapted"}
+    assert found("the quick brown fox") == set()
+
+
+def test_profiles_are_tagged_with_topics_from_their_interests():
+    assert thesaurus.topics_of(["Spritzgießen", "食品保鲜"]) == ["food-preservation", "injection-moulding"]
+    assert thesaurus.topics_of(["cold"]) == []  # everyday words tag queries, not profiles
+
+
+@pytest.fixture
+def demo_app(app, runner):
+    result = runner("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def test_recall_at_10_of_plain_language_queries_stays_above_the_floor(demo_app, client):
+    recalls = {}
+    for query, expected in RECALL_QUERIES.items():
+        body = client.get("/api/v1/search", query_string={"q": query, "per_page": 10}).get_json()
+        found = {r["name"] for r in body["results"]}
+        recalls[query] = len(found & expected) / len(expected)
+    mean = sum(recalls.values()) / len(recalls)
+    assert mean >= RECALL_FLOOR, recalls
+
+
+def test_expansions_are_shown_and_can_be_switched_off(demo_app, client):
+    body = client.get("/api/v1/search", query_string={"q": "stronger injection moulds"}).get_json()
+    assert [e["topic"] for e in body["expansions"]] == ["injection-moulding"]
+    assert "Spritzgießen" in body["expansions"][0]["terms"]
+    assert "Katrin Müller" in {r["name"] for r in body["results"]}
+    plain = client.get("/api/v1/search", query_string={"q": "stronger injection moulds", "expand": "0"}).get_json()
+    assert plain["expansions"] == [] and "Katrin Müller" not in {r["name"] for r in plain["results"]}
+    page = client.get("/search", query_string={"q": "stronger injection moulds"}).get_data(as_text=True)
+    assert "Also searched" in page and "expand=0" in page
+
+
+def test_topic_facet_and_filter(demo_app, client):
+    body = client.get("/api/v1/search", query_string={"q": ""}).get_json()
+    assert body["facets"]["topic"]["injection-moulding"] >= 3
+    only = client.get("/api/v1/search", query_string={"topic": "injection-moulding"}).get_json()
+    assert only["total"] == body["facets"]["topic"]["injection-moulding"]
+    assert client.get("/api/v1/search", query_string={"topic": "nope"}).status_code == 400

@@ -261,11 +261,12 @@ class Store:
         return {row["url"]: row for row in rows}
 
     def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
-                    cache=None, links=(), depth=0):
-        """Save one fetched page: its status, its people, the links (url, depth) it adds. All or nothing."""
+                    cache=None, links=(), depth=0, record_url=None):
+        """Save one fetched page: its status, its people (kept under ``record_url`` when the page
+        names a canonical URL), the links (url, depth) it adds. All or nothing."""
         with self.transaction():
             if people is not None:
-                self.save_people(source, url, people, run_id)
+                self.save_people(source, record_url or url, people, run_id)
             if cache is not None:
                 relative = [(u, d - depth) for u, d in links]
                 self.db["page_cache"].upsert({"url": url, "source": source.name, **cache,

@@ -49,6 +49,7 @@ class PageResult:
     listing_links: list = field(default_factory=list)
     noindex: bool = False
     nofollow: bool = False
+    canonical: str = None
     kind: str = "other"  # listing, profile or other
 
 
@@ -245,6 +246,8 @@ def extract(html, url, selectors=None):
     directives = robots_meta(soup)
     result.noindex = bool(directives & {"noindex", "none"})
     result.nofollow = bool(directives & {"nofollow", "none"})
+    canonical = soup.find("link", rel="canonical", href=True)
+    result.canonical = absolute_http(url, canonical["href"]) if canonical else None
     structured = structured_people(html, url)
     # Pagination often sits in a <nav>, which main_content() strips as chrome.
     next_links = pagination_links(soup, url, (selectors or {}).get("next_page"))

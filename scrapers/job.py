@@ -38,6 +38,7 @@ class PageEvent:
     people: list = None
     links: list = field(default_factory=list)  # [(url, depth)]
     cache: dict = None
+    record_url: str = None  # the page's canonical URL, under which its people are kept
 
 
 @dataclass
@@ -92,7 +93,7 @@ class HostWorker:
         self.frontier, self.cache, self.events, self.stop = frontier, cache, events, stop
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
-        self.robots = None
+        self.robots, self.robots_read = None, 0.0
 
     def wait_turn(self, delay):
         pause = self.next_request - time.monotonic()
@@ -114,27 +115,25 @@ class HostWorker:
         if not queued:
             return
         root = f"{urlsplit(queued[0][0]).scheme}://{urlsplit(queued[0][0]).netloc}"
-        if self.robots is None:
-            self.wait_turn(delay)
-            self.robots = self.fetcher.robots(root) or False
-        if self.robots is False:
-            for url, depth in queued:
-                self.events.put(PageEvent(source, url, depth, "failed",
-                                          error="robots.txt could not be read (server error or network failure); "
-                                                "host skipped this run"))
-            return
-        crawl_delay = self.robots.crawl_delay(settings.agent)
-        if crawl_delay:
-            delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
         scope = Scope(source, settings.max_url_length)
         budget = (source.max_pages or settings.max_pages) - (len(known) - len(queued))
         pending = list(queued)
         while pending and not self.stop.is_set():
+            rules = self.rules(root, delay)
+            if rules is False:
+                for url, depth in pending:
+                    self.events.put(PageEvent(source, url, depth, "failed",
+                                              error="robots.txt could not be read (server error or network failure); "
+                                                    "host skipped this run"))
+                return
+            crawl_delay = rules.crawl_delay(settings.agent)
+            if crawl_delay:
+                delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
             url, depth = pending.pop(0)
             if budget <= 0:
                 self.events.put(PageEvent(source, url, depth, "skipped", error="page budget for this source used up"))
                 continue
-            if not self.robots.can_fetch(url, settings.agent):
+            if not rules.can_fetch(url, settings.agent):
                 self.events.put(PageEvent(source, url, depth, "skipped", error="disallowed by robots.txt"))
                 continue
             budget -= 1
@@ -144,6 +143,14 @@ class HostWorker:
             event.links = new
             pending.extend(new)
             self.events.put(event)
+
+    def rules(self, root, delay):
+        """The host's robots.txt rules, read again once they are older than the cache limit.
+        False means the host is off-limits (robots.txt unreadable)."""
+        if self.robots is None or time.monotonic() - self.robots_read > self.settings.robots_cache_hours * 3600:
+            self.wait_turn(delay)
+            self.robots, self.robots_read = self.fetcher.robots(root) or False, time.monotonic()
+        return self.robots
 
     def visit(self, source, url, depth, delay, scope):
         cached = self.cache.get(url) or {}
@@ -178,7 +185,10 @@ class HostWorker:
             links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
             links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u)]
         error = "page cut off at the size limit" if page.truncated else None
-        return PageEvent(source, url, depth, "done", 200, error=error, people=people, links=links, cache=cache)
+        # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
+        canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
+        return PageEvent(source, url, depth, "done", 200, error=error, people=people, links=links, cache=cache,
+                         record_url=canonical)
 
     @staticmethod
     def cached_links(cached, depth):
@@ -301,4 +311,5 @@ def save_event(store, run_id, event, summary):
     log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url,
              len(people or []), f" error={event.error}" if event.error else "")
     store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
-                      people=people, cache=event.cache, links=event.links, depth=event.depth)
+                      people=people, cache=event.cache, links=event.links, depth=event.depth,
+                      record_url=event.record_url)

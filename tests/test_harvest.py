@@ -378,3 +378,38 @@ def test_a_slow_answer_is_retried_after_a_timeout(make_site, store):
     site.routes["/staff/"] = slow_once
     harvest([source_for(site)], store, SETTINGS.but(read_timeout=0.3))
     assert len(calls) == 2 and names(store) == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_variants_of_a_page_with_one_canonical_url_give_one_record(make_site, store):
+    site = make_site(131)
+    serve_staff(site)
+    canonical = f'<link rel="canonical" href="{site.root}/staff/">'
+    site.page("/staff/", LISTING.replace("<html>", f"<html><head>{canonical}</head>")
+              .replace("</ul>", '</ul><a href="?sort=name">2</a>'))
+    site.page("/staff/?sort=name", LISTING.replace("<html>", f"<html><head>{canonical}</head>"))
+    harvest([source_for(site)], store, SETTINGS)
+    assert site.requests_for("/staff/?sort=name")
+    ada = next(e for e in store.iter_experts() if e["name"] == "Ada Lovelace")
+    assert ada["source_urls"] == [f"{site.root}/staff/", f"{site.root}/staff/ada"]
+
+
+def test_the_user_agent_names_the_directory_and_its_contact_url(make_site, store):
+    site = make_site(132)
+    serve_staff(site)
+    harvest([source_for(site)], store, SETTINGS.but(contact_url="https://directory.example/about-our-crawler"))
+    agents = {headers["User-Agent"] for _t, _p, headers in site.log}
+    assert agents == {"ExpertiseDirectoryBot/0.1 (+https://directory.example/about-our-crawler)"}
+
+
+def test_links_deeper_than_the_maximum_depth_are_not_followed(make_site, store):
+    site = make_site(133)
+    serve_staff(site)
+    harvest([source_for(site)], store, SETTINGS.but(max_depth=0))
+    assert not site.requests_for("/staff/ada") and names(store) == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_robots_txt_is_read_again_once_it_is_older_than_the_cache_limit(make_site, store):
+    site = make_site(134)
+    serve_staff(site)
+    harvest([source_for(site)], store, SETTINGS.but(robots_cache_hours=0.3 / 3600, delay=0.2))
+    assert len(site.requests_for("/robots.txt")) >= 2

@@ -77,3 +77,16 @@ def test_a_missing_index_is_a_clear_503_not_a_crash(client, filled, app):
     app.extensions.pop("search_index", None)
     assert client.get("/api/v1/search?q=enzymes").status_code == 503
     assert client.get("/search?q=enzymes").status_code == 503
+
+
+def test_people_who_may_have_left_are_hidden_from_search_but_keep_their_page(app, client, filled):
+    with app.app_context():
+        store = get_store()
+        with store.transaction():
+            store.db.execute("update experts set may_have_left = 1 where id = ?", [filled["Ann"]])
+            store.db["index_queue"].insert({"expert_id": filled["Ann"], "queued": "now"}, replace=True)
+        sync_index(store, get_index())
+    names = [r["name"] for r in client.get("/api/v1/search?q=enzymes").get_json()["results"]]
+    assert names and "Ann Lee" not in names
+    page = client.get(f"/experts/{filled['Ann']}").get_data(as_text=True)
+    assert "may have left" in page

@@ -1,0 +1,106 @@
+"""The site in a real headless Chromium, served by the production server."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (`make test` installs it)")]
+DIRECTORY = Path(sys.executable).parent / "directory"
+XSS_NAME = 'Eve <img src=x onerror="window.pwned=1"> Hacker'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """`directory demo` on a free port: a real harvest of the demo sites, served by gunicorn."""
+    instance = tmp_path_factory.mktemp("browser-instance")
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    hostile = instance / "hostile.jsonl"
+    hostile.write_text(json.dumps({"name": XSS_NAME, "country": "FR", "institution": "<script>window.pwned=2</script>",
+                                   "interests": ["<svg onload=window.pwned=3>", "enzymes"],
+                                   "profile_url": "javascript:window.pwned=4"}) + "\n")
+    subprocess.run([DIRECTORY, "import", str(hostile)], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([DIRECTORY, "demo", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    root = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urlopen(root + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("the demo server did not start: " + server.stdout.read().decode()[-2000:])
+    yield root
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    page.close()
+
+
+def test_a_small_firm_searches_filters_and_opens_a_profile(site, page):
+    page.goto(site + "/")
+    page.get_by_label("What do you need help with?").fill("enzymes that work in cold water")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search?**")
+    assert "experts for" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("link", name="Amelia Hart").is_visible()
+    assert page.get_by_role("link", name="Camila Álvarez").is_visible()  # found through the Spanish labels
+    assert "Also searched" in page.locator("#expansions").inner_text()
+
+    page.get_by_label("Country").select_option("CL")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**country=CL**")
+    assert page.get_by_role("link", name="Camila Álvarez").is_visible()
+    assert page.get_by_role("link", name="Amelia Hart").count() == 0
+
+    page.get_by_role("link", name="Camila Álvarez").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Camila Álvarez")
+    assert "Enzimas de organismos antárticos" in page.content()
+    assert page.get_by_role("link", name="Ask for a correction or removal").first.is_visible()
+
+
+def test_scraped_markup_stays_inert_in_results_and_profiles(site, page):
+    page.goto(site + "/search?q=enzymes")
+    assert page.get_by_text(XSS_NAME).count() == 1  # shown as text, not run
+    page.get_by_text(XSS_NAME).click()
+    page.wait_for_load_state()
+    assert page.evaluate("window.pwned") is None and page.dialogs == []
+    assert page.locator('a[href^="javascript:"]').count() == 0

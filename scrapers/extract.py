@@ -184,6 +184,18 @@ def name_in(text):
     return name if looks_like_name(name) else None
 
 
+TITLE_THEN_UNIT = re.compile(r"^(.{3,80}?)\s*[,–—|]\s*(" + vocab.DEPARTMENT_LABEL.pattern + r"\b.{2,120})$", re.I)
+
+
+def split_title(text):
+    """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
+    text = text.strip("–—-|·,:;() ")
+    match = TITLE_THEN_UNIT.match(text)
+    if match and looks_like_title(match.group(1)):
+        return match.group(1), match.group(2)
+    return text, None
+
+
 def looks_like_title(text):
     return bool(text) and len(text) <= 120 and bool(vocab.TITLE_WORDS.search(text))
 
@@ -429,7 +441,7 @@ def listing_people(content, url, single_ok=False):
                 and named[0][0].find_parent(["li", "tr", "dd"]) is not None)
         if not lone and (len(named) < 2 or len(named) < 0.6 * len(nodes)):
             continue
-        if any(id(n) in used for n, _ in named):
+        if any(id(n) in used for n, _ in named) or under_news_heading(named[0][0]):
             continue
         for node, name in named:
             block = person_block(node, {id(n) for n, _ in named})
@@ -446,6 +458,12 @@ def listing_people(content, url, single_ok=False):
             if person.profile_url:
                 links.append(person.profile_url)
     return people, links
+
+
+def under_news_heading(node):
+    """Whether the nearest heading before ``node`` introduces news or events."""
+    heading = node.find_previous(["h1", "h2", "h3", "h4"])
+    return heading is not None and bool(vocab.NEWS_HEADING.match(text_of(heading)))
 
 
 def person_block(node, group):
@@ -475,12 +493,30 @@ def person_from_block(block, name_node, name, url):
     person.phone = find_phone(block)
     texts = [t for t in (clean(s) for s in block.stripped_strings) if t]
     title = next((t for t in texts if t != text_of(name_node) and looks_like_title(t) and not name_in(t)), None)
-    person.title = title.strip("–—-|·,:;() ") if title else None
+    if title:
+        person.title, person.department = split_title(title)
     image = block.find("img", src=True)
     if image is not None:
         person.photo_url = absolute_http(url, image["src"])
-    person.interests = inline_interests(block)
+    person.interests = inline_interests(block) or column_interests(block)
     return person
+
+
+def column_interests(row):
+    """Interests from the table column whose header means 'research interests'."""
+    if row.name != "tr":
+        return []
+    table = row.find_parent("table")
+    header = table.find("tr") if table is not None else None
+    if header is None or header is row:
+        return []
+    labels = [text_of(cell) for cell in header.find_all(["th", "td"], recursive=False)]
+    cells = row.find_all(["td", "th"], recursive=False)
+    phrases = []
+    for label, cell in zip(labels, cells):
+        if vocab.INTEREST_HEADING.match(label):
+            phrases.extend(split_phrases(text_of(cell)))
+    return phrases
 
 
 def inline_interests(node):
@@ -509,8 +545,12 @@ def profile_person(content, url):
     person.email = find_email(content)
     person.phone = find_phone(content)
     person.interests = section_interests(content) or inline_interests(content)
-    person.title = profile_title(content, heading)
-    person.department = labelled_value(content, vocab.DEPARTMENT_LABEL)
+    title = profile_title(content, heading)
+    unit = None
+    if title:
+        title, unit = split_title(title)
+    person.title = title
+    person.department = labelled_value(content, vocab.DEPARTMENT_LABEL) or unit
     person.photo_url = profile_photo(content, heading, name, url)
     if not (person.email or person.interests or person.title):
         return None

@@ -71,7 +71,7 @@ NOT_NAME_WORDS = _words("""
 
 TITLE_WORDS = re.compile(
     r"(?:^|\b)(?:" + _alternation(r"""
-    professor|professorin|professora|professore|professoressa|profesor|profesora|prof\.|lecturer|reader|
+    professor|professorin|professora|professore|professoressa|profesor|profesora|professeure?|prof\.|lecturer|reader|
     fellow|researcher|research\s+(?:associate|fellow|assistant|scientist|officer|professor)|scientist|
     director|directrice|directeur|head\s+of|chair\b|dean|emerit[ua]s?|postdoc|post-doc|postdoctoral|
     ph\.?d\.?\s+(?:student|candidate|researcher)|doctoral|tutor|instructor|teaching\s+(?:fellow|associate)|
@@ -111,6 +111,15 @@ DEPARTMENT_LABEL = re.compile(
     abteilung|institut|fachbereich|fakultät|lehrstuhl|einrichtung|
     département|laboratoire|unité|departamento|facultad|facultade|dipartimento|
     afdeling|vakgroep|faculteit|所属|院系|学院|学部|学科|소속|학과""") + r")",
+    re.I,
+)
+
+# Headings of sections that list news or events, whose capitalised titles can look like names.
+NEWS_HEADING = re.compile(
+    r"^\s*(?:latest\s+)?(?:" + _alternation(r"""
+    news|events|announcements|press|nieuws|evenementen|agenda|aktuelles|neuigkeiten|veranstaltungen|
+    actualités|événements|noticias|eventos|notícias|notizie|eventi|avvisi|新闻|通知|公告|动态|ニュース|お知らせ|
+    뉴스|공지|소식""") + r")\b",
     re.I,
 )
 

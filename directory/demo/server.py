@@ -34,11 +34,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_demo_sites(first_address=2):
-    """Serve every demo site on 127.0.0.N (N from ``first_address``); yields {site: 'host:port'}."""
+def serve_demo_sites(first_address=2, sites=SITES):
+    """Serve each site folder in ``sites`` on 127.0.0.N (N from ``first_address``); yields {site: 'host:port'}."""
     servers, addresses = [], {}
     try:
-        for number, folder in enumerate(sorted(p for p in SITES.iterdir() if p.is_dir()), first_address):
+        for number, folder in enumerate(sorted(p for p in sites.iterdir() if p.is_dir()), first_address):
             server = ThreadingHTTPServer((f"127.0.0.{number}", 0), partial(SiteHandler, directory=str(folder)))
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)

@@ -189,7 +189,7 @@ TITLE_THEN_UNIT = re.compile(r"^(.{3,80}?)\s*[,–—|]\s*(" + vocab.DEPARTMENT_
 
 def split_title(text):
     """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
-    text = text.strip("–—-|·,:;() ")
+    text = text.strip("–—-|·,:;()（）[] ")
     match = TITLE_THEN_UNIT.match(text)
     if match and looks_like_title(match.group(1)):
         return match.group(1), match.group(2)
@@ -271,6 +271,8 @@ def extract(html, url, selectors=None):
     else:
         person = profile_person(content, url)
         people, profile_links = listing_people(content, url, single_ok=person is None)
+        if person is not None and len(people) >= 2 and any(same_person(person, p) for p in people):
+            person = None  # the "profile" heading is one card of a listing
     if person is not None:
         # The page's own person; others named on it are reached through their links.
         result.kind, people = "profile", [person]
@@ -492,31 +494,31 @@ def person_from_block(block, name_node, name, url):
     person.email = find_email(block)
     person.phone = find_phone(block)
     texts = [t for t in (clean(s) for s in block.stripped_strings) if t]
-    title = next((t for t in texts if t != text_of(name_node) and looks_like_title(t) and not name_in(t)), None)
+    title = column_value(block, vocab.TITLE_LABEL) or next(
+        (t for t in texts if t != text_of(name_node) and looks_like_title(t) and not name_in(t)), None)
     if title:
         person.title, person.department = split_title(title)
     image = block.find("img", src=True)
     if image is not None:
         person.photo_url = absolute_http(url, image["src"])
-    person.interests = inline_interests(block) or column_interests(block)
+    interests = column_value(block, vocab.INTEREST_HEADING)
+    person.interests = inline_interests(block) or (split_phrases(interests) if interests else [])
     return person
 
 
-def column_interests(row):
-    """Interests from the table column whose header means 'research interests'."""
+def column_value(row, label_pattern):
+    """The cell of a table row under the column header that ``label_pattern`` matches."""
     if row.name != "tr":
-        return []
+        return None
     table = row.find_parent("table")
     header = table.find("tr") if table is not None else None
     if header is None or header is row:
-        return []
+        return None
     labels = [text_of(cell) for cell in header.find_all(["th", "td"], recursive=False)]
-    cells = row.find_all(["td", "th"], recursive=False)
-    phrases = []
-    for label, cell in zip(labels, cells):
-        if vocab.INTEREST_HEADING.match(label):
-            phrases.extend(split_phrases(text_of(cell)))
-    return phrases
+    for label, cell in zip(labels, row.find_all(["td", "th"], recursive=False)):
+        if len(label) <= 40 and label_pattern.fullmatch(label.rstrip(" :：")):
+            return text_of(cell) or None
+    return None
 
 
 def inline_interests(node):
@@ -545,7 +547,7 @@ def profile_person(content, url):
     person.email = find_email(content)
     person.phone = find_phone(content)
     person.interests = section_interests(content) or inline_interests(content)
-    title = profile_title(content, heading)
+    title = labelled_value(content, vocab.TITLE_LABEL) or profile_title(content, heading)
     unit = None
     if title:
         title, unit = split_title(title)
@@ -572,14 +574,17 @@ def profile_title(content, heading):
 
 
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "strong", "b", "caption", "legend"]
+LABELS = ["div", "span", "p", "label"]  # CMS field labels: <div class="field__label">Interests</div>
 
 
 def section_interests(content):
     """Phrases from the section under a heading that means 'research interests'."""
-    for heading in content.find_all(HEADINGS):
+    for heading in content.find_all(HEADINGS + LABELS):
         label = text_of(heading)
         if len(label) > 60 or not vocab.INTEREST_HEADING.search(label):
             continue
+        if heading.name in LABELS and (heading.find(True) is not None or not vocab.INTEREST_HEADING.fullmatch(label.rstrip(" :："))):
+            continue  # a label element holds only the label
         inline = label[vocab.INTEREST_HEADING.search(label).end():].lstrip(" :：")
         phrases = split_phrases(inline) if inline else []
         for node in section_nodes(heading):
@@ -590,7 +595,7 @@ def section_interests(content):
                 for item in items:
                     phrases.extend(split_phrases(text_of(item)))
             else:
-                phrases.extend(split_phrases(text_of(node)))
+                phrases.extend(split_phrases(lines_of(node)))
         if not phrases and heading.parent is not None:
             # "<p><strong>Interests:</strong> a, b</p>"
             phrases = split_phrases(text_of(heading.parent).replace(label, "", 1).lstrip(" :："))
@@ -599,8 +604,24 @@ def section_interests(content):
     return []
 
 
+def lines_of(node):
+    """Text with line breaks (<br>, block children) kept as newlines, which split phrases."""
+    if isinstance(node, NavigableString):
+        return str(node)
+    parts = []
+    for piece in node.descendants:
+        if isinstance(piece, Tag) and piece.name in ("br", "p", "div", "li"):
+            parts.append("\n")
+        elif isinstance(piece, NavigableString) and not isinstance(piece, Comment):
+            parts.append(str(piece))
+    return "".join(parts)
+
+
 def section_nodes(heading):
     """What follows a heading up to the next heading of the same kind."""
+    if heading.name in LABELS:
+        value = heading.find_next_sibling(True)
+        return [value] if value is not None else []
     if heading.name == "dt":
         dd = heading.find_next_sibling(["dd", "dt"])
         return [dd] if dd is not None and dd.name == "dd" else []
@@ -628,11 +649,11 @@ def section_nodes(heading):
 
 def labelled_value(content, label_pattern):
     """The value beside a label such as 'Department:' in a list, table or paragraph."""
-    for label in content.find_all(["dt", "th", "strong", "b", "span", "label"]):
+    for label in content.find_all(["dt", "th", "strong", "b", "span", "label", "div"]):
         text = text_of(label)
         if len(text) > 40 or not label_pattern.fullmatch(text.rstrip(" :：")):
             continue
-        value = label.find_next_sibling(["dd", "td", "span", "a"]) if label.name in ("dt", "th", "span", "label") else None
+        value = label.find_next_sibling(["dd", "td", "span", "a", "div"]) if label.name != "strong" and label.name != "b" else None
         value_text = text_of(value) if value is not None else text_of(label.parent).replace(text, "", 1)
         value_text = value_text.strip(" :：")
         if 2 <= len(value_text) <= 150:

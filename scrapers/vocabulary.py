@@ -15,6 +15,7 @@ def _alternation(text):
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+KANA_OR_HAN = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
 
 HONORIFIC_PREFIX = re.compile(
@@ -67,6 +68,9 @@ NOT_NAME_WORDS = _words("""
     início notícias pesquisa ensino docentes contato
     notizie ricerca didattica personale dipartimento contatti eventi chi siamo
     nieuws onderzoek onderwijs medewerkers afdeling over ons
+    universidad universität universite université università universiteit universidade universitat
+    hochschule escuela escola scuola école facultad faculdade facoltà faculteit fakultät institut instituto
+    istituto departamento dipartimento département laboratorio laboratório
 """)
 
 TITLE_WORDS = re.compile(
@@ -76,7 +80,7 @@ TITLE_WORDS = re.compile(
     director|directrice|directeur|head\s+of|chair\b|dean|emerit[ua]s?|postdoc|post-doc|postdoctoral|
     ph\.?d\.?\s+(?:student|candidate|researcher)|doctoral|tutor|instructor|teaching\s+(?:fellow|associate)|
     dozent|dozentin|privatdozent|juniorprofessor|lehrbeauftragte|wissenschaftliche[rn]?\s+mitarbeiter|
-    akademische[rn]?\s+r[aä]t|doktorand|doktorandin|maître\s+de\s+conférences|maitre\s+de\s+conferences|
+    akademische[rn]?\s+(?:ober)?r[aä]t(?:in)?|lehrstuhlinhaber(?:in)?|oberingenieur(?:in)?|doktorand|doktorandin|maître\s+de\s+conférences|maitre\s+de\s+conferences|
     chargée?\s+de\s+recherche|chercheur|chercheuse|enseignante?-chercheu|ingénieure?\s+de\s+recherche|
     catedrátic[oa]|investigador[a]?|titular|ayudante|docente|ricercat(?:ore|rice)|assegnista|
     hoogleraar|universitair\s+(?:hoofd)?docent|onderzoeker|promovend""") + r")"
@@ -120,6 +124,14 @@ NEWS_HEADING = re.compile(
     news|events|announcements|press|nieuws|evenementen|agenda|aktuelles|neuigkeiten|veranstaltungen|
     actualités|événements|noticias|eventos|notícias|notizie|eventi|avvisi|新闻|通知|公告|动态|ニュース|お知らせ|
     뉴스|공지|소식""") + r")\b",
+    re.I,
+)
+
+# Labels of a field or table column that holds a job title.
+TITLE_LABEL = re.compile(
+    r"(?:" + _alternation(r"""
+    job\s+title|title|position|role|post|grade|funktion|position|stellung|fonction|poste|statut|cargo|puesto|
+    categoría|função|cargo|ruolo|qualifica|functie|职称|职务|職名|職位|직위|직급""") + r")",
     re.I,
 )
 
@@ -175,9 +187,9 @@ def looks_like_cjk_name(text):
         return False
     parts = text.split()
     joined = "".join(parts)
+    if len(parts) == 2 and HAN.match(parts[0]) and KANA_OR_HAN.match(parts[1]) and 2 <= len(joined) <= 8:
+        return True  # Japanese: family name in kanji, given name in kanji or kana
     if all(HAN.match(p) for p in parts):
-        if len(parts) == 2 and 2 <= len(joined) <= 7:
-            return True
         if len(parts) == 1 and 2 <= len(joined) <= 4:
             return (joined[0] in CHINESE_SURNAMES or joined.startswith(COMPOUND_SURNAMES)
                     or any(joined.startswith(s) and len(joined) > len(s) for s in JAPANESE_SURNAMES))

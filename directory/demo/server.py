@@ -27,7 +27,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def guess_type(self, path):
         # No charset: the pages declare their own (one is GBK), as many real sites do.
-        return "text/html" if str(path).endswith(".html") else super().guess_type(path)
+        name = str(path).rsplit("/", 1)[-1]
+        return "text/html" if name.endswith(".html") or "." not in name else super().guess_type(path)
 
     def log_message(self, *_args):
         pass

@@ -67,14 +67,16 @@ def digest(*parts):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def identity_keys(person):
-    """Keys that identify one person across pages and sources."""
+def identity_keys(person, source_name):
+    """Keys that identify one person: an email or profile URL anywhere, a name within one source."""
     keys = []
     if person.get("email"):
         keys.append("email:" + normalise_email(person["email"]))
-    if person.get("profile_url"):
-        keys.append("url:" + normalise_url(person["profile_url"]))
-    return keys
+    for url in [person.get("profile_url"), *person.get("alias_urls", [])]:
+        if url:
+            keys.append("url:" + normalise_url(url))
+    keys.append(f"name:{source_name}:{normalise_name(person['name'])}")
+    return list(dict.fromkeys(keys))
 
 
 def suppression_keys(person):
@@ -337,9 +339,9 @@ class Store:
                 person["department"] = source.department
             if not person.get("name") or suppressed.intersection(suppression_keys(person)):
                 continue
-            keys = identity_keys(person)
-            record_key = keys[0] if keys else "name:" + normalise_name(person["name"])
-            expert_id = self._expert_for(keys, source.name, person["name"])
+            keys = identity_keys(person, source.name)
+            record_key = keys[0]
+            expert_id = self._expert_for(keys)
             self.db["records"].insert({"source": source.name, "page_url": page_url, "record_key": record_key,
                                        "expert_id": expert_id, "data": json.dumps(person, ensure_ascii=False),
                                        "first_seen": previous.get(record_key, stamp), "fetched_at": stamp,
@@ -349,13 +351,11 @@ class Store:
             self._rebuild_expert(expert_id, run_id=run_id, demo=demo)
         return affected
 
-    def _expert_for(self, keys, source_name, name):
+    def _expert_for(self, keys):
         """The expert these identity keys belong to, merging experts the keys join."""
         found = sorted({r[0] for r in self.db.execute(
-            f"select expert_id from expert_keys where key in ({','.join('?' * len(keys))})", keys)}) if keys else []
-        if not keys:
-            expert_id = digest("name", source_name, normalise_name(name))[:16]
-        elif found:
+            f"select expert_id from expert_keys where key in ({','.join('?' * len(keys))})", keys)})
+        if found:
             expert_id = found[0]
             for other in found[1:]:  # two known people turn out to be one: fold deterministically
                 self.db.execute("update records set expert_id = ? where expert_id = ?", [expert_id, other])

@@ -180,6 +180,10 @@ class HostWorker:
         header_noindex = bool(page.robots_directives & {"noindex", "none"})
         header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
         people = [] if (result.noindex or header_noindex) else [asdict(p) for p in result.people]
+        if page.url != url:  # redirected: the listing linked the old address, which names the same person
+            for person in people:
+                if person.get("profile_url") == page.url:
+                    person["alias_urls"] = [url]
         links = []
         if not (result.nofollow or header_nofollow):
             links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]

@@ -413,3 +413,22 @@ def test_robots_txt_is_read_again_once_it_is_older_than_the_cache_limit(make_sit
     serve_staff(site)
     harvest([source_for(site)], store, SETTINGS.but(robots_cache_hours=0.3 / 3600, delay=0.2))
     assert len(site.requests_for("/robots.txt")) >= 2
+
+
+def test_a_profile_reached_through_a_redirect_is_one_person_with_its_listing_entry(make_site, store):
+    site = make_site(135)
+    serve_staff(site)
+    site.routes["/staff/ada"] = (301, {"Location": "/staff/ada-lovelace"}, b"")
+    site.page("/staff/ada-lovelace", PROFILE.format(name="Ada Lovelace", title="Senior Lecturer", email="",
+                                                    topic="engines"))
+    harvest([source_for(site)], store, SETTINGS)
+    assert names(store) == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_a_sharp_drop_in_people_is_a_warning(make_site, store):
+    site = make_site(136)
+    serve_staff(site)
+    harvest([source_for(site)], store, SETTINGS)
+    site.page("/staff/", "<main><p>Our staff pages are moving.</p></main>")
+    _run, summaries = harvest([source_for(site)], store, SETTINGS)
+    assert summaries["fixture"].warning and "against 2 last time" in summaries["fixture"].warning

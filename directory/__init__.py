@@ -17,9 +17,12 @@ def create_app(test_config=None):
     app.config["DATABASE"] = app.config["DATABASE"] or str(app.instance_path + "/directory.sqlite")
     app.config["INDEX"] = app.config["INDEX"] or str(app.instance_path + "/index")
 
-    from directory import api, db, views
+    from directory import api, db, intermediaries, views
+    from directory.limits import limiter
 
     db.init_app(app)
+    limiter.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(intermediaries.bp)
     return app

@@ -1,13 +1,23 @@
-"""JSON API v1. Every error has one shape: {"error": {"status": N, "message": "..."}}."""
-from flask import Blueprint, jsonify, request, url_for
+"""JSON API v1. Every error has one shape: {"error": {"status": N, "message": "..."}}.
+
+Described by /api/v1/openapi.json (directory/data/openapi.json), read by people at /api/docs.
+"""
+import json
+from datetime import datetime
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from directory.db import get_store
+from directory import countries, thesaurus
+from directory.db import get_index, get_store
+from directory.limits import api_limit, limiter
+from directory.paths import DATA
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter.limit(api_limit)(bp)
 
 
 def error_response(status, message):
@@ -28,7 +38,28 @@ def no_index(_error):
 
 @bp.errorhandler(HTTPException)
 def http_error(error):
-    return error_response(error.code, error.description)
+    response = error_response(error.code, error.description)
+    if error.code == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+@bp.after_request
+def cross_origin(response):
+    """Any site may read the API from a browser (GET only; there is nothing to write)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
+    return response
+
+
+def respond(data):
+    """JSON with an ETag and Last-Modified, answering 304 to a matching conditional GET."""
+    response = jsonify(data)
+    response.add_etag()
+    changed = get_store().last_change()
+    if changed:
+        response.last_modified = datetime.fromisoformat(changed)
+    return response.make_conditional(request)
 
 
 def expert_json(expert):
@@ -39,9 +70,20 @@ def expert_json(expert):
     return row
 
 
+def page_args(default=50, most=500):
+    try:
+        limit = int(request.args.get("per_page", default))
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        raise QueryError("page and per_page must be whole numbers.") from None
+    if not (1 <= limit <= most and 1 <= page <= 10000):
+        raise QueryError(f"per_page must be between 1 and {most}, page between 1 and 10000.")
+    return page, limit
+
+
 @bp.get("/search")
 def search():
-    """Search experts: q, country, region, page, per_page, sort."""
+    """Search experts: q, country, region, topic, page, per_page, sort, expand."""
     query = SearchRequest.from_args(request.args)
     found = perform(query)
     results = []
@@ -52,7 +94,7 @@ def search():
                                              "interests", "profile_url", "url", "score", "last_verified")})
     expansions = [{"topic": e.concept.id, "name": e.concept.name, "matched": e.matched, "terms": e.terms(query.q)}
                   for e in found["expansions"]]
-    return jsonify({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
+    return respond({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
                     "total": found["total"], "page": query.page, "per_page": query.per_page, "results": results,
                     "facets": found["facets"], "expansions": expansions})
 
@@ -62,9 +104,65 @@ def expert(expert_id):
     found = get_store().expert(expert_id)
     if found is None:
         return error_response(404, f"No expert with id {expert_id!r}.")
-    return jsonify(expert_json(found))
+    return respond(expert_json(found))
+
+
+@bp.get("/countries")
+def country_list():
+    counts = get_store().country_counts()
+    return respond({"countries": [{"code": code, "name": countries.country_name(code), "experts": n,
+                                   "regions": countries.regions_of(code)} for code, n in counts.items() if code]})
+
+
+@bp.get("/regions")
+def region_list():
+    return respond({"regions": [{"key": key, "name": label, "countries": sorted(countries.countries_in(key))}
+                                for key, label in countries.region_labels().items()]})
+
+
+@bp.get("/institutions")
+def institution_list():
+    country = (request.args.get("country") or "").upper() or None
+    if country and not countries.is_country(country):
+        raise QueryError(f"Unknown country code {country!r}.")
+    page, limit = page_args()
+    rows = get_store().institution_counts(country, limit, (page - 1) * limit)
+    return respond({"page": page, "per_page": limit,
+                    "institutions": [{"name": n, "country": c, "experts": k} for n, c, k in rows]})
+
+
+@bp.get("/topics")
+def topic_list():
+    counts = get_index().search("", hide=current_app.config["HIDE_MAY_HAVE_LEFT"], per_page=1).facets.get("topic", {})
+    return respond({"topics": [{"id": c.id, "name": c.name, "field": c.field, "experts": counts.get(c.id, 0),
+                                "labels": {k: list(v) for k, v in c.labels.items()}} for c in thesaurus.concepts()]})
+
+
+@bp.get("/topics/suggest")
+def topic_suggestions():
+    """OpenSearch suggestions: ["prefix", ["completion", ...]]."""
+    prefix = (request.args.get("q") or "")[:100]
+    return respond([prefix, thesaurus.suggest(prefix)])
+
+
+@bp.get("/stats")
+def stats():
+    return respond(get_store().stats())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": request.url_root.rstrip("/") + "/api/v1"}]
+    return jsonify(spec)
 
 
 @bp.route("/<path:_rest>")
 def not_found(_rest):
-    return error_response(404, "No such API endpoint; see the README for /api/v1.")
+    return error_response(404, "No such API endpoint; see /api/docs.")
+
+
+def api_docs():
+    """The API described for people, from the same OpenAPI document."""
+    spec = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
+    return render_template("api_docs.html", spec=spec)

@@ -363,6 +363,16 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 
 
+@cli.command("referrals")
+def referrals_command():
+    """Visits sent by intermediaries' links and widgets, per reference tag (aggregate counts only)."""
+    rows = ready_store().referral_counts()
+    if not rows:
+        click.echo("No referrals yet. Intermediaries tag their links with ?ref=NAME (see /embed).")
+    for ref, count, last_day in rows:
+        click.echo(f"{ref:<30} {count:>8}  last {last_day}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")

@@ -9,6 +9,10 @@ def get_store():
     """The store for this request or command, opened on first use."""
     if "store" not in g:
         g.store = Store(current_app.config["DATABASE"])
+        if not current_app.extensions.get("store_ready"):
+            # A fresh instance works before `directory init`; ensure_shape is idempotent.
+            g.store.ensure_shape()
+            current_app.extensions["store_ready"] = True
     return g.store
 
 

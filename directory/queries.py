@@ -35,8 +35,8 @@ class SearchRequest:
         page = _whole(args.get("page"), "page", 1, config["MAX_PAGE"], 1)
         per_page = _whole(args.get("per_page"), "per_page", 1, config["MAX_PER_PAGE"], config["PER_PAGE"])
         sort = args.get("sort") or "relevance"
-        if sort not in ("relevance", "recent"):
-            raise QueryError("sort must be 'relevance' or 'recent'.")
+        if sort not in ("relevance", "recent", "changed"):
+            raise QueryError("sort must be 'relevance', 'recent' (last checked) or 'changed' (last changed).")
         topic = (args.get("topic") or "").strip() or None
         if topic and topic not in {c.id for c in thesaurus.concepts()}:
             raise QueryError(f"Unknown topic {topic!r}.")

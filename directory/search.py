@@ -52,6 +52,7 @@ def schema():
         topic=KEYWORD(commas=True),
         institution_name=ID(sortable=True),
         last_verified=ID(sortable=True),
+        last_changed=ID(sortable=True),
         hidden=ID,
     )
 
@@ -74,6 +75,7 @@ def document(expert):
         "topic": ",".join(expert.get("topics") or []),
         "institution_name": expert.get("institution") or "",
         "last_verified": expert.get("last_verified") or "",
+        "last_changed": expert.get("last_changed") or "",
         "hidden": "1" if expert.get("may_have_left") else "0",
     }
 
@@ -232,7 +234,8 @@ class SearchIndex:
             filters.append(query.Not(query.Term("hidden", "1")))
         restrict = query.And(filters) if filters else None
         searcher = self.searcher()
-        sortedby = sorting.FieldFacet("last_verified", reverse=True) if sort == "recent" else None
+        newest = {"recent": "last_verified", "changed": "last_changed"}.get(sort)
+        sortedby = sorting.FieldFacet(newest, reverse=True) if newest else None
         facets = {"country": sorting.FieldFacet("country"), "region": sorting.FieldFacet("region", allow_overlap=True),
                   "topic": sorting.FieldFacet("topic", allow_overlap=True)}
         results = searcher.search_page(q, page, pagelen=per_page, filter=restrict, sortedby=sortedby,

@@ -26,6 +26,10 @@ SETTINGS = [
     Setting("SEARCH_TIMEOUT", 2.0, "Seconds one search may take before partial results are returned."),
     Setting("CURATOR_CONTACT", "mailto:curators@example.org",
             "Where people ask for removal (opt-out) or corrections; shown on every expert page."),
+    Setting("API_RATE_LIMIT", "120 per minute", "Requests one client may make to the JSON API (per worker process)."),
+    Setting("SEARCH_RATE_LIMIT", "60 per minute", "HTML searches one client may make (per worker process)."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (flask-limiter storage URI)."),
+    Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
 ]
 

@@ -133,6 +133,7 @@ class Store:
             db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
                                       pk="key", if_not_exists=True)
             db["index_queue"].create({"expert_id": str, "queued": str}, pk="expert_id", if_not_exists=True)
+            db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
                                    ("experts", ["country"]), ("experts", ["last_verified"]),
                                    ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
@@ -467,6 +468,32 @@ class Store:
 
     def country_counts(self):
         return dict(self.db.execute("select country, count(*) from experts group by country order by 2 desc").fetchall())
+
+    def institution_counts(self, country=None, limit=100, offset=0):
+        """[(institution, country, experts)] most experts first."""
+        where, params = ("where country = ?", [country]) if country else ("", [])
+        return self.db.execute(
+            f"select institution, country, count(*) from experts {where} group by institution, country"
+            " order by 3 desc, 1 limit ? offset ?", params + [limit, offset]).fetchall()
+
+    def stats(self):
+        row = self.db.execute("select count(*), count(distinct institution), count(distinct country),"
+                              " max(last_verified), max(last_changed) from experts").fetchone()
+        return {"experts": row[0], "institutions": row[1], "countries": row[2], "last_verified": row[3],
+                "last_changed": row[4], "sources": self.db["sources"].count}
+
+    def last_change(self):
+        """When anything a reader sees last changed (for Last-Modified)."""
+        return self.db.execute("select max(last_verified) from experts").fetchone()[0]
+
+    def count_referral(self, ref):
+        """One more visit arriving with ?ref= (aggregate per day; nothing about the visitor)."""
+        with self.transaction():
+            self.db.execute("insert into referrals (ref, day, count) values (?, date('now'), 1)"
+                            " on conflict (ref, day) do update set count = count + 1", [ref[:64]])
+
+    def referral_counts(self):
+        return self.db.execute("select ref, sum(count), max(day) from referrals group by ref order by 2 desc").fetchall()
 
     def records_of(self, expert_id):
         return [{**r, "data": json.loads(r["data"])} for r in self.db.query(

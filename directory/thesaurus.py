@@ -110,3 +110,15 @@ def topics_of(texts):
         if CJK_RUN.search(text):
             found.update(concept.id for concept, phrase in cjk if phrase in text)
     return sorted(found)
+
+
+def suggest(prefix, limit=10):
+    """Topic labels and plain phrases starting with ``prefix`` (for search-box suggestions)."""
+    start = prefix.strip().casefold()
+    if not start:
+        return []
+    found = []
+    for concept, phrase, _terms in _phrases():
+        if phrase.casefold().startswith(start) and phrase not in found:
+            found.append(phrase)
+    return sorted(found, key=lambda p: (len(p), p))[:limit]

@@ -1,13 +1,17 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
+import re
+
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.db import get_store
+from directory.limits import limiter, search_limit
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
+REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -20,8 +24,11 @@ SECURITY_HEADERS = {
 
 @bp.after_app_request
 def security_headers(response):
+    # A response with its own policy (the embeddable widget) keeps it and may be framed.
+    framable = "Content-Security-Policy" in response.headers
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (framable and name == "X-Frame-Options"):
+            response.headers.setdefault(name, value)
     return response
 
 
@@ -73,7 +80,11 @@ def home():
 
 
 @bp.get("/search")
+@limiter.limit(search_limit)
 def search():
+    ref = request.args.get("ref")
+    if ref and REF.match(ref):
+        get_store().count_referral(ref)
     try:
         query = SearchRequest.from_args(request.args)
     except QueryError as error:
@@ -95,6 +106,15 @@ def expert(expert_id):
         abort(404)
     return render_template("expert.html", expert=found, records=get_store().records_of(expert_id),
                            contact=current_app.config.get("CURATOR_CONTACT"))
+
+
+@bp.app_errorhandler(429)
+def too_many(_error):
+    if request.path.startswith("/api/"):
+        from directory.api import error_response
+
+        return error_response(429, "Too many requests; please wait a minute.")
+    return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
 
 
 @bp.app_errorhandler(404)

@@ -68,11 +68,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    page = browser.new_page()
+    context = browser.new_context()
+    page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
-    page.close()
+    context.close()
 
 
 def test_a_small_firm_searches_filters_and_opens_a_profile(site, page):
@@ -104,3 +105,28 @@ def test_scraped_markup_stays_inert_in_results_and_profiles(site, page):
     page.wait_for_load_state()
     assert page.evaluate("window.pwned") is None and page.dialogs == []
     assert page.locator('a[href^="javascript:"]').count() == 0
+
+
+def test_an_intermediary_page_on_another_origin_embeds_the_widget_and_the_search_box(site, page, make_site):
+    snippets = page.context.new_page()
+    snippets.goto(site + "/embed?q=enzymes&region=europe&name=Chamber+of+Commerce&ref=chamber")
+    box = snippets.locator("#snippet-box").inner_text()
+    frame = snippets.locator("#snippet-frame").inner_text()
+    snippets.close()
+    host = make_site(150)
+    host.page("/partners.html", f"<!doctype html><html><body><h1>Our partners</h1>{box}{frame}</body></html>")
+
+    page.goto(host.root + "/partners.html")
+    widget = page.frame_locator("iframe")
+    assert widget.get_by_role("link", name="Amelia Hart").is_visible()
+    assert "Chamber of Commerce" in widget.locator("h1").inner_text()
+    assert widget.get_by_role("link", name="Camila Álvarez").count() == 0  # the Europe default holds
+
+    page.get_by_label("Find university expertise").fill("stronger injection moulds")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Search").click()
+    results = opened.value
+    results.wait_for_load_state()
+    assert results.url.startswith(site + "/search?") and "ref=chamber" in results.url and "region=europe" in results.url
+    assert results.get_by_role("link", name="Katrin Müller").is_visible()
+    results.close()

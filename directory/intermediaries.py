@@ -1,0 +1,96 @@
+"""For intermediaries: embeddable search box and results widget, OpenSearch, Atom feeds, API docs."""
+import re
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from markupsafe import escape
+
+from directory.api import api_docs
+from directory.db import get_store
+from directory.queries import SearchRequest, perform
+from directory.search import IndexUnavailable, QueryError
+from directory.views import REF
+
+bp = Blueprint("intermediaries", __name__)
+COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+
+
+def embed_look(args):
+    """The widget's colour (#rrggbb) and the intermediary's name, validated."""
+    match = COLOUR.match(args.get("colour") or "")
+    colour = "#" + match.group(1) if match else "#0b5cad"
+    name = (args.get("name") or "").strip()[:60]
+    ref = args.get("ref") if REF.match(args.get("ref") or "") else None
+    return colour, name, ref
+
+
+def count_ref(ref):
+    if ref:
+        get_store().count_referral(ref)
+
+
+@bp.get("/embed")
+def embed():
+    """Build a search box snippet and a results widget for another site."""
+    try:
+        query = SearchRequest.from_args(request.args)
+    except QueryError as error:
+        return render_template("embed.html", error=str(error), query=SearchRequest(), snippets=None), 400
+    colour, name, ref = embed_look(request.args)
+    widget_args = {**query.args(), "colour": colour, "name": name or None, "ref": ref}
+    widget_args = {k: v for k, v in widget_args.items() if v}
+    widget_url = url_for("intermediaries.embed_results", _external=True, **widget_args)
+    hidden = "".join(f'\n  <input type="hidden" name="{k}" value="{escape(v)}">'
+                     for k, v in (("country", query.country), ("region", query.region), ("topic", query.topic),
+                                  ("ref", ref)) if v)
+    box = (f'<form action="{url_for("views.search", _external=True)}" method="get" target="_blank">\n'
+           f'  <label>Find university expertise <input type="search" name="q" value="{escape(query.q)}"></label>'
+           f'{hidden}\n  <button type="submit">Search</button>\n</form>')
+    frame = (f'<iframe src="{escape(widget_url)}" title="University experts{": " + escape(name) if name else ""}" '
+             f'width="100%" height="480" style="border:1px solid #ccc" loading="lazy"></iframe>')
+    return render_template("embed.html", query=query, colour=colour, name=name, ref=ref, widget_url=widget_url,
+                           snippets={"box": box, "frame": frame}, error=None)
+
+
+@bp.get("/embed/results")
+def embed_results():
+    """A compact results list to show in an iframe on an intermediary's site."""
+    colour, name, ref = embed_look(request.args)
+    try:
+        query = SearchRequest.from_args({**request.args, "per_page": request.args.get("per_page", "10")})
+        found = perform(query)
+        error = None
+    except (QueryError, IndexUnavailable) as problem:
+        query, found, error = SearchRequest(), None, str(problem) if isinstance(problem, QueryError) else \
+            "Search is briefly unavailable."
+    count_ref(ref)
+    response = make_response(render_template("embed_results.html", query=query, found=found, error=error,
+                                             colour=colour, name=name, ref=ref), 400 if error else 200)
+    origins = current_app.config["EMBED_ORIGINS"].strip() or "'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
+        f"frame-ancestors {origins}; base-uri 'none'; object-src 'none'")
+    return response
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    response = make_response(render_template("opensearch.xml"))
+    response.mimetype = "application/opensearchdescription+xml"
+    return response
+
+
+@bp.get("/feeds/search.atom")
+def search_feed():
+    """Experts newly added or updated for a search, newest first (subscribe in a feed reader)."""
+    try:
+        query = SearchRequest.from_args({**request.args, "sort": "changed", "per_page": "50", "page": "1"})
+    except QueryError as error:
+        return make_response(str(error), 400, {"Content-Type": "text/plain; charset=utf-8"})
+    found = perform(query)
+    response = make_response(render_template("feed.atom.xml", query=query, found=found,
+                                             updated=get_store().last_change() or "1970-01-01T00:00:00+00:00"))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+bp.add_url_rule("/api/docs", "api_docs", api_docs)

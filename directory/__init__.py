@@ -1,4 +1,7 @@
 """Expertise Directory: a self-hostable global directory of university expertise."""
+import os
+import secrets
+
 from flask import Flask
 
 from directory.paths import default_instance, templates_folder
@@ -16,13 +19,34 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     app.config["DATABASE"] = app.config["DATABASE"] or str(app.instance_path + "/directory.sqlite")
     app.config["INDEX"] = app.config["INDEX"] or str(app.instance_path + "/index")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
 
-    from directory import api, db, intermediaries, views
+    from flask_wtf.csrf import CSRFProtect
+
+    from directory import api, db, intermediaries, shortlist, views
     from directory.limits import limiter
 
     db.init_app(app)
     limiter.init_app(app)
+    CSRFProtect(app)
+    app.register_blueprint(shortlist.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(intermediaries.bp)
     return app
+
+
+def instance_secret(instance_path):
+    """The instance's secret key (signs the shortlist cookie and CSRF tokens), made once and kept."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        os.makedirs(instance_path, exist_ok=True)
+        key = secrets.token_hex(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from directory import countries, thesaurus
-from directory.db import get_store
+from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
@@ -97,6 +97,16 @@ def search():
                                error="Search is briefly unavailable while the index is rebuilt. Please try again."), 503
     pages = max(1, -(-found["total"] // query.per_page))
     return render_template("search.html", query=query, found=found, pages=pages, error=None)
+
+
+@bp.get("/browse")
+def browse():
+    """Coverage by country (with a bar chart), institution and topic."""
+    store = get_store()
+    counts = store.country_counts()
+    topics = get_index().search("", per_page=1, hide=current_app.config["HIDE_MAY_HAVE_LEFT"]).facets.get("topic", {})
+    return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
+                           institutions=store.institution_counts(limit=50), topics=topics)
 
 
 @bp.get("/experts/<expert_id>")

@@ -1,5 +1,6 @@
 """The site in a real headless Chromium, served by the production server."""
 import json
+import re
 import os
 import shutil
 import socket
@@ -100,8 +101,8 @@ def test_a_small_firm_searches_filters_and_opens_a_profile(site, page):
 
 def test_scraped_markup_stays_inert_in_results_and_profiles(site, page):
     page.goto(site + "/search?q=enzymes")
-    assert page.get_by_text(XSS_NAME).count() == 1  # shown as text, not run
-    page.get_by_text(XSS_NAME).click()
+    assert page.get_by_role("link", name=XSS_NAME).count() == 1  # shown as text, not run
+    page.get_by_role("link", name=XSS_NAME).click()
     page.wait_for_load_state()
     assert page.evaluate("window.pwned") is None and page.dialogs == []
     assert page.locator('a[href^="javascript:"]').count() == 0
@@ -130,3 +131,16 @@ def test_an_intermediary_page_on_another_origin_embeds_the_widget_and_the_search
     assert results.url.startswith(site + "/search?") and "ref=chamber" in results.url and "region=europe" in results.url
     assert results.get_by_role("link", name="Katrin Müller").is_visible()
     results.close()
+
+
+def test_the_shortlist_keeps_experts_and_exports_them(site, page):
+    page.goto(site + "/search?q=rust")
+    page.get_by_role("button", name=re.compile(r"Add to shortlist\W+Tom Briggs")).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name=re.compile(r"Remove from shortlist\W+Tom Briggs")).is_visible()
+    page.get_by_role("link", name=re.compile(r"Shortlist \(1\)")).click()
+    assert page.get_by_role("link", name="Tom Briggs").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV (spreadsheet)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Tom Briggs" in text and "t.briggs@northshore.example" in text

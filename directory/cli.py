@@ -71,7 +71,10 @@ def ready_store():
 def init_command():
     """Create or upgrade the database schema and the search index (safe to repeat)."""
     store = ready_store()
-    get_index().ensure()
+    index = get_index()
+    index.ensure()
+    if index.outdated():
+        click.echo(f"Index built by an older version: rebuilt with {rebuild_index(store, index)} experts")
     click.echo(f"Store ready: {current_app.config['DATABASE']} (schema v{store.schema_version()}, "
                f"{store.db['institutions'].count} institutions, {store.expert_count()} experts)")
     click.echo(f"Index ready: {current_app.config['INDEX']}")

@@ -12,6 +12,8 @@ def with_topics(experts):
 def sync_index(store, index, batch=2000):
     """Apply every change queued in the store to the index. Returns (updated, deleted)."""
     index.ensure()
+    if index.outdated():
+        return rebuild_index(store, index), 0
     updated = deleted = 0
     while True:
         ids = store.take_index_queue(batch)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import qparser, query, sorting
-from whoosh.analysis import CharsetFilter, LowercaseFilter, NgramFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import (CharsetFilter, LanguageAnalyzer, LowercaseFilter, NgramFilter, RegexTokenizer,
+                             StemmingAnalyzer)
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -27,7 +28,10 @@ CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf9
 WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
 # CJK text has no spaces: index runs of CJK characters as single characters and bigrams.
 CJK = RegexTokenizer(CJK_RUN.pattern) | LowercaseFilter() | NgramFilter(minsize=1, maxsize=2)
-SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0}
+# Profiles in these languages are also indexed with their own stemmer (Snowball), when the source says.
+STEMMED_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
+SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
+                 **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
 
 
 class IndexUnavailable(Exception):
@@ -54,6 +58,8 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
+        **{f"text_{language}": TEXT(analyzer=LanguageAnalyzer(language) | CharsetFilter(accent_map))
+           for language in STEMMED_LANGUAGES},
     )
 
 
@@ -62,7 +68,11 @@ def document(expert):
     interests = " ; ".join(expert.get("interests") or [])
     searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
+    language = expert.get("language")
+    stemmed = {f"text_{language}": " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
+               } if language in STEMMED_LANGUAGES else {}
     return {
+        **stemmed,
         "id": expert["id"],
         "name": expert.get("name") or "",
         "title": expert.get("title") or "",
@@ -105,6 +115,10 @@ class SearchIndex:
         """Create an empty index if there is none."""
         if not self.exists():
             self._swap_in(self._new_folder())
+
+    def outdated(self):
+        """Whether the index was built with another schema (an older version): it needs a rebuild."""
+        return set(self._open().schema.names()) != set(schema().names())
 
     def _new_folder(self):
         folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"

@@ -18,9 +18,11 @@ import sqlite_utils
 from directory import countries
 from directory.paths import DATA
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
-                 "institution", "country")
+                 "institution", "country", "language")
+# Columns added after a table first shipped: (schema version, table, column, type).
+MIGRATIONS = [(2, "experts", "language", str)]
 LONGEST_WINS = ("title", "department")
 
 
@@ -113,7 +115,7 @@ class Store:
                 "id": str, "name": str, "title": str, "email": str, "phone": str, "profile_url": str,
                 "photo_url": str, "department": str, "institution": str, "country": str, "interests": str,
                 "sources": str, "source_urls": str, "field_sources": str, "strategy": str,
-                "first_seen": str, "last_verified": str, "last_changed": str, "content_hash": str,
+                "first_seen": str, "last_verified": str, "last_changed": str, "content_hash": str, "language": str,
                 "last_seen_run": int, "missed_runs": int, "may_have_left": int, "demo": int,
             }, pk="id", if_not_exists=True, defaults={"missed_runs": 0, "may_have_left": 0, "demo": 0})
             db["records"].create({"id": int, "source": str, "page_url": str, "record_key": str, "expert_id": str,
@@ -138,6 +140,9 @@ class Store:
                                    ("experts", ["country"]), ("experts", ["last_verified"]),
                                    ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
                 db[table].create_index(columns, if_not_exists=True)
+            for _version, table, column, kind in MIGRATIONS:
+                if column not in db[table].columns_dict:
+                    db[table].add_column(column, kind)
             db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
         if not self.db["institutions"].count:
             self.seed_institutions()
@@ -335,6 +340,8 @@ class Store:
                 if key in person and not str(person[key]).lower().startswith(("http://", "https://")):
                     del person[key]
             person.setdefault("institution", source.institution)
+            if getattr(source, "language", None):
+                person.setdefault("language", source.language)
             person.setdefault("country", source.country)
             if source.department and not person.get("department"):
                 person["department"] = source.department

@@ -6,7 +6,7 @@ import pytest
 
 from directory.indexer import check_index, rebuild_index, sync_index
 from directory.search import SearchIndex, analyse, highlight
-from directory.store import Store
+from directory.store import SCHEMA_VERSION, Store
 
 
 def src(name="dept-a", institution="Alpha University", country="GB", department=None):
@@ -34,7 +34,7 @@ def test_ensure_shape_is_idempotent_and_seeds_the_universities_once(store):
     count = store.db["institutions"].count
     assert count > 10000
     store.ensure_shape()
-    assert store.db["institutions"].count == count and store.schema_version() == 1
+    assert store.db["institutions"].count == count and store.schema_version() == SCHEMA_VERSION
 
 
 def test_hosts_and_email_domains_map_to_their_institution_by_suffix(store):
@@ -124,3 +124,38 @@ def test_a_rebuild_swaps_in_atomically_and_check_finds_and_repairs_drift(store, 
 
 def test_highlight_marks_the_words_whose_stems_matched():
     assert highlight("Cold-adapted enzymes", set(analyse("enzyme"))) == [("Cold-adapted ", False), ("enzymes", True)]
+
+
+def test_profiles_in_a_known_language_are_stemmed_in_that_language(store, index):
+    german = SimpleNamespace(name="de-src", institution="Beta", country="DE", department=None, language="de")
+    save(store, "http://b/p", {"name": "Jörg Weiß", "interests": ["Kunststoffen im Fahrzeugbau"]}, source=german)
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["Kunststoffen im Fahrzeugbau"]})
+    sync_index(store, index)
+    found = sorted(store.expert(i)["name"] for i, _ in index.search("Kunststoff").hits)
+    assert found == ["Jörg Weiß"]  # only the German profile went through the German stemmer
+
+
+def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    path = tmp_path / "old.sqlite"
+    store = Store(str(path))
+    store.ensure_shape()
+    store.db.execute("alter table experts drop column language")
+    store.db.execute("update meta set value = '1' where key = 'schema_version'")
+    store.db.conn.commit()
+    old = tmp_path / "index-old"
+    old.mkdir()
+    whoosh_index.create_in(str(old), Schema(id=ID(stored=True, unique=True)))
+    (tmp_path / "index").symlink_to(old.name)
+    store = Store(str(path))
+    store.ensure_shape()
+    assert store.schema_version() == 2 and "language" in store.db["experts"].columns_dict
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["glass"]})
+    index = SearchIndex(tmp_path / "index")
+    assert index.outdated()
+    sync_index(store, index)
+    assert not index.outdated() and index.search("glass").total == 1

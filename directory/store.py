@@ -184,6 +184,15 @@ class Store:
             self.db["institutions"].insert_all(rows, replace=True, batch_size=2000)
             self.db["institution_domains"].insert_all(domains, ignore=True, batch_size=2000)
 
+    def institution_from_domains(self, person):
+        """Institution and country from the email's domain or the profile's host, when known."""
+        email = person.get("email") or ""
+        for host in (email.rpartition("@")[2], urlsplit(person.get("profile_url") or "").hostname):
+            found = self.institution_for_host(host) if host else None
+            if found:
+                return found
+        return None
+
     def institution_for_host(self, host):
         """The institution whose domain is a suffix of ``host`` (e.g. eoe.liverpool.ac.uk)."""
         labels = (host or "").lower().strip(".").split(".")
@@ -566,8 +575,10 @@ class Store:
         count = 0
         with self.transaction():
             for row in rows:
+                row = {**(self.institution_from_domains(row) or {}), **{k: v for k, v in row.items() if v}}
                 if not countries.is_country(row.get("country") or ""):
-                    raise StoreError(f"row {count + 1}: country {row.get('country')!r} is not an ISO 3166-1 alpha-2 code")
+                    raise StoreError(f"row {count + 1}: country {row.get('country')!r} is not an ISO 3166-1 alpha-2 code"
+                                     " (and none follows from the email or profile domain)")
                 source = SimpleNamespace(name=row.get("source") or source_name, institution=row.get("institution"),
                                          country=row["country"].upper(), department=None)
                 person = {k: row.get(k) for k in EXPERT_FIELDS if k != "country"}

@@ -73,3 +73,35 @@ def test_every_demo_site_yields_its_people_in_its_own_script(runner, demo_source
     assert by_name["Ayşe Yılmaz"]["email"] == "a.yilmaz@th-rheinau.example"  # "(at)" obfuscation
     assert all(r["source"] and r["last_verified"] and r["country"] for r in rows)
     assert "Hidden Person" not in by_name
+
+
+def test_a_reindex_killed_midway_leaves_the_old_index_serving(tmp_path):
+    import signal
+    import time
+
+    instance = tmp_path / "instance"
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    rows = tmp_path / "rows.jsonl"
+    with open(rows, "w", encoding="utf-8") as out:
+        for n in range(6000):
+            out.write(json.dumps({"name": f"Sam Person{n}", "country": "GB", "institution": "U",
+                                  "interests": [f"topic {n}", "glass"], "email": f"p{n}@u.example"}) + "\n")
+    subprocess.run([DIRECTORY, "import", rows], env=env, check=True, capture_output=True, timeout=300)
+    live = (instance / "index").resolve()
+    job = subprocess.Popen([DIRECTORY, "reindex"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(instance.glob("index-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    job.send_signal(signal.SIGKILL)
+    job.wait()
+    assert (instance / "index").resolve() == live  # the half-built index never went live
+    os.environ["DIRECTORY_INSTANCE"] = str(instance)
+    try:
+        client = create_app({"TESTING": True}).test_client()
+    finally:
+        del os.environ["DIRECTORY_INSTANCE"]
+    assert client.get("/api/v1/search?q=glass").get_json()["total"] == 6000
+    again = subprocess.run([DIRECTORY, "reindex"], env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "Indexed 6000 experts" in again.stdout
+    assert (instance / "index").resolve() != live

@@ -159,3 +159,11 @@ def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):
     assert index.outdated()
     sync_index(store, index)
     assert not index.outdated() and index.search("glass").total == 1
+
+
+def test_an_import_without_institution_takes_it_from_the_email_domain_but_its_own_values_win(store):
+    store.import_experts([{"name": "Ann Lee", "email": "a.lee@manchester.ac.uk", "interests": ["glass"]},
+                          {"name": "Bo Chan", "email": "b@manchester.ac.uk", "country": "FR", "institution": "Own"}])
+    rows = {e["name"]: e for e in store.iter_experts()}
+    assert (rows["Ann Lee"]["institution"], rows["Ann Lee"]["country"]) == ("University of Manchester", "GB")
+    assert (rows["Bo Chan"]["institution"], rows["Bo Chan"]["country"]) == ("Own", "FR")

@@ -33,6 +33,7 @@ browser:
 
 ## Benchmarks (not part of make test); results go to docs/BENCHMARKS.md
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet tantivy  # a reference engine for the index benchmark only
 	$(BIN)/python -m bench
 
 clean:

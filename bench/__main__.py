@@ -1,10 +1,10 @@
 """Run the benchmarks and write their results to docs/BENCHMARKS.md."""
 import sys
 
-from bench import crawl
+from bench import crawl, index
 from bench.report import record
 
-BENCHMARKS = {"crawl": crawl.run}
+BENCHMARKS = {"crawl": crawl.run, "index": index.run}
 
 
 def main(names):

@@ -168,3 +168,12 @@ def test_obfuscation_helper_leaves_ordinary_text_alone():
 def test_random_and_malformed_html_never_raises(html):
     result = extract(html, URL)
     assert isinstance(result.people, list)
+
+
+def test_phone_photo_and_department_on_a_profile():
+    html = """<main><h1>Dr Lena Ortiz</h1><p>Lecturer</p><img class="portrait" src="/img/ortiz.jpg" alt="Lena Ortiz">
+    <p>Tel: +49 (0)30 1234-5678</p><dl><dt>Department</dt><dd>Food Engineering</dd></dl></main>"""
+    [person] = extract(html, URL).people
+    assert person.phone == "+49 (0)30 1234-5678"
+    assert person.photo_url == "http://dept.example.ac.uk/img/ortiz.jpg"
+    assert person.department == "Food Engineering"

@@ -432,3 +432,16 @@ def test_a_sharp_drop_in_people_is_a_warning(make_site, store):
     site.page("/staff/", "<main><p>Our staff pages are moving.</p></main>")
     _run, summaries = harvest([source_for(site)], store, SETTINGS)
     assert summaries["fixture"].warning and "against 2 last time" in summaries["fixture"].warning
+
+
+@pytest.mark.parametrize("robots, allowed", [
+    ("\ufeffUser-agent: *\nDisallow: /staff/ada\n", False),  # a UTF-8 BOM does not hide the rules
+    ("User-agent: *\nDisallow: /staff/a\nAllow: /staff/ada\n", True),  # the longest match wins
+    ("User-agent: ExpertiseDirectoryBot\nDisallow: /staff/ada\n\nUser-agent: *\nAllow: /\n", False),
+])
+def test_robots_txt_variants(make_site, store, robots, allowed):
+    site = make_site(137)
+    serve_staff(site)
+    site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, robots.encode("utf-8"))
+    harvest([source_for(site)], store, SETTINGS)
+    assert bool(site.requests_for("/staff/ada")) is allowed

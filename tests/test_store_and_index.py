@@ -167,3 +167,10 @@ def test_an_import_without_institution_takes_it_from_the_email_domain_but_its_ow
     rows = {e["name"]: e for e in store.iter_experts()}
     assert (rows["Ann Lee"]["institution"], rows["Ann Lee"]["country"]) == ("University of Manchester", "GB")
     assert (rows["Bo Chan"]["institution"], rows["Bo Chan"]["country"]) == ("Own", "FR")
+
+
+def test_a_department_stated_on_the_profile_wins_over_the_sources(store):
+    source = src(department="School of Engineering")
+    save(store, "http://a/p", {"name": "Ann Lee", "department": "Food Engineering"}, {"name": "Bo Chan"}, source=source)
+    rows = {e["name"]: e["department"] for e in store.iter_experts()}
+    assert rows == {"Ann Lee": "Food Engineering", "Bo Chan": "School of Engineering"}

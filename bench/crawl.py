@@ -6,7 +6,6 @@ with the real job and store. Every request counts as a fetch, robots.txt include
 import tempfile
 import threading
 import time
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from directory.store import Store

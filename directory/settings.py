@@ -23,7 +23,6 @@ SETTINGS = [
     Setting("MAX_PER_PAGE", 100, "Largest page size the site and API accept."),
     Setting("MAX_PAGE", 500, "Deepest result page served; deeper pages are a clear error."),
     Setting("MAX_QUERY_LENGTH", 300, "Longest query accepted, in characters (the parser is slow on long input)."),
-    Setting("SEARCH_TIMEOUT", 2.0, "Seconds one search may take before partial results are returned."),
     Setting("CURATOR_CONTACT", "mailto:curators@example.org",
             "Where people ask for removal (opt-out) or corrections; shown on every expert page."),
     Setting("API_RATE_LIMIT", "120 per minute", "Requests one client may make to the JSON API (per worker process)."),

@@ -40,6 +40,22 @@ def runner(app):
     return Runner()
 
 
+@pytest.fixture
+def fill(app):
+    """fill(rows) imports experts (export shape) into this test's store and index; returns {name: id}."""
+    from directory.db import get_index, get_store
+    from directory.indexer import sync_index
+
+    def fill_rows(rows):
+        with app.app_context():
+            store = get_store()
+            store.import_experts(rows)
+            sync_index(store, get_index())
+            return {e["name"]: e["id"] for e in store.iter_experts()}
+
+    return fill_rows
+
+
 @pytest.fixture(scope="session")
 def demo_sites():
     """The bundled demo sites served on 127.0.0.N: {site: 'host:port'}."""

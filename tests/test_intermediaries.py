@@ -6,8 +6,6 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 
-from directory.db import get_index, get_store
-from directory.indexer import sync_index
 from directory.paths import DATA
 
 SPEC = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
@@ -15,18 +13,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def filled(app):
-    with app.app_context():
-        store = get_store()
-        store.ensure_shape()
-        store.import_experts([
-            {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "Lecturer",
-             "interests": ["injection moulding", "polymer processing"], "email": "ann@alpha.example"},
-            {"name": "Jörg <b>Müller</b> & Söhne", "country": "DE", "institution": "Beta Hochschule",
-             "interests": ["Spritzgießen"]},
-        ])
-        sync_index(store, get_index())
-        return {e["name"]: e["id"] for e in store.iter_experts()}
+def filled(fill):
+    return fill([
+        {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "Lecturer",
+         "interests": ["injection moulding", "polymer processing"], "email": "ann@alpha.example"},
+        {"name": "Jörg <b>Müller</b> & Söhne", "country": "DE", "institution": "Beta Hochschule",
+         "interests": ["Spritzgießen"]},
+    ])
 
 
 def matches_schema(body, name):

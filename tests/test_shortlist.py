@@ -5,21 +5,15 @@ import re
 
 import pytest
 
-from directory.db import get_index, get_store
-from directory.indexer import sync_index
 
 
 @pytest.fixture
-def filled(app):
-    with app.app_context():
-        store = get_store()
-        store.import_experts([
-            {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "=cmd|' /C calc'!A0",
-             "interests": ["glass", "+ceramics"], "email": "ann@alpha.example"},
-            {"name": "Bo Chan", "country": "CN", "institution": "Gamma", "interests": ["glass"]},
-        ])
-        sync_index(store, get_index())
-        return {e["name"]: e["id"] for e in store.iter_experts()}
+def filled(fill):
+    return fill([
+        {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "=cmd|' /C calc'!A0",
+         "interests": ["glass", "+ceramics"], "email": "ann@alpha.example"},
+        {"name": "Bo Chan", "country": "CN", "institution": "Gamma", "interests": ["glass"]},
+    ])
 
 
 def token(client, path="/shortlist/"):

@@ -136,7 +136,6 @@ def test_profiles_in_a_known_language_are_stemmed_in_that_language(store, index)
 
 
 def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):
-    import sqlite3
 
     from whoosh import index as whoosh_index
     from whoosh.fields import ID, Schema

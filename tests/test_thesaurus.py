@@ -2,8 +2,6 @@
 import pytest
 
 from directory import thesaurus
-from directory.db import get_index, get_store
-from directory.indexer import sync_index
 
 # Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
 RECALL_QUERIES = {

@@ -8,19 +8,14 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def filled(app):
-    with app.app_context():
-        store = get_store()
-        store.ensure_shape()
-        rows = [
-            {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "Lecturer",
-             "interests": ["cold-adapted enzymes", "marine microbes"], "profile_url": "https://a.example/ann"},
-            {"name": "Jörg Müller " + XSS, "country": "DE", "institution": "Beta Hochschule",
-             "interests": ["enzymes " + XSS], "profile_url": "javascript:alert(1)"},
-        ]
-        store.import_experts(rows)
-        sync_index(store, get_index())
-        return {e["name"].split()[0]: e["id"] for e in store.iter_experts()}
+def filled(fill):
+    ids = fill([
+        {"name": "Ann Lee", "country": "GB", "institution": "Alpha University", "title": "Lecturer",
+         "interests": ["cold-adapted enzymes", "marine microbes"], "profile_url": "https://a.example/ann"},
+        {"name": "Jörg Müller " + XSS, "country": "DE", "institution": "Beta Hochschule",
+         "interests": ["enzymes " + XSS], "profile_url": "javascript:alert(1)"},
+    ])
+    return {name.split()[0]: expert_id for name, expert_id in ids.items()}
 
 
 def test_api_search_shape_facets_and_pagination(client, filled):

@@ -96,7 +96,7 @@ def search():
                   for e in found["expansions"]]
     return respond({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
                     "total": found["total"], "page": query.page, "per_page": query.per_page, "results": results,
-                    "facets": found["facets"], "expansions": expansions})
+                    "facets": found["facets"], "expansions": expansions, "did_you_mean": found["suggestion"]})
 
 
 @bp.get("/experts/<expert_id>")

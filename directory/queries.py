@@ -82,4 +82,5 @@ def perform(request):
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
         expert["highlighted"] = [highlight(p, terms) for p in expert["interests"]]
-    return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions}
+    return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
+            "suggestion": results.suggestion}

@@ -46,8 +46,8 @@ def schema():
     return Schema(
         id=ID(stored=True, unique=True),
         name=TEXT(analyzer=WORDS),
-        title=TEXT(analyzer=WORDS),
-        interests=TEXT(analyzer=WORDS),
+        title=TEXT(analyzer=WORDS, spelling=True),
+        interests=TEXT(analyzer=WORDS, spelling=True),
         department=TEXT(analyzer=WORDS),
         institution=TEXT(analyzer=WORDS),
         cjk=TEXT(analyzer=CJK),
@@ -96,6 +96,7 @@ class Results:
     hits: list  # [(expert id, score)]
     facets: dict = field(default_factory=dict)
     terms: set = field(default_factory=set)
+    suggestion: str = None  # "did you mean", when the words found nothing
 
 
 class SearchIndex:
@@ -265,7 +266,38 @@ class SearchIndex:
         counts["region"] = dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])))
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
         return Results(total=len(results), hits=[(hit["id"], hit.score) for hit in results],
-                       facets=counts, terms=terms)
+                       facets=counts, terms=terms, suggestion=self.suggest(text) if not len(results) else None)
+
+    def suggest(self, text):
+        """A respelling of ``text`` from the words in the index, or None."""
+        words = re.findall(r"\w+", text)
+        if not words or CJK_RUN.search(text):
+            return None
+        searcher = self.searcher()
+        corrector = searcher.corrector("interests")
+        fixed = []
+        for word in words:
+            known = searcher.doc_frequency("interests", stem_of(word)) if word.isalpha() else 1
+            options = [] if known or len(word) < 4 else corrector.suggest(word.lower(), limit=1, maxdist=2)
+            fixed.append(options[0] if options else word)
+        suggestion = " ".join(fixed)
+        return suggestion if suggestion.lower() != " ".join(words).lower() else None
+
+    def similar(self, expert_id, interests, count=5):
+        """Ids of other experts whose interests share the most telling words with ``interests``."""
+        searcher = self.searcher()
+        number = searcher.document_number(id=expert_id)
+        if number is None or not interests:
+            return []
+        hits = searcher.more_like(number, "interests", text=" ; ".join(interests), top=count,
+                                  filter=query.Term("hidden", "0"))
+        return [hit["id"] for hit in hits]
+
+
+def stem_of(word):
+    """The single index term of one word (its stem), for frequency look-ups."""
+    terms = [token.text for token in WORDS(word)]
+    return terms[0] if terms else word
 
 
 def analyse(text):

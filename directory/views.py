@@ -114,8 +114,12 @@ def expert(expert_id):
     found = get_store().expert(expert_id)
     if found is None:
         abort(404)
+    try:
+        similar = get_store().experts(get_index().similar(expert_id, found["interests"]))
+    except IndexUnavailable:
+        similar = []
     return render_template("expert.html", expert=found, records=get_store().records_of(expert_id),
-                           contact=current_app.config.get("CURATOR_CONTACT"))
+                           similar=similar, contact=current_app.config.get("CURATOR_CONTACT"))
 
 
 @bp.app_errorhandler(429)

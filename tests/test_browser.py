@@ -144,3 +144,23 @@ def test_the_shortlist_keeps_experts_and_exports_them(site, page):
         page.get_by_role("link", name="Download as CSV (spreadsheet)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Tom Briggs" in text and "t.briggs@northshore.example" in text
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=enzymes+that+work+in+cold+water", "/search?q=zzzz", "/browse",
+                                  "/shortlist/", "/embed?q=enzymes&ref=x", "/api/docs"])
+def test_pages_have_no_serious_or_critical_accessibility_violations(site, page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site + path)
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_an_expert_page_is_accessible(site, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site + "/search?q=enzymes")
+    page.get_by_role("link", name="Amelia Hart").click()
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []

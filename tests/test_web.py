@@ -85,3 +85,12 @@ def test_people_who_may_have_left_are_hidden_from_search_but_keep_their_page(app
     assert names and "Ann Lee" not in names
     page = client.get(f"/experts/{filled['Ann']}").get_data(as_text=True)
     assert "may have left" in page
+
+
+def test_an_expert_page_lists_experts_with_similar_interests(client, fill):
+    ids = fill([{"name": "Ann Lee", "country": "GB", "interests": ["glass fibre composites", "wind turbine blades"]},
+                {"name": "Bo Chan", "country": "CN", "interests": ["recycling glass fibre composites"]},
+                {"name": "Cy Dow", "country": "US", "interests": ["soil science"]}])
+    page = client.get(f"/experts/{ids['Ann Lee']}").get_data(as_text=True)
+    similar = page.split("Experts with similar interests")[1].split("</ul>")[0]
+    assert "Bo Chan" in similar and "Cy Dow" not in similar and "Ann Lee" not in similar

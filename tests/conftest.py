@@ -59,7 +59,7 @@ def fill(app):
 @pytest.fixture(scope="session")
 def demo_sites():
     """The bundled demo sites served on 127.0.0.N: {site: 'host:port'}."""
-    with serve_demo_sites(first_address=20) as addresses:
+    with serve_demo_sites(first_address=20, port=0) as addresses:
         yield addresses
 
 

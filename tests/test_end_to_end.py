@@ -105,3 +105,18 @@ def test_a_reindex_killed_midway_leaves_the_old_index_serving(tmp_path):
     again = subprocess.run([DIRECTORY, "reindex"], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Indexed 6000 experts" in again.stdout
     assert (instance / "index").resolve() != live
+
+
+def test_running_the_demo_again_is_quick_and_changes_nothing(runner, app):
+    assert runner("demo", "--no-serve").exit_code == 0
+    with app.app_context():
+        from directory.db import get_store
+
+        before = {e["id"]: e["source_urls"] for e in get_store().iter_experts()}
+    again = runner("demo", "--no-serve")
+    assert again.exit_code == 0 and "22 people from 5 demo sites; 22 in the directory" in again.output
+    with app.app_context():
+        after = {e["id"]: e["source_urls"] for e in get_store().iter_experts()}
+        run = get_store().runs()[0]
+    assert after == before
+    assert '"unchanged": ' in run["summary"] and '"pages": 0' in run["summary"]

@@ -24,7 +24,7 @@ def folded(text):
 
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory):
-    with serve_demo_sites(first_address=60, sites=SITES) as addresses:
+    with serve_demo_sites(first_address=60, sites=SITES, port=0) as addresses:
         expected = {site: json.loads((SITES / site / "expected.json").read_text(encoding="utf-8")) for site in addresses}
         sources = parse_sources("".join(
             f'[[sources]]\nname = "{site}"\ninstitution = "{site} university"\ncountry = "{spec["country"]}"\n'

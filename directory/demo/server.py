@@ -34,13 +34,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+DEMO_PORT = 47601  # fixed, so that every `make run` harvests the same URLs (unchanged pages are skipped)
+
+
 @contextmanager
-def serve_demo_sites(first_address=2, sites=SITES):
-    """Serve each site folder in ``sites`` on 127.0.0.N (N from ``first_address``); yields {site: 'host:port'}."""
+def serve_demo_sites(first_address=2, sites=SITES, port=DEMO_PORT):
+    """Serve each site folder in ``sites`` on 127.0.0.N (N from ``first_address``); yields {site: 'host:port'}.
+    ``port`` 0, or a busy port, means any free port."""
     servers, addresses = [], {}
     try:
         for number, folder in enumerate(sorted(p for p in sites.iterdir() if p.is_dir()), first_address):
-            server = ThreadingHTTPServer((f"127.0.0.{number}", 0), partial(SiteHandler, directory=str(folder)))
+            handler = partial(SiteHandler, directory=str(folder))
+            try:
+                server = ThreadingHTTPServer((f"127.0.0.{number}", port), handler)
+            except OSError:
+                server = ThreadingHTTPServer((f"127.0.0.{number}", 0), handler)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
             addresses[folder.name] = f"127.0.0.{number}:{server.server_address[1]}"

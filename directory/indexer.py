@@ -1,4 +1,5 @@
 """Store -> index: keep the Whoosh index in step with the store, or rebuild it."""
+from directory.search import IndexUnavailable
 from directory.thesaurus import topics_of
 
 
@@ -12,7 +13,11 @@ def with_topics(experts):
 def sync_index(store, index, batch=2000):
     """Apply every change queued in the store to the index. Returns (updated, deleted)."""
     index.ensure()
-    if index.outdated():
+    try:
+        stale = index.outdated()
+    except IndexUnavailable:
+        stale = True  # damaged: the index is derived, so build it again from the store
+    if stale:
         return rebuild_index(store, index), 0
     updated = deleted = 0
     while True:

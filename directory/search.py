@@ -110,7 +110,11 @@ class SearchIndex:
     # -- building ---------------------------------------------------------------------
 
     def exists(self):
-        return whoosh_index.exists_in(str(self.path))
+        """Whether there is an index here (a damaged one counts: opening it says what is wrong)."""
+        try:
+            return whoosh_index.exists_in(str(self.path))
+        except Exception:  # noqa: BLE001 - a damaged index can raise anything; _open() reports it
+            return True
 
     def ensure(self):
         """Create an empty index if there is none."""
@@ -196,9 +200,9 @@ class SearchIndex:
     def _open(self):
         try:
             return whoosh_index.open_dir(str(self.path))
-        except (whoosh_index.EmptyIndexError, OSError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - damaged files raise struct, pickle, EOF and Whoosh errors alike
             raise IndexUnavailable(f"the search index at {self.path} is missing or damaged ({error}); "
-                              "run `directory reindex`") from None
+                                   "run `directory reindex`") from None
 
     def searcher(self):
         """A searcher reused across requests of this thread, refreshed when the index changes."""

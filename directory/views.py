@@ -122,6 +122,16 @@ def expert(expert_id):
                            similar=similar, contact=current_app.config.get("CURATOR_CONTACT"))
 
 
+@bp.app_errorhandler(IndexUnavailable)
+def index_unavailable(_error):
+    if request.path.startswith("/api/"):
+        from directory.api import error_response
+
+        return error_response(503, "The search index is being rebuilt or is unavailable; try again shortly.")
+    return render_template("error.html", message="Search is briefly unavailable while the index is rebuilt. "
+                                                 "Please try again in a minute."), 503
+
+
 @bp.app_errorhandler(429)
 def too_many(_error):
     if request.path.startswith("/api/"):

@@ -120,3 +120,24 @@ def test_running_the_demo_again_is_quick_and_changes_nothing(runner, app):
         run = get_store().runs()[0]
     assert after == before
     assert '"unchanged": ' in run["summary"] and '"pages": 0' in run["summary"]
+
+
+def test_a_damaged_index_is_a_clear_message_then_repaired_from_the_store(runner, app, client, tmp_path):
+    from pathlib import Path
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"name": "Ann Lee", "country": "GB", "interests": ["glass"]}) + "\n")
+    assert runner("import", str(rows)).exit_code == 0
+    for toc in Path(app.config["INDEX"]).resolve().glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    app.extensions.pop("search_index", None)
+    checked = runner("check")
+    assert checked.exit_code == 1 and "missing or damaged" in checked.output and "reindex" in checked.output
+    response = client.get("/api/v1/search?q=glass")
+    assert response.status_code == 503 and response.get_json()["error"]["status"] == 503
+    assert client.get("/search?q=glass").status_code == 503
+    assert client.get("/browse").status_code == 503 and client.get("/").status_code == 200
+    rows.write_text(json.dumps({"name": "Bo Chan", "country": "CN", "interests": ["glass"]}) + "\n")
+    assert runner("import", str(rows)).exit_code == 0  # the next update rebuilds the damaged index
+    app.extensions.pop("search_index", None)
+    assert client.get("/api/v1/search?q=glass").get_json()["total"] == 2

@@ -4,6 +4,7 @@ import fcntl
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from contextlib import contextmanager
@@ -32,7 +33,19 @@ def cli():
 
 
 def main():
-    cli(prog_name="directory")
+    """The `directory` command: problems with the files it works on end with a message, not a traceback."""
+    try:
+        cli(prog_name="directory")
+    except (StoreError, IndexUnavailable) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except sqlite3.Error as error:
+        click.echo(f"Error: the database could not be used ({error}); if another job is writing, wait for it; "
+                   "if the disk is full, free space and run the command again", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"Error: {error.strerror or error} ({error.filename or 'file system'})", err=True)
+        sys.exit(1)
 
 
 def fail(message):
@@ -265,8 +278,6 @@ def check_command(repair):
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
     """Copy the live database to PATH with SQLite's backup API (safe while it is in use)."""
-    import sqlite3
-
     store = ready_store()
     if os.path.exists(path):
         fail(f"{path} exists already; choose a new file")

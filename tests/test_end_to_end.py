@@ -141,3 +141,12 @@ def test_a_damaged_index_is_a_clear_message_then_repaired_from_the_store(runner,
     assert runner("import", str(rows)).exit_code == 0  # the next update rebuilds the damaged index
     app.extensions.pop("search_index", None)
     assert client.get("/api/v1/search?q=glass").get_json()["total"] == 2
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error_not_a_traceback(tmp_path):
+    (tmp_path / "directory.sqlite").write_text("this is not an SQLite database, only some text " * 3)
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(tmp_path)}
+    result = subprocess.run([DIRECTORY, "init"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "cannot open database" in result.stderr and "file is not a database" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ from directory import countries, thesaurus
 from directory.db import get_index, get_store
 from directory.limits import api_limit, limiter
 from directory.paths import DATA
-from directory.queries import SearchRequest, perform
+from directory.queries import SearchRequest, perform, whole_number
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
@@ -71,14 +71,8 @@ def expert_json(expert):
 
 
 def page_args(default=50, most=500):
-    try:
-        limit = int(request.args.get("per_page", default))
-        page = int(request.args.get("page", 1))
-    except ValueError:
-        raise QueryError("page and per_page must be whole numbers.") from None
-    if not (1 <= limit <= most and 1 <= page <= 10000):
-        raise QueryError(f"per_page must be between 1 and {most}, page between 1 and 10000.")
-    return page, limit
+    return (whole_number(request.args.get("page"), "page", 1, 10000, 1),
+            whole_number(request.args.get("per_page"), "per_page", 1, most, default))
 
 
 @bp.get("/search")

@@ -71,19 +71,10 @@ def crawl_settings(**changes):
     return CrawlSettings.from_mapping(current_app.config).but(**changes)
 
 
-def ready_store():
-    store = get_store()
-    try:
-        store.ensure_shape()
-    except StoreError as error:
-        fail(str(error))
-    return store
-
-
 @cli.command("init")
 def init_command():
     """Create or upgrade the database schema and the search index (safe to repeat)."""
-    store = ready_store()
+    store = get_store()
     index = get_index()
     index.ensure()
     if index.outdated():
@@ -113,7 +104,7 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         if unknown:
             fail(f"no source named {sorted(unknown)[0]!r} in {sources_file}")
         sources = [s for s in sources if s.name in only]
-    store = ready_store()
+    store = get_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
     with job_lock("scrape"), job_log("scrape"):
         run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
@@ -173,7 +164,7 @@ class Progress:
 @click.argument("run_id", required=False, type=int)
 def runs_command(action, run_id):
     """List recent scrape runs, or `runs show ID` for one run's pages and errors."""
-    store = ready_store()
+    store = get_store()
     if action == "show":
         if run_id is None:
             fail("give the run id: directory runs show ID")
@@ -201,7 +192,7 @@ def export_command(fmt, output):
     """Export every expert (opted-out people are never in the store)."""
     from directory.exports import csv_row
 
-    store = ready_store()
+    store = get_store()
     rows = (export_row(e) for e in store.iter_experts())
     if fmt == "jsonl":
         for row in rows:
@@ -220,7 +211,7 @@ def export_command(fmt, output):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_command(path):
     """Load experts from a JSONL file in the export shape, then update the index."""
-    store = ready_store()
+    store = get_store()
     rows = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -245,7 +236,7 @@ def import_command(path):
 @cli.command("reindex")
 def reindex_command():
     """Rebuild the search index from the store and swap it in atomically."""
-    store = ready_store()
+    store = get_store()
     total = store.expert_count()
     with job_lock("reindex"):
         with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
@@ -257,7 +248,7 @@ def reindex_command():
 @click.option("--repair", is_flag=True, help="Fix what is found by updating the index from the store.")
 def check_command(repair):
     """Report experts missing from the index, or indexed but no longer in the store."""
-    store = ready_store()
+    store = get_store()
     index = get_index()
     try:
         missing, extra = check_index(store, index)
@@ -278,7 +269,7 @@ def check_command(repair):
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
     """Copy the live database to PATH with SQLite's backup API (safe while it is in use)."""
-    store = ready_store()
+    store = get_store()
     if os.path.exists(path):
         fail(f"{path} exists already; choose a new file")
     try:
@@ -302,7 +293,7 @@ def optout_group():
 @click.option("--note", help="A reference for your records, e.g. a ticket number (no personal data).")
 def optout_add(email, profile_url, name, institution, note):
     """Record an opt-out and erase the person from the store and the index."""
-    store = ready_store()
+    store = get_store()
     if bool(name) != bool(institution):
         fail("--name and --institution go together")
     try:
@@ -317,7 +308,7 @@ def optout_add(email, profile_url, name, institution, note):
 @optout_group.command("list")
 def optout_list():
     """List opt-outs (only hashed keys are kept, never the details themselves)."""
-    for row in ready_store().suppressions():
+    for row in get_store().suppressions():
         click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['note'] or ''}")
 
 
@@ -326,7 +317,7 @@ def optout_list():
 def optout_remove(key):
     """Remove an opt-out by the start of its key (from `optout list`)."""
     try:
-        row = ready_store().remove_suppression(key)
+        row = get_store().remove_suppression(key)
     except StoreError as error:
         fail(str(error))
     click.echo(f"Removed opt-out {row['key'][:16]} ({row['kind']}); the person may be harvested again.")
@@ -380,7 +371,7 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
 @cli.command("referrals")
 def referrals_command():
     """Visits sent by intermediaries' links and widgets, per reference tag (aggregate counts only)."""
-    rows = ready_store().referral_counts()
+    rows = get_store().referral_counts()
     if not rows:
         click.echo("No referrals yet. Intermediaries tag their links with ?ref=NAME (see /embed).")
     for ref, count, last_day in rows:
@@ -395,7 +386,7 @@ def serve_command(host, port, workers):
     """Serve the site and API with the production server (gunicorn)."""
     from directory.server import serve
 
-    ready_store()
+    get_store()
     get_index().ensure()
     click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
     serve(current_app._get_current_object(), host, port, workers)
@@ -410,7 +401,7 @@ def demo_command(host, port, no_serve):
     from directory.demo.server import demo_sources, serve_demo_sites
     from scrapers.job import harvest
 
-    store = ready_store()
+    store = get_store()
     with serve_demo_sites() as addresses, job_lock("scrape"), job_log("scrape"):
         sources = demo_sources(addresses)
         click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")

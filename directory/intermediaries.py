@@ -8,7 +8,7 @@ from directory.api import api_docs
 from directory.db import get_store
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
-from directory.views import REF
+from directory.views import REF, count_referral
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -18,14 +18,7 @@ def embed_look(args):
     """The widget's colour (#rrggbb) and the intermediary's name, validated."""
     match = COLOUR.match(args.get("colour") or "")
     colour = "#" + match.group(1) if match else "#0b5cad"
-    name = (args.get("name") or "").strip()[:60]
-    ref = args.get("ref") if REF.match(args.get("ref") or "") else None
-    return colour, name, ref
-
-
-def count_ref(ref):
-    if ref:
-        get_store().count_referral(ref)
+    return colour, (args.get("name") or "").strip()[:60]
 
 
 @bp.get("/embed")
@@ -35,7 +28,8 @@ def embed():
         query = SearchRequest.from_args(request.args)
     except QueryError as error:
         return render_template("embed.html", error=str(error), query=SearchRequest(), snippets=None), 400
-    colour, name, ref = embed_look(request.args)
+    colour, name = embed_look(request.args)
+    ref = request.args.get("ref") if REF.match(request.args.get("ref") or "") else None
     widget_args = {**query.args(), "colour": colour, "name": name or None, "ref": ref}
     widget_args = {k: v for k, v in widget_args.items() if v}
     widget_url = url_for("intermediaries.embed_results", _external=True, **widget_args)
@@ -54,7 +48,8 @@ def embed():
 @bp.get("/embed/results")
 def embed_results():
     """A compact results list to show in an iframe on an intermediary's site."""
-    colour, name, ref = embed_look(request.args)
+    colour, name = embed_look(request.args)
+    ref = count_referral(request.args.get("ref"))
     try:
         query = SearchRequest.from_args({**request.args, "per_page": request.args.get("per_page", "10")})
         found = perform(query)
@@ -62,7 +57,6 @@ def embed_results():
     except (QueryError, IndexUnavailable) as problem:
         query, found, error = SearchRequest(), None, str(problem) if isinstance(problem, QueryError) else \
             "Search is briefly unavailable."
-    count_ref(ref)
     response = make_response(render_template("embed_results.html", query=query, found=found, error=error,
                                              colour=colour, name=name, ref=ref), 400 if error else 200)
     origins = current_app.config["EMBED_ORIGINS"].strip() or "'none'"

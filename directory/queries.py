@@ -32,8 +32,8 @@ class SearchRequest:
         region = (args.get("region") or "").strip().lower() or None
         if region and region not in countries.region_labels():
             raise QueryError(f"Unknown region {region!r}: use one of {', '.join(countries.region_labels())}.")
-        page = _whole(args.get("page"), "page", 1, config["MAX_PAGE"], 1)
-        per_page = _whole(args.get("per_page"), "per_page", 1, config["MAX_PER_PAGE"], config["PER_PAGE"])
+        page = whole_number(args.get("page"), "page", 1, config["MAX_PAGE"], 1)
+        per_page = whole_number(args.get("per_page"), "per_page", 1, config["MAX_PER_PAGE"], config["PER_PAGE"])
         sort = args.get("sort") or "relevance"
         if sort not in ("relevance", "recent", "changed"):
             raise QueryError("sort must be 'relevance', 'recent' (last checked) or 'changed' (last changed).")
@@ -55,7 +55,7 @@ class SearchRequest:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def _whole(value, name, low, high, default):
+def whole_number(value, name, low, high, default):
     if value in (None, ""):
         return default
     try:

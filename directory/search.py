@@ -216,21 +216,24 @@ class SearchIndex:
             self._local.searcher = cached.refresh()
         return self._local.searcher
 
-    def parse(self, text):
+    def _parser(self, group=qparser.AndGroup):
+        """A parser for plain words only: no field names, wildcards, ranges or boosts from the public."""
         parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema,
-                                          fieldboosts=SEARCH_FIELDS, group=qparser.OrGroup.factory(0.9))
-        # Plain words only: no field names, wildcards, ranges or boosts from the public.
+                                          fieldboosts=SEARCH_FIELDS, group=group)
         for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
                        qparser.PhrasePlugin):
             parser.remove_plugin_class(plugin)
+        return parser
+
+    def parse(self, text):
+        """The person's words: any may match, more matches rank higher."""
         cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
-        return parser.parse(cleaned)
+        return self._parser(qparser.OrGroup.factory(0.9)).parse(cleaned)
 
     @lru_cache(maxsize=4096)
     def parse_phrase(self, phrase):
         """A thesaurus label as a query that needs all its words (parsed once, then reused)."""
-        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema, fieldboosts=SEARCH_FIELDS)
-        return parser.parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
+        return self._parser().parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
 
     def search(self, text="", country=None, region=None, topic=None, page=1, per_page=20, sort="relevance",
                hide=True, expansions=()):

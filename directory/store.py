@@ -532,21 +532,25 @@ class Store:
 
     def add_suppression(self, email=None, profile_url=None, name=None, institution=None, note=None):
         """Record an opt-out and erase the matching people now. Returns erased expert ids."""
+        # The identity keys (expert_keys) narrow the search to the few experts who could match.
         if email:
             kind, key = "email", digest("email", normalise_email(email))
+            where, value = "key = ?", "email:" + normalise_email(email)
         elif profile_url:
             kind, key = "profile_url", digest("profile_url", normalise_url(profile_url))
+            where, value = "key = ?", "url:" + normalise_url(profile_url)
         elif name and institution:
             kind, key = "name", digest("name", normalise_name(name), normalise_name(institution))
+            where, value = "key like ? escape '\\'", "name:%:" + normalise_name(name).replace("%", "\\%").replace("_", "\\_")
         else:
             raise StoreError("an opt-out needs --email, --profile-url, or both --name and --institution")
         with self.transaction():
             self.db["suppressions"].upsert({"key": key, "kind": kind, "created": now(), "note": note}, pk="key")
-            erased = []
-            for expert in list(self.iter_experts()):
-                if key in self._all_suppression_keys(expert["id"]):
-                    self._delete_expert(expert["id"])
-                    erased.append(expert["id"])
+            candidates = sorted({r[0] for r in self.db.execute(
+                f"select expert_id from expert_keys where {where}", [value])})
+            erased = [i for i in candidates if key in self._all_suppression_keys(i)]
+            for expert_id in erased:
+                self._delete_expert(expert_id)
         return erased
 
     def _all_suppression_keys(self, expert_id):

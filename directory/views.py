@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from directory import countries, thesaurus
+from directory.api import error_response
 from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
 from directory.queries import SearchRequest, perform
@@ -12,6 +13,14 @@ from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
 REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def count_referral(ref):
+    """Count a visit sent by an intermediary's ?ref= tag (aggregate only); returns the valid tag or None."""
+    if not ref or not REF.match(ref):
+        return None
+    get_store().count_referral(ref)
+    return ref
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -82,9 +91,7 @@ def home():
 @bp.get("/search")
 @limiter.limit(search_limit)
 def search():
-    ref = request.args.get("ref")
-    if ref and REF.match(ref):
-        get_store().count_referral(ref)
+    count_referral(request.args.get("ref"))
     try:
         query = SearchRequest.from_args(request.args)
     except QueryError as error:
@@ -124,27 +131,20 @@ def expert(expert_id):
 
 @bp.app_errorhandler(IndexUnavailable)
 def index_unavailable(_error):
-    if request.path.startswith("/api/"):
-        from directory.api import error_response
-
-        return error_response(503, "The search index is being rebuilt or is unavailable; try again shortly.")
+    # API requests never get here: the API blueprint answers its own errors as JSON.
     return render_template("error.html", message="Search is briefly unavailable while the index is rebuilt. "
                                                  "Please try again in a minute."), 503
 
 
 @bp.app_errorhandler(429)
 def too_many(_error):
-    if request.path.startswith("/api/"):
-        from directory.api import error_response
-
+    if request.path.startswith("/api/"):  # the limiter's refusal reaches the app's handler, not the API's
         return error_response(429, "Too many requests; please wait a minute.")
     return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
 
 
 @bp.app_errorhandler(404)
 def not_found(_error):
-    if request.path.startswith("/api/"):
-        from directory.api import error_response
-
+    if request.path.startswith("/api/"):  # outside /api/v1, which answers its own 404s
         return error_response(404, "Not found.")
     return render_template("error.html", message="That page does not exist."), 404

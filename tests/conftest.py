@@ -8,7 +8,7 @@ import pytest
 
 from directory import create_app
 from directory.cli import cli
-from directory.demo.server import demo_sources, serve_demo_sites
+from directory.demo.server import demo_sources, demo_sources_text, serve_demo_sites
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -65,13 +65,8 @@ def demo_sites():
 
 @pytest.fixture
 def demo_sources_file(demo_sites, tmp_path):
-    from directory.paths import DEMO
-
-    text = (DEMO / "sources.toml").read_text(encoding="utf-8")
-    for site, address in demo_sites.items():
-        text = text.replace("{" + site + "}", address)
     path = tmp_path / "sources.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(demo_sources_text(demo_sites), encoding="utf-8")
     assert demo_sources(demo_sites)  # the file parses
     return path
 

@@ -1,4 +1,5 @@
 """A small static server for the demo sites, one loopback address per site."""
+import os
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -12,7 +13,8 @@ SITES = DEMO / "sites"
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files; a query string maps to a sibling file: page.html?seite=2 -> page.seite-2.html."""
+    """Static files; a query string maps to a sibling file when there is one (page.html?seite=2 ->
+    page.seite-2.html), else to the page itself, as servers ignore parameters they do not use."""
 
     def translate_path(self, path):
         parts = urlsplit(path)
@@ -20,10 +22,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         target = parts.path
         if target.endswith("/"):
             target += "index.html"
+        plain = super().translate_path(target)
         if query:
             stem, _, ext = target.rpartition(".")
-            target = stem + "".join(f".{k}-{v}" for k, v in query) + "." + ext
-        return super().translate_path(target)
+            variant = super().translate_path(stem + "".join(f".{k}-{v}" for k, v in query) + "." + ext)
+            if os.path.exists(variant):
+                return variant
+        return plain
 
     def guess_type(self, path):
         # No charset: the pages declare their own (one is GBK), as many real sites do.
@@ -59,9 +64,13 @@ def serve_demo_sites(first_address=2, sites=SITES, port=DEMO_PORT):
             server.server_close()
 
 
-def demo_sources(addresses):
-    """The demo sources file with each site's live address filled in."""
+def demo_sources_text(addresses):
+    """The demo sources file (TOML) with each site's live address filled in."""
     text = (DEMO / "sources.toml").read_text(encoding="utf-8")
     for site, address in addresses.items():
         text = text.replace("{" + site + "}", address)
-    return parse_sources(text, origin="demo sources")
+    return text
+
+
+def demo_sources(addresses):
+    return parse_sources(demo_sources_text(addresses), origin="demo sources")

@@ -77,7 +77,7 @@ def page_args(default=50, most=500):
 
 @bp.get("/search")
 def search():
-    """Search experts: q, country, region, topic, page, per_page, sort, expand."""
+    """Search experts: q, country, region, topic, institution, page, per_page, sort, expand."""
     query = SearchRequest.from_args(request.args)
     found = perform(query)
     results = []
@@ -89,6 +89,7 @@ def search():
     expansions = [{"topic": e.concept.id, "name": e.concept.name, "matched": e.matched, "terms": e.terms(query.q)}
                   for e in found["expansions"]]
     return respond({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
+                    "institution": query.institution,
                     "total": found["total"], "page": query.page, "per_page": query.per_page, "results": results,
                     "facets": found["facets"], "expansions": expansions, "did_you_mean": found["suggestion"]})
 

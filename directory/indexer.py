@@ -33,10 +33,10 @@ def sync_index(store, index, batch=2000):
         updated, deleted = updated + len(experts), deleted + len(gone)
 
 
-def rebuild_index(store, index, progress=None):
+def rebuild_index(store, index, progress=None, procs=1):
     """Build a fresh index from the whole store and swap it in atomically."""
     queued = store.take_index_queue(10**9)
-    count = index.rebuild(with_topics(store.iter_experts()), progress=progress)
+    count = index.rebuild(with_topics(store.iter_experts()), progress=progress, procs=procs)
     store.clear_index_queue(queued)
     return count
 

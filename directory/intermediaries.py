@@ -35,7 +35,7 @@ def embed():
     widget_url = url_for("intermediaries.embed_results", _external=True, **widget_args)
     hidden = "".join(f'\n  <input type="hidden" name="{k}" value="{escape(v)}">'
                      for k, v in (("country", query.country), ("region", query.region), ("topic", query.topic),
-                                  ("ref", ref)) if v)
+                                  ("institution", query.institution), ("ref", ref)) if v)
     box = (f'<form action="{url_for("views.search", _external=True)}" method="get" target="_blank">\n'
            f'  <label>Find university expertise <input type="search" name="q" value="{escape(query.q)}"></label>'
            f'{hidden}\n  <button type="submit">Search</button>\n</form>')

@@ -17,6 +17,7 @@ class SearchRequest:
     per_page: int = 20
     sort: str = "relevance"
     topic: str = None
+    institution: str = None
     expand: bool = True
 
     @classmethod
@@ -40,14 +41,17 @@ class SearchRequest:
         topic = (args.get("topic") or "").strip() or None
         if topic and topic not in {c.id for c in thesaurus.concepts()}:
             raise QueryError(f"Unknown topic {topic!r}.")
+        institution = (args.get("institution") or "").strip() or None
+        if institution and len(institution) > config["MAX_QUERY_LENGTH"]:
+            raise QueryError(f"The institution name is too long: use at most {config['MAX_QUERY_LENGTH']} characters.")
         expand = (args.get("expand") or "1") not in ("0", "false", "off", "no")
         return cls(q=q, country=country, region=region, page=page, per_page=per_page, sort=sort, topic=topic,
-                   expand=expand)
+                   institution=institution, expand=expand)
 
     def args(self, **changes):
         """URL arguments for this search with some changed (for links); empty ones left out."""
         values = {"q": self.q, "country": self.country, "region": self.region, "topic": self.topic,
-                  "page": self.page, "sort": self.sort, "expand": None if self.expand else "0", **changes}
+                  "institution": self.institution, "page": self.page, "sort": self.sort, "expand": None if self.expand else "0", **changes}
         if values.get("page") == 1:
             values.pop("page")
         if values.get("sort") == "relevance":
@@ -72,7 +76,7 @@ def perform(request):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
     extra = list(dict.fromkeys(t for e in expansions for t in e.terms(request.q)))
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
-                                 page=request.page, per_page=request.per_page, sort=request.sort,
+                                 institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
                                  hide=current_app.config["HIDE_MAY_HAVE_LEFT"], expansions=extra)
     terms = set(results.terms)
     for phrase in extra:

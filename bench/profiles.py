@@ -30,6 +30,13 @@ def profiles(count, seed=2010):
         }
 
 
+def generated_queries(count=48, seed=5):
+    """Topic words from the thesaurus, each with a country (deterministic)."""
+    rng = random.Random(seed)
+    labels = [term for concept in thesaurus.concepts() for term in concept.labels["en"]]
+    return [(rng.choice(labels), rng.choice(COUNTRIES)) for _ in range(count)]
+
+
 QUERIES = [("enzymes", "GB"), ("injection moulding", "DE"), ("batteries", "CN"), ("food preservation", "US"),
            ("machine learning", "GB"), ("corrosion", "JP"), ("water treatment", "IN"), ("solar energy", "ES"),
-           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"), ("fermentation", "IT")]
+           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"), ("fermentation", "IT")] + generated_queries()

@@ -1,6 +1,7 @@
 """The fast query path (set operations on posting blocks) against Whoosh's own, one document at a time."""
 from collections import Counter
 
+import numpy as np
 import pytest
 from whoosh import query
 
@@ -123,4 +124,19 @@ def test_a_query_shape_the_block_scorer_does_not_know_falls_back_to_whoosh(one_s
     searcher = one_segment.searcher()
     facts = one_segment._facts(searcher)
     q = query.Not(query.Term("interests", "enzym"))
-    assert facts.ranked(searcher, q, set(range(10)), 5)
+    allowed = np.zeros(facts.size, dtype=bool)
+    allowed[:10] = True
+    assert len(facts.ranked(searcher, q, allowed, 5)) == 5
+
+
+def test_an_incremental_update_reads_only_the_new_segment_again(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(iter(PEOPLE[:1000]))
+    index.search("energy")
+    big = dict(index._segment_facts)
+    kept = set(index._kept._recent)
+    index.update(PEOPLE[1000:1100])
+    assert index.search("energy").total > 0
+    assert all(index._segment_facts[segment] is facts for segment, facts in big.items())
+    new_keys = set(index._kept._recent) - kept
+    assert new_keys and not {segment for segment, _field, _text in new_keys} & set(big)

@@ -1,4 +1,4 @@
-"""The search backend: the only module that knows Whoosh.
+"""The search backend: this package is the only place that knows Whoosh.
 
 The index is derived from the store and can always be rebuilt. ``<instance>/index``
 is a symbolic link to the live index folder; a rebuild writes a new folder beside
@@ -9,19 +9,16 @@ import heapq
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 import uuid
-from array import array
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import qparser, query, scoring
+from whoosh import qparser, query
 from whoosh.analysis import (
     CharsetFilter,
     LanguageAnalyzer,
@@ -30,12 +27,11 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemmingAnalyzer,
 )
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.support.charset import accent_map
 
 from directory import countries
+from directory.search.facts import IndexFacts, KeptPostings, leaf_readers, segment_key
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
@@ -119,6 +115,7 @@ class SearchIndex:
         self._local = threading.local()
         self._facts_cache = {}
         self._segment_facts = {}
+        self._kept = KeptPostings()
 
     # -- building ---------------------------------------------------------------------
 
@@ -265,37 +262,37 @@ class SearchIndex:
             q = query.Or([q, query.Or([a for a in alternatives if a is not query.NullQuery], boost=0.6)])
         searcher = self.searcher()
         facts = self._facts(searcher)
-        matched = facts.matching(searcher, q)
-        if hide:
-            matched -= facts.hidden
-        tests = facts.tests(country=country, region=region, topic=topic, institution=institution)
+        matched = facts.matching(searcher, q, hide=hide)
+        filters = facts.filters(country=country and country.upper(), topic=topic, institution=institution,
+                                region_members=countries.countries_in(region) if region else None)
 
         def narrowed(skip=None):
-            numbers = matched
-            for name, keep in tests.items():
+            mask = matched
+            for name, passes in filters.items():
                 if name != skip:
-                    numbers = set(filter(keep, numbers))
-            return numbers
+                    mask = mask & passes
+            return mask
 
         allowed = narrowed()
-        counts = {"country": facts.country_counts(narrowed("place") if "place" in tests else allowed),
-                  "topic": facts.topic_counts(narrowed("topic") if "topic" in tests else allowed),
-                  "institution": facts.institution_counts(narrowed("institution") if "institution" in tests
-                                                          else allowed)}
+        counts = {"country": by_count(facts.country_counts(narrowed("place"))),
+                  "topic": by_count(facts.topic_counts(narrowed("topic"))),
+                  "institution": by_count(facts.institution_counts(narrowed("institution")))}
         counts["region"] = region_counts(counts["country"])
+        total = int(allowed.sum())
         wanted = page * per_page
         newest = {"recent": "last_verified", "changed": "last_changed"}.get(sort)
         if newest:
             column = searcher.reader().column_reader(newest)
-            ranked = [(number, None) for number in heapq.nlargest(wanted, allowed, key=column.__getitem__)]
+            numbers = heapq.nlargest(wanted, np.flatnonzero(allowed).tolist(), key=column.__getitem__)
+            ranked = [(number, None) for number in numbers]
         elif isinstance(q, query.Every):
-            ranked = [(number, None) for number in heapq.nsmallest(wanted, allowed)]
+            ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
             ranked = facts.ranked(searcher, q, allowed, wanted)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
-        return Results(total=len(allowed), hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
-                       facets=counts, terms=terms, suggestion=self.suggest(text) if not allowed else None)
+        return Results(total=total, hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
+                       facets=counts, terms=terms, suggestion=self.suggest(text) if not total else None)
 
     def _facts(self, searcher):
         """Per-document country, topics and hidden flag for this searcher's segments (cached)."""
@@ -304,9 +301,9 @@ class SearchIndex:
         with self._lock:
             facts = self._facts_cache.get(key)
             if facts is None:
-                facts = IndexFacts(leaves, self._segment_facts)
+                facts = IndexFacts(leaves, self._segment_facts, self._kept)
                 self._facts_cache = {key: facts}  # only the newest view is kept
-                live = {segment for segment, _offset in key}
+                live = {segment_id for (segment_id, _deletions), _offset in key}
                 self._segment_facts = {k: v for k, v in self._segment_facts.items() if k in live}
             return facts
 
@@ -347,235 +344,6 @@ def region_counts(country_counts):
 
 def by_count(counts):
     return dict(sorted(((k, v) for k, v in counts.items() if k), key=lambda kv: (-kv[1], kv[0])))
-
-
-def leaf_readers(searcher):
-    reader = searcher.reader()
-    return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-
-
-def segment_key(reader):
-    """A segment's identity and its number of deletions (deletions only grow, never change back)."""
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    if segment is None:
-        return ("empty", 0)
-    return (segment.segment_id(), segment.deleted_count())
-
-
-# Postings of recently searched terms kept decoded (about 12 bytes each): popular words stay warm.
-KEPT_POSTINGS = 2_000_000
-
-
-def posting_numbers(reader, fieldname, text):
-    """The document numbers of a term's postings in one segment, deleted ones included."""
-    numbers = []
-    for block, _weights in posting_blocks(reader, fieldname, text, weights=False):
-        numbers.extend(block)
-    return numbers
-
-
-def posting_blocks(reader, fieldname, text, weights=True):
-    """(document numbers, term weights) of each posting block of a term in one segment.
-
-    Whole blocks at once: Whoosh's matchers step through postings one call at a time, which is what
-    makes large result sets slow in pure Python. Deleted documents are included; callers drop them.
-    """
-    if (fieldname, text) not in reader:
-        return
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
-        numbers, values = [], []
-        while matcher.is_active():
-            numbers.append(matcher.id())
-            values.append(matcher.weight() if weights else None)
-            matcher.next()
-        yield numbers, values
-        return
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if weights and matcher._weights is None:
-            matcher._read_weights()
-        yield matcher._ids, matcher._weights
-        matcher._next_block()
-
-
-class SegmentFacts:
-    """Country, institution, topics and hidden flag of every document in one segment, read from the postings."""
-
-    def __init__(self, reader):
-        size = reader.doc_count_all()
-        self.country = self._single(reader, "country", size)
-        self.institution = self._single(reader, "institution_name", size)
-        self.topics = [()] * size
-        gathered = {}
-        for name in self._names(reader, "topic"):
-            for number in posting_numbers(reader, "topic", name):
-                gathered.setdefault(number, []).append(name)
-        for number, names in gathered.items():
-            self.topics[number] = tuple(names)
-        self.hidden = set(posting_numbers(reader, "hidden", "1")) if size else set()
-
-    @staticmethod
-    def _names(reader, fieldname):
-        return [sys.intern(term.decode()) for term in reader.lexicon(fieldname)] if reader.doc_count_all() else []
-
-    def _single(self, reader, fieldname, size):
-        values = [""] * size
-        for name in self._names(reader, fieldname):
-            for number in posting_numbers(reader, fieldname, name):
-                values[number] = name
-        return values
-
-
-class IndexFacts:
-    """The facts of every segment of one searcher, joined into whole-index document numbers.
-
-    Result sets are Python sets of document numbers, so filters and facet counts are set operations
-    and C-level counting instead of one Python call per matching document.
-    """
-
-    def __init__(self, leaves, segment_cache):
-        self.country, self.institution, self.topics, self.hidden, self.deleted = [], [], [], set(), set()
-        for reader, offset in leaves:
-            key = segment_key(reader)
-            facts = segment_cache.get(key[0]) if key[0] != "empty" else None
-            if facts is None:
-                facts = SegmentFacts(reader)
-                if key[0] != "empty":
-                    segment_cache[key[0]] = facts
-            self.country.extend(facts.country)
-            self.institution.extend(facts.institution)
-            self.topics.extend(facts.topics)
-            self.hidden.update(number + offset for number in facts.hidden)
-            if reader.has_deletions():
-                self.deleted.update(number + offset for number in reader.segment().deleted_docs())
-        self.size = len(self.country)
-        self.leaves = leaves
-        self._lock = threading.Lock()
-        self._recent, self._kept = {}, 0  # term -> postings, oldest first
-
-    def matching(self, searcher, q):
-        """Every live document ``q`` matches."""
-        return self._numbers(searcher, q) - self.deleted
-
-    def _numbers(self, searcher, q):
-        if isinstance(q, query.Every):
-            return set(range(self.size))
-        if q is query.NullQuery:
-            return set()
-        if isinstance(q, query.Term):
-            return set(self.postings(q.fieldname, q.text)[0])
-        if isinstance(q, query.Or):
-            return set().union(*(self._numbers(searcher, sub) for sub in q.subqueries))
-        if isinstance(q, query.And):
-            parts = sorted((self._numbers(searcher, sub) for sub in q.subqueries), key=len)
-            return parts[0].intersection(*parts[1:]) if parts else set()
-        return set(searcher.docs_for_query(q))  # anything else (NOT, for example): Whoosh's own way
-
-    def ranked(self, searcher, q, allowed, limit):
-        """The best ``limit`` of the ``allowed`` documents as (number, score), by Whoosh's BM25F.
-
-        Scores only the allowed documents, straight from the posting blocks: Whoosh's collector would
-        step through every match of the words, in every country, one Python call at a time.
-        """
-        try:
-            scores = self._scores(searcher, q, allowed)
-        except NotImplementedError:  # a query shape the block scorer does not know: Whoosh's matcher
-            scores, matcher = {}, q.matcher(searcher)
-            while matcher.is_active():  # (not searcher.search: its collector was seen to drop the best hit)
-                if matcher.id() in allowed:
-                    scores[matcher.id()] = (matcher.score(), 1)
-                matcher.next()
-        best = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1][0], -item[0]))
-        return [(number, score) for number, (score, _terms) in best]
-
-    def _scores(self, searcher, q, allowed):
-        """{document number: (score, number of query terms it matched)} for the allowed documents."""
-        if q is query.NullQuery:
-            return {}
-        if isinstance(q, query.Term):
-            return self._term_scores(searcher, q, allowed)
-        if not isinstance(q, (query.Or, query.And)):
-            raise NotImplementedError(type(q).__name__)
-        parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
-        if isinstance(q, query.And):
-            common = set.intersection(*(set(part) for part in parts)) if parts else set()
-            parts = [{n: part[n] for n in common} for part in parts]
-        total = {}
-        for part in parts:
-            for number, (score, terms) in part.items():
-                before = total.get(number, (0.0, 0))
-                total[number] = (before[0] + score, before[1] + terms)
-        boost = q.boost
-        scale = getattr(q, "scale", None)
-        if scale:  # Whoosh's coordination bonus (CoordMatcher): more of the words, higher the rank
-            count = sum(1 for _ in q.leaves()) or 1
-            return {n: ((score * boost + (terms - 1) / (count - scale) ** 2) * (count - 1) / count, terms)
-                    for n, (score, terms) in total.items()}
-        return {n: (score * boost, terms) for n, (score, terms) in total.items()} if boost != 1 else total
-
-    def _term_scores(self, searcher, term, allowed):
-        fieldname, text = term.fieldname, term.text
-        if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
-            raise NotImplementedError(fieldname)
-        if (fieldname, text) not in searcher.reader():
-            return {}
-        scorer = searcher.weighting.scorer(searcher, fieldname, text)
-        if not isinstance(scorer, scoring.BM25FScorer):
-            raise NotImplementedError(type(scorer).__name__)
-        idf, average, b, k1, boost = scorer.idf, scorer.avgfl, scorer.B, scorer.K1, term.boost
-        numbers, weights = self.postings(fieldname, text)
-        length = searcher.doc_field_length
-        return {number: (boost * scoring.bm25(idf, weight, length(number, fieldname, 1), average, b, k1), 1)
-                for number, weight in zip(numbers, weights) if number in allowed}
-
-    def postings(self, fieldname, text):
-        """(document numbers, weights) of a term across the segments; recently used terms are kept."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._recent.pop(key, None)
-            if found is not None:
-                self._recent[key] = found  # now the most recent
-                return found
-        numbers, weights = array("l"), array("f")
-        for reader, offset in self.leaves:
-            for block, values in posting_blocks(reader, fieldname, text):
-                numbers.extend(block if offset == 0 else [n + offset for n in block])
-                weights.extend(values)
-        with self._lock:
-            self._recent[key] = numbers, weights
-            self._kept += len(numbers)
-            while self._kept > KEPT_POSTINGS and len(self._recent) > 1:
-                old_numbers, _old = self._recent.pop(next(iter(self._recent)))
-                self._kept -= len(old_numbers)
-        return numbers, weights
-
-    def tests(self, country=None, region=None, topic=None, institution=None):
-        """{facet: test of a document number} for the filters given."""
-        tests = {}
-        codes = {country.upper()} if country else None
-        if region:
-            members = countries.countries_in(region)
-            codes = members & codes if codes is not None else members
-        if codes is not None:
-            tests["place"] = lambda n: self.country[n] in codes
-        if topic:
-            tests["topic"] = lambda n: topic in self.topics[n]
-        if institution:
-            tests["institution"] = lambda n: self.institution[n] == institution
-        return tests
-
-    def country_counts(self, numbers):
-        return by_count(Counter(map(self.country.__getitem__, numbers)))
-
-    def institution_counts(self, numbers):
-        return by_count(Counter(map(self.institution.__getitem__, numbers)))
-
-    def topic_counts(self, numbers):
-        return by_count(Counter(chain.from_iterable(map(self.topics.__getitem__, numbers))))
 
 
 def stem_of(word):

@@ -1,0 +1,321 @@
+"""Fast answers over the Whoosh index: matching, filters, facet counts and BM25F scores as array operations.
+
+Whoosh steps through postings one Python call per document, so a common word on a large index costs
+hundreds of milliseconds. Here each term's posting blocks are decoded whole into NumPy arrays (and recent
+terms are kept decoded); a result set is a boolean mask over every document in the index; filters and facet
+counts are array look-ups; and only the documents that pass the filters are scored, with Whoosh's own
+BM25F formula and statistics.
+
+Per-document facts (country, institution, topics, hidden) are read once per segment from the postings and
+kept while the segment lives; segments never change except for deletions.
+"""
+import sys
+import threading
+
+import numpy as np
+from whoosh import query, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
+
+# Postings of recently searched terms kept decoded (12 bytes each): popular words stay warm.
+KEPT_POSTINGS = 4_000_000
+# A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
+LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
+NO_IDS = np.zeros(0, dtype=np.int64)
+
+
+def leaf_readers(searcher):
+    reader = searcher.reader()
+    return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+
+
+def segment_key(reader):
+    """A segment's identity and its number of deletions (deletions only grow, never change back)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return ("empty", 0) if segment is None else (segment.segment_id(), segment.deleted_count())
+
+
+def posting_arrays(reader, fieldname, text, weights=True):
+    """(document numbers, term weights) of a term in one segment, deleted documents included."""
+    if not reader.doc_count_all() or (fieldname, text) not in reader:
+        return NO_IDS, np.zeros(0, dtype=np.float32)
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deletions are masked out once, for the whole index
+    ids, values = [], []
+    if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
+        while matcher.is_active():
+            ids.append(matcher.id())
+            values.append(matcher.weight() if weights else 1.0)
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float32)
+    lengths = []
+    while matcher.is_active():  # gather the blocks as Python lists first: one array conversion per term
+        if matcher._data is None:
+            matcher._read_data()
+        numbers, block_weights = matcher._data[0], matcher._data[1]
+        ids.extend(numbers)
+        lengths.append(len(numbers))
+        if weights:
+            values.extend((1.0,) * len(numbers) if block_weights is None
+                          else (block_weights,) * len(numbers) if isinstance(block_weights, float) else block_weights)
+        matcher._next_block()
+    ids = np.array(ids, dtype=np.int64)
+    if not matcher._byteids and len(ids):  # stored as gaps, counted from zero in each block
+        total = np.cumsum(ids)
+        starts = np.cumsum(lengths) - lengths
+        before = np.concatenate([[0], total[starts[1:] - 1]])
+        ids = total - np.repeat(before, lengths)
+    return ids, np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
+
+
+def terms(reader, fieldname):
+    return [sys.intern(t.decode()) for t in reader.lexicon(fieldname)] if reader.doc_count_all() else []
+
+
+class SegmentFacts:
+    """Country, institution, topics and hidden flag of every document in one segment."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.countries, self.country = self._single(reader, "country")
+        self.institutions, self.institution = self._single(reader, "institution_name")
+        self.topics = terms(reader, "topic")
+        pairs = [(posting_arrays(reader, "topic", name, weights=False)[0], code)
+                 for code, name in enumerate(self.topics)]
+        self.topic_docs = np.concatenate([ids for ids, _ in pairs]) if pairs else NO_IDS
+        self.topic_codes = np.concatenate([np.full(len(ids), code, np.int32) for ids, code in pairs]) if pairs \
+            else np.zeros(0, np.int32)
+        self.hidden = posting_arrays(reader, "hidden", "1", weights=False)[0]
+        self._lengths = {}
+
+    def _single(self, reader, fieldname):
+        """(names, code per document): code 0 is "none", code n is names[n]."""
+        names = [""] + terms(reader, fieldname)
+        codes = np.zeros(self.size, dtype=np.int32)
+        for code, name in enumerate(names[1:], 1):
+            codes[posting_arrays(reader, fieldname, name, weights=False)[0]] = code
+        return names, codes
+
+    def lengths(self, reader, fieldname):
+        """Every document's length in this field (in words, as Whoosh stores it: to about 10%)."""
+        if fieldname not in self._lengths:
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if self.size else None
+            raw = np.zeros(self.size, dtype=np.uint8)
+            if column is not None:
+                stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+                raw[:len(stored)] = stored
+            self._lengths[fieldname] = LENGTH_OF_BYTE[raw]
+        return self._lengths[fieldname]
+
+
+def joined(parts, names_of, codes_of):
+    """One vocabulary and one code array for the whole index from per-segment ones."""
+    names = sorted({name for facts, _ in parts for name in names_of(facts)} | {""})
+    position = {name: code for code, name in enumerate(names)}
+    arrays = [np.array([position[n] for n in names_of(facts)], dtype=np.int32)[codes_of(facts)]
+              for facts, _ in parts]
+    return names, (np.concatenate(arrays) if arrays else np.zeros(0, np.int32))
+
+
+def tally(names, codes):
+    """{name: count} of the codes given (code 0, "none", left out)."""
+    found = np.bincount(codes, minlength=len(names))
+    return {names[i]: int(found[i]) for i in np.flatnonzero(found) if names[i]}
+
+
+class IndexFacts:
+    """The facts of every segment of one searcher, over whole-index document numbers."""
+
+    def __init__(self, leaves, segment_cache, kept):
+        self.leaves, self.kept = leaves, kept
+        parts = []
+        for reader, offset in leaves:
+            key = segment_key(reader)[0]
+            facts = segment_cache.get(key) if key != "empty" else None
+            if facts is None:
+                facts = SegmentFacts(reader)
+                if key != "empty":
+                    segment_cache[key] = facts
+            parts.append((facts, offset))
+        self.parts = parts
+        self.size = sum(facts.size for facts, _ in parts)
+        self.countries, self.country = joined(parts, lambda f: f.countries, lambda f: f.country)
+        self.institutions, self.institution = joined(parts, lambda f: f.institutions, lambda f: f.institution)
+        self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
+        self.topic_docs = np.concatenate([f.topic_docs + offset for f, offset in parts]) if parts else NO_IDS
+        self.live = np.ones(self.size, dtype=bool)
+        self.visible = np.ones(self.size, dtype=bool)
+        for (reader, offset), (facts, _) in zip(leaves, parts):
+            if reader.has_deletions():
+                self.live[np.fromiter(reader.segment().deleted_docs(), dtype=np.int64) + offset] = False
+            self.visible[facts.hidden + offset] = False
+        self.visible &= self.live
+        self._lock = threading.Lock()
+        self._lengths = {}
+
+    # -- which documents ----------------------------------------------------------------
+
+    def matching(self, searcher, q, hide=True):
+        """A mask of the live (and, with ``hide``, not hidden) documents ``q`` matches."""
+        return self._mask(searcher, q) & (self.visible if hide else self.live)
+
+    def _mask(self, searcher, q):
+        if isinstance(q, query.Every):
+            return np.ones(self.size, dtype=bool)
+        mask = np.zeros(self.size, dtype=bool)
+        if q is query.NullQuery:
+            return mask
+        if isinstance(q, query.Term):
+            mask[self.postings(q.fieldname, q.text)[0]] = True
+        elif isinstance(q, query.Or):
+            for sub in q.subqueries:
+                mask |= self._mask(searcher, sub)
+        elif isinstance(q, query.And):
+            mask[:] = True
+            for sub in q.subqueries:
+                mask &= self._mask(searcher, sub)
+        else:  # anything else: Whoosh's own way, one document at a time
+            mask[list(searcher.docs_for_query(q))] = True
+        return mask
+
+    def filters(self, country=None, region_members=None, topic=None, institution=None):
+        """{facet: mask of the documents that pass its filter} for the filters given."""
+        masks = {}
+        codes = {country} if country else None
+        if region_members is not None:
+            codes = set(region_members) & codes if codes is not None else set(region_members)
+        if codes is not None:
+            wanted = np.array([name in codes for name in self.countries], dtype=bool)
+            masks["place"] = wanted[self.country]
+        if topic:
+            mask = np.zeros(self.size, dtype=bool)
+            if topic in self.topics:
+                mask[self.topic_docs[self.topic_codes == self.topics.index(topic)]] = True
+            masks["topic"] = mask
+        if institution:
+            code = self.institutions.index(institution) if institution in self.institutions else -1
+            masks["institution"] = self.institution == code
+        return masks
+
+    # -- facet counts -------------------------------------------------------------------
+
+    def country_counts(self, mask):
+        return tally(self.countries, self.country[mask])
+
+    def institution_counts(self, mask):
+        return tally(self.institutions, self.institution[mask])
+
+    def topic_counts(self, mask):
+        return tally(self.topics, self.topic_codes[mask[self.topic_docs]])
+
+    # -- ranking ------------------------------------------------------------------------
+
+    def ranked(self, searcher, q, allowed, limit):
+        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F."""
+        try:
+            ids, scores, _terms = self._scores(searcher, q, allowed)
+        except NotImplementedError:  # a query shape the array scorer does not know: Whoosh's matcher
+            found, matcher = {}, q.matcher(searcher)
+            while matcher.is_active():  # (not searcher.search: its collector was seen to drop the best hit)
+                if allowed[matcher.id()]:
+                    found[matcher.id()] = matcher.score()
+                matcher.next()
+            ids = np.array(list(found), dtype=np.int64)
+            scores = np.array(list(found.values()), dtype=np.float64)
+        if len(ids) > limit:
+            best = np.argpartition(-scores, limit - 1)[:limit]
+            ids, scores = ids[best], scores[best]
+        order = np.lexsort((ids, -scores))  # highest score first, then lowest number, as Whoosh
+        return [(int(ids[i]), float(scores[i])) for i in order]
+
+    def _scores(self, searcher, q, allowed):
+        """(ids, scores, matched term count) of the allowed documents ``q`` matches; ids unique."""
+        if q is query.NullQuery:
+            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+        if isinstance(q, query.Term):
+            return self._term_scores(searcher, q, allowed)
+        if not isinstance(q, (query.Or, query.And)):
+            raise NotImplementedError(type(q).__name__)
+        parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
+        if not parts:
+            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+        ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+        scores = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
+        matched = np.bincount(where, weights=np.concatenate([p[2] for p in parts]), minlength=len(ids))
+        if isinstance(q, query.And):  # only documents every part matched
+            present = np.bincount(where, minlength=len(ids))
+            keep = present == len(parts)
+            ids, scores, matched = ids[keep], scores[keep], matched[keep]
+        scores = scores * q.boost
+        scale = getattr(q, "scale", None)
+        if scale:  # Whoosh's coordination bonus (CoordMatcher): more of the words, higher the rank
+            count = sum(1 for _ in q.leaves()) or 1
+            scores = (scores + (matched - 1) / (count - scale) ** 2) * (count - 1) / count
+        return ids, scores, matched
+
+    def _term_scores(self, searcher, term, allowed):
+        fieldname, text = term.fieldname, term.text
+        if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
+            raise NotImplementedError(fieldname)
+        ids, weights = self.postings(fieldname, text)
+        keep = allowed[ids]
+        ids, weights = ids[keep], weights[keep]
+        if not len(ids):
+            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+        scorer = searcher.weighting.scorer(searcher, fieldname, text)
+        if not isinstance(scorer, scoring.BM25FScorer):
+            raise NotImplementedError(type(scorer).__name__)
+        length = self.lengths(fieldname)[ids]
+        b, k1 = scorer.B, scorer.K1
+        tf = weights.astype(np.float64)
+        scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl)))
+        return ids, scores * term.boost, np.ones(len(ids), np.int32)
+
+    def lengths(self, fieldname):
+        with self._lock:
+            if fieldname not in self._lengths:
+                self._lengths[fieldname] = np.concatenate(
+                    [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(self.leaves, self.parts)]
+                ) if self.parts else np.zeros(0, np.float32)
+            return self._lengths[fieldname]
+
+    def postings(self, fieldname, text):
+        """(document numbers, weights) of a term across the segments."""
+        parts = [self.kept.get(reader, fieldname, text) for reader, _ in self.leaves]
+        if len(parts) == 1 and self.leaves[0][1] == 0:
+            return parts[0]
+        ids = np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts else NO_IDS
+        weights = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
+        return ids, weights
+
+
+class KeptPostings:
+    """Decoded postings of recently searched terms, per segment, so popular words stay warm.
+
+    Kept by segment, not by index version: after an incremental update only the new, small segment's
+    postings are read again. About 12 bytes per posting.
+    """
+
+    def __init__(self, budget=KEPT_POSTINGS):
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._recent, self._kept = {}, 0  # (segment, field, term) -> arrays, oldest first
+
+    def get(self, reader, fieldname, text):
+        key = (segment_key(reader)[0], fieldname, text)
+        with self._lock:
+            found = self._recent.pop(key, None)
+            if found is not None:
+                self._recent[key] = found  # now the most recent
+                return found
+        found = posting_arrays(reader, fieldname, text)
+        with self._lock:
+            if key not in self._recent:
+                self._recent[key] = found
+                self._kept += len(found[0])
+            while self._kept > self.budget and len(self._recent) > 1:
+                old_ids, _old = self._recent.pop(next(iter(self._recent)))
+                self._kept -= len(old_ids)
+        return found

@@ -8,7 +8,7 @@ from directory.store import Store
 def get_store():
     """The store for this request or command, opened on first use."""
     if "store" not in g:
-        g.store = Store(current_app.config["DATABASE"])
+        g.store = Store(current_app.config["DATABASE"], timeout=current_app.config["DATABASE_TIMEOUT"])
         if not current_app.extensions.get("store_ready"):
             # A fresh instance works before `directory init`; ensure_shape is idempotent.
             g.store.ensure_shape()

@@ -16,6 +16,7 @@ class Setting:
 
 SETTINGS = [
     Setting("DATABASE", None, "Path of the SQLite store (default: <instance>/directory.sqlite)."),
+    Setting("DATABASE_TIMEOUT", 30, "Seconds to wait for another writer before giving up with 'database is locked'."),
     Setting("INDEX", None, "Folder of the Whoosh index (default: <instance>/index)."),
     Setting("SITE_NAME", "Expertise Directory", "Name shown in page titles and the header."),
     Setting("DEMO", False, "Label the data as demo data in every page (set by `make run`)."),

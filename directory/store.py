@@ -34,11 +34,11 @@ def now():
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def open_db(path):
-    """Open (creating if needed) the SQLite file with WAL and a busy timeout."""
+def open_db(path, timeout=30):
+    """Open (creating if needed) the SQLite file with WAL and a busy timeout (seconds)."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     try:
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        conn = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -96,8 +96,8 @@ def suppression_keys(person):
 class Store:
     """All reads and writes of the SQLite store."""
 
-    def __init__(self, db):
-        self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db)
+    def __init__(self, db, timeout=30):
+        self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db, timeout)
 
     # -- shape -------------------------------------------------------------------
 

@@ -429,12 +429,21 @@ def listing_people(content, url, single_ok=False):
     With ``single_ok``, a lone name linking to a profile in a list or table also
     counts (A-Z pages often hold one person per letter)."""
     candidates = defaultdict(list)
-    for node in content.find_all(NAME_CARRIERS):
-        own_text = text_of(node)
-        # Only the innermost element that carries the name counts.
-        if not own_text or len(own_text) > 80 or node.find(NAME_CARRIERS, string=lambda s: s and clean(s) == own_text):
-            continue
-        candidates[element_signature(node)].append(node)
+    carriers = content.find_all(NAME_CARRIERS)
+    texts = {id(node): text_of(node) for node in carriers}
+    # Only the innermost element that carries the name counts: walk up from each carrier and set aside
+    # the ones around it with the same text (one walk per node, so deep nesting stays cheap).
+    outer = set()
+    for node in carriers:
+        for parent in node.parents:
+            if id(parent) in texts:
+                if texts[id(parent)] != texts[id(node)]:
+                    break
+                outer.add(id(parent))
+    for node in carriers:
+        own_text = texts[id(node)]
+        if own_text and len(own_text) <= 80 and id(node) not in outer:
+            candidates[element_signature(node)].append(node)
     people, links, used = [], [], set()
     for signature, nodes in sorted(candidates.items(), key=lambda kv: -len(kv[1])):
         named = [(n, name_in(text_of(n))) for n in nodes]

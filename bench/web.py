@@ -1,0 +1,151 @@
+"""Web load: wrk against the production server (gunicorn) over a store and index of BENCH_WEB_PROFILES generated
+profiles (default 100000), for BENCH_WEB_SECONDS (default 60), while a scrape of the demo sites and a full
+reindex run in the same instance. Everything is on loopback.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bench.profiles import QUERIES, profiles
+
+SIZE = int(os.environ.get("BENCH_WEB_PROFILES", "100000"))
+SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
+CONNECTIONS = 16
+DIRECTORY = str(Path(sys.executable).parent / "directory")
+
+# wrk walks through the request paths in turn and reports p50/p95 itself (its --latency table has no p95).
+WRK_SCRIPT = """
+paths = {%s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency.max / 1000))
+end
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def paths(base):
+    """Mixed traffic: HTML searches with a country, API searches with a region, browsing, expert pages."""
+    found = json.load(urllib.request.urlopen(f"{base}/api/v1/search?q=energy&per_page=50"))
+    experts = [f"/experts/{r['id']}" for r in found["results"]]
+    regions = ["europe", "asia", "eu", "north-america"]
+    mixed = []
+    for n, (words, country) in enumerate(QUERIES):
+        q = urllib.parse.quote_plus(words)
+        mixed.append(f"/search?q={q}&country={country}")
+        mixed.append(f"/api/v1/search?q={q}&region={regions[n % len(regions)]}")
+        mixed.append(f"/search?q={q}")
+        if n % 3 == 0:
+            mixed.append(f"/search?country={country}")
+        mixed.append(experts[n % len(experts)])
+    return mixed
+
+
+def run_directory(env, *args, **kwargs):
+    return subprocess.run([DIRECTORY, *args], env=env, check=True, stdout=subprocess.DEVNULL, **kwargs)
+
+
+def worker_memory(server_pid):
+    """Resident memory (MB) of each gunicorn worker."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024)
+    return sizes
+
+
+def run():
+    if shutil.which("wrk") is None:
+        return "Web load", [{"result": "not run: wrk is not installed (Debian package wrk)"}], ""
+    folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    instance = folder / "instance"
+    instance.mkdir()
+    # All the load comes from one address, so the per-client rate limits are switched off for this run.
+    (instance / "config.py").write_text("RATELIMIT_ENABLED = False\n")
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    server = None
+    try:
+        run_directory(env, "init")
+        rows = folder / "profiles.jsonl"
+        with open(rows, "w", encoding="utf-8") as out:
+            for p in profiles(SIZE):
+                out.write(json.dumps({**p, "profile_url": f"https://www.example.edu/staff/{p['id']}"}) + "\n")
+        started = time.perf_counter()
+        run_directory(env, "import", str(rows))
+        imported = time.perf_counter() - started
+        started = time.perf_counter()
+        run_directory(env, "reindex", stderr=subprocess.DEVNULL)
+        reindexed = time.perf_counter() - started
+        port = free_port()
+        server = subprocess.Popen([DIRECTORY, "serve", "--port", str(port), "--workers", "2"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        mixed = paths(base)
+        for path in mixed:  # each worker opens the index and reads its facts before the clock starts
+            urllib.request.urlopen(base + path)
+        script = folder / "mixed.lua"
+        script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in mixed))
+        rows = []
+        for label, busy in (("search only", False), ("while a scrape and a reindex run", True)):
+            background = []
+            if busy:
+                background = [subprocess.Popen(["sh", "-c", f"sleep 5; '{DIRECTORY}' reindex"], env=env,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                              subprocess.Popen(["sh", "-c", f"while true; do '{DIRECTORY}' demo --no-serve; done"],
+                                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                               start_new_session=True)]
+            done = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), base],
+                                  capture_output=True, text=True, check=True)
+            reindex_status = background[0].wait() if busy else ""
+            for process in background[1:]:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait()
+            requests, errors, bad_status, duration, p50, p95, worst = done.stdout.split("RESULT ")[1].split()
+            rows.append({"profiles": SIZE, "traffic": label, "seconds": round(int(duration) / 1e6),
+                         "requests/s": round(int(requests) / (int(duration) / 1e6)), "p50 (ms)": p50,
+                         "p95 (ms)": p95, "max (ms)": worst, "errors": int(errors) + int(bad_status),
+                         "reindex exit": reindex_status, "worker MB": "/".join(map(str, worker_memory(server.pid)))})
+            print(rows[-1], flush=True)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+    notes = (f"wrk, 2 threads, {CONNECTIONS} connections, against `directory serve` (gunicorn, 2 workers x 4 threads) "
+             f"on 127.0.0.1; {len(mixed)} paths in turn: HTML searches with and without a country, API searches with "
+             "a region, browsing a country, expert pages. The busy run starts `directory reindex` after 5 s and "
+             "harvests the demo sites over and over (`directory demo --no-serve`) throughout. errors: socket "
+             "errors plus responses other than 2xx/3xx. Rate limits were off (all traffic comes from one "
+             f"address). Setting up: import of {SIZE} profiles {imported:.0f} s, reindex {reindexed:.0f} s. Everything, "
+             "wrk included, shares the machine's cores. Goal (issue #8): at least 300 searches/s at p95 under "
+             "100 ms on 2 cores.")
+    return "Web load", rows, notes

@@ -1,0 +1,105 @@
+"""Faults through the real `directory` command: a locked database, a full disk, a missing index, an unreadable
+sources file. Each gives a message naming the problem, a non-zero exit status, and leaves the data whole."""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DIRECTORY = Path(sys.executable).parent / "directory"
+
+
+def directory(instance, *args, timeout=300):
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    return subprocess.run([DIRECTORY, *map(str, args)], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def rows_file(path, count, start=0):
+    with open(path, "w", encoding="utf-8") as out:
+        for n in range(start, start + count):
+            out.write(json.dumps({"name": f"Kim Tester{n}", "country": "DE", "institution": "Fault University",
+                                  "interests": [f"glass fibre {n}", "tribology"], "email": f"k{n}@fault.example"}) + "\n")
+    return path
+
+
+def whole(instance):
+    """The store passes SQLite's own check and `directory check` finds store and index in step."""
+    with sqlite3.connect(instance / "directory.sqlite") as db:
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    checked = directory(instance, "check")
+    assert checked.returncode == 0 and "0 experts missing from the index, 0 indexed but not in the store" in checked.stdout
+
+
+@pytest.fixture
+def instance(tmp_path):
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    (folder / "config.py").write_text("DATABASE_TIMEOUT = 1\n")
+    assert directory(folder, "import", rows_file(tmp_path / "first.jsonl", 50)).returncode == 0
+    return folder
+
+
+def test_a_locked_database_is_named_and_the_import_can_be_run_again(instance, tmp_path):
+    holder = sqlite3.connect(instance / "directory.sqlite", isolation_level=None)
+    holder.execute("begin exclusive")  # another program holds the write lock
+    try:
+        result = directory(instance, "import", rows_file(tmp_path / "more.jsonl", 20, start=50))
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert result.returncode == 1 and "database is locked" in result.stderr and "Traceback" not in result.stderr
+    whole(instance)
+    again = directory(instance, "import", tmp_path / "more.jsonl")
+    assert again.returncode == 0 and "Imported 20 experts" in again.stdout
+    whole(instance)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 6 MB file system (tmpfs), so writes fail with 'No space left on device'."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_named_and_nothing_is_half_written(small_disk, tmp_path):
+    instance = small_disk / "instance"
+    instance.mkdir()
+    assert directory(instance, "import", rows_file(tmp_path / "first.jsonl", 20)).returncode == 0
+    before = directory(instance, "export", "--format", "jsonl").stdout
+    result = directory(instance, "import", rows_file(tmp_path / "big.jsonl", 20000, start=20))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "disk is full" in result.stderr or "No space left on device" in result.stderr
+    assert directory(instance, "export", "--format", "jsonl").stdout == before  # the failed import left nothing
+    whole(instance)
+
+
+def test_a_missing_index_folder_is_reported_then_rebuilt(instance):
+    live = (instance / "index").resolve()
+    for path in sorted(live.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    live.rmdir()
+    checked = directory(instance, "check")
+    assert checked.returncode != 0 or "missing" in checked.stdout
+    assert directory(instance, "reindex").returncode == 0
+    whole(instance)
+
+
+def test_an_unreadable_sources_file_is_named(instance, tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "x"\n')
+    sources.chmod(0)
+    if os.access(sources, os.R_OK):  # root reads anything: a folder in its place is unreadable as a file
+        sources.chmod(0o644)
+        sources.unlink()
+        sources.mkdir()
+    result = directory(instance, "scrape", "--sources", sources)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert str(sources) in result.stderr or sources.name in result.stderr

@@ -5,7 +5,8 @@ import multiprocessing
 import random
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scrapers.extract import extract
 from scrapers.fetch import decode_html

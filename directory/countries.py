@@ -15,13 +15,47 @@ def _regions():
 
 
 def region_labels():
-    """{region key: label}, in the order of the regions file."""
-    return {key: label for key, (label, _members) in _regions().items()}
+    """{region key: label}: the regions file's regions, then the UK nations."""
+    return {**{key: label for key, (label, _members) in _regions().items()},
+            **{key: label for key, (label, _domains) in _nations().items()}}
+
+
+@cache
+def _nations():
+    """{nation key: (label, frozenset of university domains)}; England takes the UK domains no one else lists."""
+    import json
+
+    with open(DATA / "uk_nations.toml", "rb") as handle:
+        table = tomllib.load(handle)
+    with open(DATA / "world_universities_and_domains.json", encoding="utf-8") as handle:
+        uk = {d.lower() for u in json.load(handle) if u["alpha_two_code"] == "GB" for d in u["domains"]}
+    listed = {d for value in table.values() for d in value["domains"]}
+    return {key: (value["label"], frozenset(value["domains"] or (uk - listed))) for key, value in table.items()}
+
+
+def is_nation(region):
+    return region in _nations()
+
+
+def nation_of(*hosts):
+    """The UK nation key of the first host (or email domain) at a known university domain, else None."""
+    by_domain = _nation_by_domain()
+    for host in hosts:
+        parts = (host or "").lower().rstrip(".").split(".")
+        for start in range(len(parts) - 1):
+            if ".".join(parts[start:]) in by_domain:
+                return by_domain[".".join(parts[start:])]
+    return None
+
+
+@cache
+def _nation_by_domain():
+    return {domain: key for key, (_label, domains) in _nations().items() for domain in domains}
 
 
 def countries_in(region):
-    """ISO codes in a region key such as 'europe' or 'brics'; KeyError if unknown."""
-    return _regions()[region][1]
+    """ISO codes in a region key such as 'europe', 'brics' or 'scotland' (GB); KeyError if unknown."""
+    return frozenset({"GB"}) if region in _nations() else _regions()[region][1]
 
 
 def regions_of(country):

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -61,6 +62,7 @@ def schema():
         institution=TEXT(analyzer=WORDS),
         cjk=TEXT(analyzer=CJK),
         country=ID,  # regions are derived from it when searching
+        nation=ID,  # UK nation, where the address is at a known university
         topic=KEYWORD(commas=True),
         institution_name=ID,
         last_verified=ID(sortable=True),
@@ -89,6 +91,9 @@ def document(expert):
         "institution": expert.get("institution") or "",
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "country": (expert.get("country") or "").upper(),
+        "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
+                                       urlsplit(expert.get("profile_url") or "").hostname)
+                   if (expert.get("country") or "").upper() == "GB" else None) or "",
         "topic": ",".join(expert.get("topics") or []),
         "institution_name": expert.get("institution") or "",
         "last_verified": expert.get("last_verified") or "",
@@ -191,10 +196,14 @@ class SearchIndex:
         ix = self._open()
         writer = ix.writer(timeout=30)
         try:
-            for expert_id in deleted_ids:
-                writer.delete_by_term("id", expert_id)
-            for expert in experts:
-                writer.update_document(**document(expert))
+            documents = {doc["id"]: doc for doc in map(document, experts)}  # the last version of each wins
+            # One searcher for the whole batch: update_document opens a new one per document, which
+            # re-reads every segment's term index and made updates on a large index crawl.
+            with writer.searcher() as searcher:
+                for expert_id in [*deleted_ids, *documents]:
+                    writer.delete_by_term("id", expert_id, searcher=searcher)
+            for doc in documents.values():
+                writer.add_document(**doc)
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -242,7 +251,7 @@ class SearchIndex:
     def parse(self, text):
         """The person's words: any may match, more matches rank higher."""
         cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
-        return self._parser(qparser.OrGroup.factory(0.9)).parse(cleaned)
+        return self._parser(qparser.OrGroup).parse(cleaned)
 
     @lru_cache(maxsize=4096)
     def parse_phrase(self, phrase):
@@ -263,8 +272,10 @@ class SearchIndex:
         searcher = self.searcher()
         facts = self._facts(searcher)
         matched = facts.matching(searcher, q, hide=hide)
+        nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(country=country and country.upper(), topic=topic, institution=institution,
-                                region_members=countries.countries_in(region) if region else None)
+                                nation=nation, region_members=countries.countries_in(region)
+                                if region and not nation else None)
 
         def narrowed(skip=None):
             mask = matched
@@ -277,7 +288,7 @@ class SearchIndex:
         counts = {"country": by_count(facts.country_counts(narrowed("place"))),
                   "topic": by_count(facts.topic_counts(narrowed("topic"))),
                   "institution": by_count(facts.institution_counts(narrowed("institution")))}
-        counts["region"] = region_counts(counts["country"])
+        counts["region"] = region_counts(counts["country"], facts.nation_counts(narrowed("place")))
         total = int(allowed.sum())
         wanted = page * per_page
         newest = {"recent": "last_verified", "changed": "last_changed"}.get(sort)
@@ -333,9 +344,9 @@ class SearchIndex:
         return [hit["id"] for hit in hits]
 
 
-def region_counts(country_counts):
-    """Region counts follow from country counts: regions are derived from countries."""
-    regions = {}
+def region_counts(country_counts, nation_counts=None):
+    """Region counts follow from country counts (regions are derived from countries), plus UK nations."""
+    regions = dict(nation_counts or {})
     for code, count in country_counts.items():
         for region in countries.regions_of(code):
             regions[region] = regions.get(region, 0) + count

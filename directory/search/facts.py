@@ -81,6 +81,7 @@ class SegmentFacts:
         self.size = reader.doc_count_all()
         self.countries, self.country = self._single(reader, "country")
         self.institutions, self.institution = self._single(reader, "institution_name")
+        self.nations, self.nation = self._single(reader, "nation")
         self.topics = terms(reader, "topic")
         pairs = [(posting_arrays(reader, "topic", name, weights=False)[0], code)
                  for code, name in enumerate(self.topics)]
@@ -143,6 +144,7 @@ class IndexFacts:
         self.size = sum(facts.size for facts, _ in parts)
         self.countries, self.country = joined(parts, lambda f: f.countries, lambda f: f.country)
         self.institutions, self.institution = joined(parts, lambda f: f.institutions, lambda f: f.institution)
+        self.nations, self.nation = joined(parts, lambda f: f.nations, lambda f: f.nation)
         self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
         self.topic_docs = np.concatenate([f.topic_docs + offset for f, offset in parts]) if parts else NO_IDS
         self.live = np.ones(self.size, dtype=bool)
@@ -180,15 +182,17 @@ class IndexFacts:
             mask[list(searcher.docs_for_query(q))] = True
         return mask
 
-    def filters(self, country=None, region_members=None, topic=None, institution=None):
+    def filters(self, country=None, region_members=None, topic=None, institution=None, nation=None):
         """{facet: mask of the documents that pass its filter} for the filters given."""
         masks = {}
+        if nation:
+            masks["place"] = self.nation == (self.nations.index(nation) if nation in self.nations else -1)
         codes = {country} if country else None
         if region_members is not None:
             codes = set(region_members) & codes if codes is not None else set(region_members)
         if codes is not None:
             wanted = np.array([name in codes for name in self.countries], dtype=bool)
-            masks["place"] = wanted[self.country]
+            masks["place"] = wanted[self.country] & masks.get("place", True)
         if topic:
             mask = np.zeros(self.size, dtype=bool)
             if topic in self.topics:
@@ -204,6 +208,9 @@ class IndexFacts:
     def country_counts(self, mask):
         return tally(self.countries, self.country[mask])
 
+    def nation_counts(self, mask):
+        return tally(self.nations, self.nation[mask])
+
     def institution_counts(self, mask):
         return tally(self.institutions, self.institution[mask])
 
@@ -215,7 +222,7 @@ class IndexFacts:
     def ranked(self, searcher, q, allowed, limit):
         """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F."""
         try:
-            ids, scores, _terms = self._scores(searcher, q, allowed)
+            ids, scores = self._scores(searcher, q, allowed)
         except NotImplementedError:  # a query shape the array scorer does not know: Whoosh's matcher
             found, matcher = {}, q.matcher(searcher)
             while matcher.is_active():  # (not searcher.search: its collector was seen to drop the best hit)
@@ -231,29 +238,22 @@ class IndexFacts:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
     def _scores(self, searcher, q, allowed):
-        """(ids, scores, matched term count) of the allowed documents ``q`` matches; ids unique."""
+        """(ids, scores) of the allowed documents ``q`` matches, ids unique: Whoosh's sums of BM25F."""
         if q is query.NullQuery:
-            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+            return NO_IDS, np.zeros(0)
         if isinstance(q, query.Term):
             return self._term_scores(searcher, q, allowed)
-        if not isinstance(q, (query.Or, query.And)):
+        if not isinstance(q, (query.Or, query.And)) or getattr(q, "scale", None):
             raise NotImplementedError(type(q).__name__)
         parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
         if not parts:
-            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+            return NO_IDS, np.zeros(0)
         ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
         scores = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
-        matched = np.bincount(where, weights=np.concatenate([p[2] for p in parts]), minlength=len(ids))
         if isinstance(q, query.And):  # only documents every part matched
-            present = np.bincount(where, minlength=len(ids))
-            keep = present == len(parts)
-            ids, scores, matched = ids[keep], scores[keep], matched[keep]
-        scores = scores * q.boost
-        scale = getattr(q, "scale", None)
-        if scale:  # Whoosh's coordination bonus (CoordMatcher): more of the words, higher the rank
-            count = sum(1 for _ in q.leaves()) or 1
-            scores = (scores + (matched - 1) / (count - scale) ** 2) * (count - 1) / count
-        return ids, scores, matched
+            keep = np.bincount(where, minlength=len(ids)) == len(parts)
+            ids, scores = ids[keep], scores[keep]
+        return ids, scores * q.boost
 
     def _term_scores(self, searcher, term, allowed):
         fieldname, text = term.fieldname, term.text
@@ -263,7 +263,7 @@ class IndexFacts:
         keep = allowed[ids]
         ids, weights = ids[keep], weights[keep]
         if not len(ids):
-            return NO_IDS, np.zeros(0), np.zeros(0, np.int32)
+            return NO_IDS, np.zeros(0)
         scorer = searcher.weighting.scorer(searcher, fieldname, text)
         if not isinstance(scorer, scoring.BM25FScorer):
             raise NotImplementedError(type(scorer).__name__)
@@ -271,7 +271,7 @@ class IndexFacts:
         b, k1 = scorer.B, scorer.K1
         tf = weights.astype(np.float64)
         scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl)))
-        return ids, scores * term.boost, np.ones(len(ids), np.int32)
+        return ids, scores * term.boost
 
     def lengths(self, fieldname):
         with self._lock:

@@ -31,10 +31,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "WARNING: could not install chromium; browser tests will be skipped"; }
 
-## Benchmarks (not part of make test); results go to docs/BENCHMARKS.md
+## Benchmarks (not part of make test); results go to docs/BENCHMARKS.md. One of them: make bench BENCH=web
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet tantivy  # a reference engine for the index benchmark only
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk for the web load benchmark..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || echo "WARNING: could not install wrk; the web benchmark will say it did not run"; }
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -5,6 +5,7 @@ Query: topic words + country filter + country facet counts, top 20. Sizes from B
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import statistics
@@ -84,7 +85,7 @@ def fts5(folder, size):
     build = time.perf_counter() - started
 
     def run(words, country):
-        match = " OR ".join(words.split())
+        match = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", words))  # quoted: "non-destructive" is no syntax
         db.execute("select id from p where p match ? and country = ? order by bm25(p, 2, 1, 3, 1, 1) limit 20",
                    [match, country]).fetchall()
         db.execute("select country, count(*) from p where p match ? group by country", [match]).fetchall()
@@ -117,6 +118,7 @@ def tantivy_engine(folder, size):
     searcher = index.searcher()
 
     def run(words, country):
+        words = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", words))
         query = index.parse_query(f"({words}) AND country:\"{country}\"", ["body"])
         searcher.search(query, 20)
         searcher.aggregate(index.parse_query(words, ["body"]), {"c": {"terms": {"field": "country", "size": 300}}})

@@ -1,7 +1,7 @@
 """Query understanding: plain words -> academic terms in many languages, from data/topics.tsv."""
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from directory.paths import DATA
 from directory.search import CJK_RUN, analyse
@@ -72,15 +72,17 @@ class Expansion:
         return [t for t in self.concept.terms() if t.casefold() not in lowered]
 
 
+@lru_cache(maxsize=4096)
 def expand(query):
-    """Concepts whose label or plain phrase appears in ``query`` (longest match per concept)."""
+    """Concepts whose label or plain phrase appears in ``query`` (longest match per concept); remembered,
+    since popular searches repeat."""
     words = set(analyse(query))
     matches = {}
     for concept, phrase, terms in _phrases():
         hit = (phrase in query) if terms is None else (bool(terms) and terms <= words)
         if hit and len(phrase) > len(matches.get(concept.id, Expansion(concept, "")).matched):
             matches[concept.id] = Expansion(concept, phrase)
-    return sorted(matches.values(), key=lambda e: e.concept.id)
+    return tuple(sorted(matches.values(), key=lambda e: e.concept.id))
 
 
 @cache

@@ -1,8 +1,9 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
 import re
+from functools import cache
 
 from flask import Blueprint, abort, current_app, render_template, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from directory import countries, thesaurus
 from directory.api import error_response
@@ -57,6 +58,7 @@ def country_name(code):
 
 
 @bp.app_template_global()
+@cache
 def topic_names():
     return {c.id: c.name for c in thesaurus.concepts()}
 
@@ -78,7 +80,7 @@ def safe_link(url):
 @bp.app_template_filter()
 def highlighted(parts):
     """Join (text, matched) parts, escaping every piece and marking matches."""
-    return Markup("").join(Markup("<mark>{}</mark>").format(t) if hit else Markup("{}").format(t) for t, hit in parts)
+    return Markup("").join(Markup("<mark>%s</mark>") % t if hit else escape(t) for t, hit in parts)
 
 
 @bp.get("/")

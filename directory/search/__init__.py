@@ -368,6 +368,12 @@ def analyse(text):
     return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
 
 
+@lru_cache(maxsize=65536)
+def word_terms(word):
+    """The index terms of one word, remembered: every result page highlights the same words again."""
+    return frozenset(analyse(word))
+
+
 def highlight(phrase, terms):
     """Split ``phrase`` into (text, matched) parts where a word's index term is in ``terms``."""
     if not terms:
@@ -375,8 +381,7 @@ def highlight(phrase, terms):
     parts, position = [], 0
     for match in re.finditer(r"\w+", phrase):
         word = match.group(0)
-        hit = bool(set(analyse(word)) & terms)
-        if hit:
+        if not word_terms(word).isdisjoint(terms):
             if match.start() > position:
                 parts.append((phrase[position:match.start()], False))
             parts.append((word, True))

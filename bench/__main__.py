@@ -1,10 +1,10 @@
 """Run the benchmarks and write their results to docs/BENCHMARKS.md."""
 import sys
 
-from bench import crawl, extract, index, web
+from bench import crawl, extract, index, recall, web
 from bench.report import record
 
-BENCHMARKS = {"crawl": crawl.run, "extract": extract.run, "index": index.run, "web": web.run}
+BENCHMARKS = {"crawl": crawl.run, "extract": extract.run, "index": index.run, "recall": recall.run, "web": web.run}
 
 
 def main(names):

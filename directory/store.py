@@ -137,6 +137,7 @@ class Store:
             db["index_queue"].create({"expert_id": str, "queued": str}, pk="expert_id", if_not_exists=True)
             db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
+                                   ("expert_keys", ["expert_id"]),
                                    ("experts", ["country"]), ("experts", ["last_verified"]),
                                    ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
                 db[table].create_index(columns, if_not_exists=True)
@@ -369,9 +370,21 @@ class Store:
         return affected
 
     def _expert_for(self, keys):
-        """The expert these identity keys belong to, merging experts the keys join."""
-        found = sorted({r[0] for r in self.db.execute(
-            f"select expert_id from expert_keys where key in ({','.join('?' * len(keys))})", keys)})
+        """The expert these identity keys belong to, merging experts the keys join.
+
+        An email or profile URL always joins. A name joins within its source unless the two sides have
+        different addresses of the same kind: two people who share a name but have different profile
+        URLs (or different emails) stay two people.
+        """
+        owners = dict(self.db.execute(
+            f"select key, expert_id from expert_keys where key in ({','.join('?' * len(keys))})", keys).fetchall())
+        strong = [k for k in keys if not k.startswith("name:")]
+        found = {owners[k] for k in strong if k in owners}
+        for key in keys:
+            owner = owners.get(key)
+            if key.startswith("name:") and owner and owner not in found and not self._conflicts(owner, strong):
+                found.add(owner)
+        found = sorted(found)
         if found:
             expert_id = found[0]
             for other in found[1:]:  # two known people turn out to be one: fold deterministically
@@ -381,8 +394,21 @@ class Store:
         else:
             expert_id = digest(keys[0])[:16]
         for key in keys:
+            if key.startswith("name:") and owners.get(key) not in (None, *found):
+                continue  # the name stays with the namesake who had it first
             self.db["expert_keys"].upsert({"key": key, "expert_id": expert_id}, pk="key")
         return expert_id
+
+    def _conflicts(self, expert_id, keys):
+        """Whether an expert has an email (or profile URL) and ``keys`` name another, but not that one."""
+        theirs = [r[0] for r in self.db.execute(
+            "select key from expert_keys where expert_id = ? and key not like 'name:%'", [expert_id])]
+        for kind in ("email:", "url:"):
+            mine = {k for k in keys if k.startswith(kind)}
+            known = {k for k in theirs if k.startswith(kind)}
+            if mine and known and not mine & known:
+                return True
+        return False
 
     def _rebuild_expert(self, expert_id, run_id=None, demo=False):
         """Derive an expert's row from all its records (richest value per field wins)."""

@@ -173,3 +173,15 @@ def test_a_department_stated_on_the_profile_wins_over_the_sources(store):
     save(store, "http://a/p", {"name": "Ann Lee", "department": "Food Engineering"}, {"name": "Bo Chan"}, source=source)
     rows = {e["name"]: e["department"] for e in store.iter_experts()}
     assert rows == {"Ann Lee": "Food Engineering", "Bo Chan": "School of Engineering"}
+
+
+def test_namesakes_with_different_profiles_stay_two_people_but_a_bare_listing_entry_joins(store):
+    save(store, "http://a/staff/", {"name": "Wei Wang", "profile_url": "http://a/staff/ww1"},
+         {"name": "Wei Wang", "profile_url": "http://a/staff/ww2"})
+    assert store.expert_count() == 2
+    save(store, "http://a/a-z/", {"name": "Wei Wang", "email": "w.wang@a.example"})  # no URL: joins one of them
+    save(store, "http://a/staff/ww1", {"name": "Wei Wang", "email": "w.wang@a.example",
+                                       "profile_url": "http://a/staff/ww1", "interests": ["optics"]})
+    experts = {e["profile_url"]: e for e in store.iter_experts()}
+    assert len(experts) == 2 and experts["http://a/staff/ww1"]["email"] == "w.wang@a.example"
+    assert experts["http://a/staff/ww2"]["email"] is None

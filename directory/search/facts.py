@@ -19,10 +19,10 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 # Postings of recently searched terms kept decoded (12 bytes each): popular words stay warm.
-KEPT_POSTINGS = 4_000_000
+KEPT_POSTINGS = 2_000_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
-NO_IDS = np.zeros(0, dtype=np.int64)
+NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
 
 
 def leaf_readers(searcher):
@@ -49,7 +49,7 @@ def posting_arrays(reader, fieldname, text, weights=True):
             ids.append(matcher.id())
             values.append(matcher.weight() if weights else 1.0)
             matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float32)
+        return np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32)
     lengths = []
     while matcher.is_active():  # gather the blocks as Python lists first: one array conversion per term
         if matcher._data is None:
@@ -67,7 +67,7 @@ def posting_arrays(reader, fieldname, text, weights=True):
         starts = np.cumsum(lengths) - lengths
         before = np.concatenate([[0], total[starts[1:] - 1]])
         ids = total - np.repeat(before, lengths)
-    return ids, np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
+    return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
 
 
 def terms(reader, fieldname):
@@ -85,7 +85,8 @@ class SegmentFacts:
         self.topics = terms(reader, "topic")
         pairs = [(posting_arrays(reader, "topic", name, weights=False)[0], code)
                  for code, name in enumerate(self.topics)]
-        self.topic_docs = np.concatenate([ids for ids, _ in pairs]) if pairs else NO_IDS
+        self.topic_docs = np.concatenate([ids for ids, _ in pairs]).astype(np.int32) if pairs \
+            else np.zeros(0, np.int32)  # four bytes a pair: a million profiles carry millions of topics
         self.topic_codes = np.concatenate([np.full(len(ids), code, np.int32) for ids, code in pairs]) if pairs \
             else np.zeros(0, np.int32)
         self.hidden = posting_arrays(reader, "hidden", "1", weights=False)[0]
@@ -100,14 +101,14 @@ class SegmentFacts:
         return names, codes
 
     def lengths(self, reader, fieldname):
-        """Every document's length in this field (in words, as Whoosh stores it: to about 10%)."""
+        """Every document's length in this field, one byte each as Whoosh stores it (LENGTH_OF_BYTE decodes)."""
         if fieldname not in self._lengths:
             column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if self.size else None
             raw = np.zeros(self.size, dtype=np.uint8)
             if column is not None:
                 stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
                 raw[:len(stored)] = stored
-            self._lengths[fieldname] = LENGTH_OF_BYTE[raw]
+            self._lengths[fieldname] = raw
         return self._lengths[fieldname]
 
 
@@ -146,7 +147,8 @@ class IndexFacts:
         self.institutions, self.institution = joined(parts, lambda f: f.institutions, lambda f: f.institution)
         self.nations, self.nation = joined(parts, lambda f: f.nations, lambda f: f.nation)
         self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
-        self.topic_docs = np.concatenate([f.topic_docs + offset for f, offset in parts]) if parts else NO_IDS
+        self.topic_docs = np.concatenate([f.topic_docs + np.int32(offset) for f, offset in parts]) if parts \
+            else np.zeros(0, np.int32)
         self.live = np.ones(self.size, dtype=bool)
         self.visible = np.ones(self.size, dtype=bool)
         for (reader, offset), (facts, _) in zip(leaves, parts):
@@ -267,7 +269,7 @@ class IndexFacts:
         scorer = searcher.weighting.scorer(searcher, fieldname, text)
         if not isinstance(scorer, scoring.BM25FScorer):
             raise NotImplementedError(type(scorer).__name__)
-        length = self.lengths(fieldname)[ids]
+        length = LENGTH_OF_BYTE[self.lengths(fieldname)[ids]]
         b, k1 = scorer.B, scorer.K1
         tf = weights.astype(np.float64)
         scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl)))
@@ -278,7 +280,7 @@ class IndexFacts:
             if fieldname not in self._lengths:
                 self._lengths[fieldname] = np.concatenate(
                     [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(self.leaves, self.parts)]
-                ) if self.parts else np.zeros(0, np.float32)
+                ) if self.parts else np.zeros(0, np.uint8)
             return self._lengths[fieldname]
 
     def postings(self, fieldname, text):

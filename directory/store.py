@@ -138,7 +138,7 @@ class Store:
             db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
                                    ("expert_keys", ["expert_id"]),
-                                   ("experts", ["country"]), ("experts", ["last_verified"]),
+                                   ("experts", ["country"]), ("experts", ["last_verified"]), ("experts", ["demo"]),
                                    ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
                 db[table].create_index(columns, if_not_exists=True)
             for _version, table, column, kind in MIGRATIONS:

@@ -65,8 +65,12 @@ def topic_names():
 
 @bp.app_template_global()
 def country_choices():
-    """[(code, name, count)] of the countries the directory covers, by name."""
-    counts = get_store().country_counts()
+    """[(code, name, count)] of the countries the directory covers, by name (from the index: every page
+    shows them, and a count over the store would cost a query each time)."""
+    try:
+        counts = get_index().coverage()
+    except IndexUnavailable:  # the page still offers the form; the store knows the countries too
+        counts = get_store().country_counts()
     return sorted(((code, countries.country_name(code), n) for code, n in counts.items() if code),
                   key=lambda row: row[1])
 

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,9 @@ CJK = RegexTokenizer(CJK_RUN.pattern) | LowercaseFilter() | NgramFilter(minsize=
 STEMMED_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
+
+
+MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
 
 class IndexUnavailable(Exception):
@@ -287,7 +291,8 @@ class SearchIndex:
         allowed = narrowed()
         counts = {"country": by_count(facts.country_counts(narrowed("place"))),
                   "topic": by_count(facts.topic_counts(narrowed("topic"))),
-                  "institution": by_count(facts.institution_counts(narrowed("institution")))}
+                  "institution": dict(islice(by_count(facts.institution_counts(narrowed("institution"))).items(),
+                                             MOST_INSTITUTIONS))}
         counts["region"] = region_counts(counts["country"], facts.nation_counts(narrowed("place")))
         total = int(allowed.sum())
         wanted = page * per_page
@@ -339,9 +344,20 @@ class SearchIndex:
         number = searcher.document_number(id=expert_id)
         if number is None or not interests:
             return []
-        hits = searcher.more_like(number, "interests", text=" ; ".join(interests), top=count,
-                                  filter=query.Term("hidden", "0"))
-        return [hit["id"] for hit in hits]
+        # Whoosh's more_like would build a set of every visible document per call; the fast path has it.
+        words = searcher.key_terms_from_text("interests", " ; ".join(interests), numterms=8)
+        q = query.Or([query.Term("interests", word, boost=weight) for word, weight in words])
+        facts = self._facts(searcher)
+        allowed = facts.visible.copy()
+        allowed[number] = False
+        return [searcher.stored_fields(n)["id"] for n, _score in facts.ranked(searcher, q, allowed, count)]
+
+    def coverage(self):
+        """{country code: experts shown in searches}, counted once per index version."""
+        facts = self._facts(self.searcher())
+        if facts.coverage is None:
+            facts.coverage = facts.country_counts(facts.visible)
+        return facts.coverage
 
 
 def region_counts(country_counts, nation_counts=None):

@@ -158,6 +158,10 @@ class IndexFacts:
         self.visible &= self.live
         self._lock = threading.Lock()
         self._lengths = {}
+        self.coverage = None  # country counts of every visible document, filled on first use
+        self.segments = [segment_key(reader)[0] for reader, _ in leaves]
+        # Terms joined across segments, for this index version only (one segment: no copy is made).
+        self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)
 
     # -- which documents ----------------------------------------------------------------
 
@@ -284,40 +288,52 @@ class IndexFacts:
             return self._lengths[fieldname]
 
     def postings(self, fieldname, text):
-        """(document numbers, weights) of a term across the segments."""
-        parts = [self.kept.get(reader, fieldname, text) for reader, _ in self.leaves]
-        if len(parts) == 1 and self.leaves[0][1] == 0:
-            return parts[0]
-        ids = np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts else NO_IDS
-        weights = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
-        return ids, weights
+        """(document numbers, weights) of a term across the segments (joined ones kept for this version)."""
+        if len(self.leaves) == 1:
+            return self.kept.get(self.leaves[0][0], self.segments[0], fieldname, text)
+        key = (fieldname, text)
+        found = self._joined.take(key)
+        if found is None:
+            parts = [self.kept.get(reader, segment, fieldname, text)
+                     for (reader, _), segment in zip(self.leaves, self.segments)]
+            found = (np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts
+                     else NO_IDS, np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32))
+            self._joined.put(key, found)
+        return found
 
 
 class KeptPostings:
-    """Decoded postings of recently searched terms, per segment, so popular words stay warm.
+    """Decoded postings of recently searched terms, so popular words stay warm; oldest dropped first.
 
-    Kept by segment, not by index version: after an incremental update only the new, small segment's
-    postings are read again. About 12 bytes per posting.
+    The process-wide one is kept by segment, not by index version: after an incremental update only
+    the new, small segment's postings are read again. About 8 bytes per posting.
     """
 
     def __init__(self, budget=KEPT_POSTINGS):
         self.budget = budget
         self._lock = threading.Lock()
-        self._recent, self._kept = {}, 0  # (segment, field, term) -> arrays, oldest first
+        self._recent, self._kept = {}, 0  # key -> (ids, weights), oldest first
 
-    def get(self, reader, fieldname, text):
-        key = (segment_key(reader)[0], fieldname, text)
+    def get(self, reader, segment, fieldname, text):
+        key = (segment, fieldname, text)
+        found = self.take(key)
+        if found is None:
+            found = posting_arrays(reader, fieldname, text)
+            self.put(key, found)
+        return found
+
+    def take(self, key):
         with self._lock:
             found = self._recent.pop(key, None)
             if found is not None:
                 self._recent[key] = found  # now the most recent
-                return found
-        found = posting_arrays(reader, fieldname, text)
+            return found
+
+    def put(self, key, found):
         with self._lock:
             if key not in self._recent:
                 self._recent[key] = found
-                self._kept += len(found[0])
+                self._kept += len(found[0]) + 1  # + 1: absent terms are kept too, and cost a little
             while self._kept > self.budget and len(self._recent) > 1:
                 old_ids, _old = self._recent.pop(next(iter(self._recent)))
-                self._kept -= len(old_ids)
-        return found
+                self._kept -= len(old_ids) + 1

@@ -1,8 +1,10 @@
 """The store (identity, provenance, opt-outs) and the index derived from it."""
 import json
+import os
 from types import SimpleNamespace
 
 import pytest
+from whoosh import query
 
 from directory.indexer import check_index, rebuild_index, sync_index
 from directory.search import SearchIndex, analyse, highlight
@@ -116,10 +118,14 @@ def test_a_rebuild_swaps_in_atomically_and_check_finds_and_repairs_drift(store, 
     save(store, "http://a/q", {"name": "Bo Chan", "interests": ["ceramics"]})
     assert check_index(store, index)[0]  # Bo is in the store, not yet in the index
     rebuild_index(store, index)
-    assert index.path.resolve() != old_target and not old_target.exists()
+    assert index.path.resolve() != old_target and old_target.exists()  # kept a while for running searches
+    assert searcher.search(query.Every()).scored_length() == 1  # a searcher of the old index still reads it
     assert searcher is not index.searcher()  # readers move to the new index
     assert check_index(store, index) == ([], [])
     assert index.search("ceramics").total == 2
+    os.utime(old_target, (0, 0))  # long retired: the next swap removes it
+    rebuild_index(store, index)
+    assert not old_target.exists()
 
 
 def test_highlight_marks_the_words_whose_stems_matched():

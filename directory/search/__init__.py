@@ -45,6 +45,7 @@ SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
 
 
+RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
 
@@ -160,15 +161,20 @@ class SearchIndex:
         os.symlink(folder.name, link)
         os.replace(link, self.path)  # atomic on POSIX
         if old is not None and old != folder.resolve() and old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            # Not deleted yet: searches already running in other processes may still open its files.
+            os.utime(old)
         self._clean_abandoned()
 
     def _clean_abandoned(self):
-        """Folders left by killed rebuilds (not the live one) are removed."""
+        """Folders that are not live and untouched for RETIRED_SECONDS are removed: indexes swapped out
+        by a rebuild (each web worker moves to the new one at its next request) and killed rebuilds."""
         live = self.path.resolve()
         for folder in self.path.parent.glob(self.path.name + "-*"):
-            if folder.resolve() != live and folder.is_dir() and time.time() - folder.stat().st_mtime > 3600:
+            if folder.resolve() != live and folder.is_dir() and time.time() - folder.stat().st_mtime > RETIRED_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
+
+    # Segments are written as separate files, not one compound file: Whoosh reads each part of a compound
+    # file into memory (a BytesIO copy) for every searcher, which cost a web worker gigabytes at 1M profiles.
 
     def rebuild(self, experts, progress=None, procs=1):
         """Build a complete new index from ``experts`` and swap it in. Returns the count.
@@ -178,7 +184,7 @@ class SearchIndex:
         """
         folder = self._new_folder()
         ix = whoosh_index.open_dir(str(folder))
-        writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
+        writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
         count = 0
         try:
             for expert in experts:
@@ -198,7 +204,7 @@ class SearchIndex:
         """Add or replace these experts and delete these ids, in one commit."""
         self.ensure()
         ix = self._open()
-        writer = ix.writer(timeout=30)
+        writer = ix.writer(timeout=30, compound=False)
         try:
             documents = {doc["id"]: doc for doc in map(document, experts)}  # the last version of each wins
             # One searcher for the whole batch: update_document opens a new one per document, which

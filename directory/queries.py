@@ -86,5 +86,6 @@ def perform(request):
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
         expert["highlighted"] = [highlight(p, terms) for p in expert["interests"]]
+    related = thesaurus.related(request.q) if not results.total and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
-            "suggestion": results.suggestion}
+            "suggestion": results.suggestion, "related": related}

@@ -1,5 +1,6 @@
 """Query understanding: plain words -> academic terms in many languages, from data/topics.tsv."""
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -124,3 +125,16 @@ def suggest(prefix, limit=10):
         if phrase.casefold().startswith(start) and phrase not in found:
             found.append(phrase)
     return sorted(found, key=lambda p: (len(p), p))[:limit]
+
+
+def related(query, limit=6):
+    """Concepts with a label word that starts like one of the query's words (for a search that found
+    nothing: "pipes" leads to pipelines, "ferment" to fermentation), most matching words first."""
+    words = {w for w in re.findall(r"\w{4,}", query.casefold())}
+    scored = []
+    for concept in concepts():
+        label_words = {w for term in concept.terms() + list(concept.plain) for w in re.findall(r"\w+", term.casefold())}
+        hits = sum(1 for w in words if any(lw.startswith(w[:5]) for lw in label_words))
+        if hits:
+            scored.append((-hits, concept.name.casefold(), concept))
+    return [concept for _hits, _name, concept in sorted(scored, key=lambda t: t[:2])[:limit]]

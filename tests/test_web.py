@@ -94,3 +94,8 @@ def test_an_expert_page_lists_experts_with_similar_interests(client, fill):
     page = client.get(f"/experts/{ids['Ann Lee']}").get_data(as_text=True)
     similar = page.split("Experts with similar interests")[1].split("</ul>")[0]
     assert "Bo Chan" in similar and "Cy Dow" not in similar and "Ann Lee" not in similar
+
+
+def test_a_search_that_finds_nothing_offers_related_topics(client, filled):
+    page = client.get("/search?q=turbomachines").get_data(as_text=True)
+    assert "No experts found" in page and 'id="related-topics"' in page and "topic=turbomachinery" in page

@@ -32,10 +32,10 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.3f %%.3f %%.3f %%d %%d %%d %%d\\n", summary.requests,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status, summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency.max / 1000))
+    latency.max / 1000, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 """
 
@@ -100,8 +100,9 @@ def run():
         run_directory(env, "reindex", stderr=subprocess.DEVNULL)
         reindexed = time.perf_counter() - started
         port = free_port()
+        log = open(folder / "server.log", "a")  # appended, so it can be emptied between runs
         server = subprocess.Popen([DIRECTORY, "serve", "--port", str(port), "--workers", "2"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
             try:
@@ -126,13 +127,23 @@ def run():
             done = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), base],
                                   capture_output=True, text=True, check=True)
             reindex_status = background[0].wait() if busy else ""
+            logged = (folder / "server.log").read_text(errors="replace")
+            statuses = re.findall(r'" (\d{3}) ', logged)
+            if re.search(r'" 5\d\d ', logged):  # keep what went wrong for whoever reads the run
+                kept = Path(tempfile.gettempdir()) / f"bench-web-server-{len(rows)}.log"
+                kept.write_text(logged)
+                print(f"server errors: see {kept}", file=sys.stderr)
+            (folder / "server.log").write_text("")  # each run counts its own
             for process in background[1:]:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait()
-            requests, errors, bad_status, duration, p50, p95, worst = done.stdout.split("RESULT ")[1].split()
+            (requests, errors, bad_status, duration, p50, p95, worst,
+             *kinds) = done.stdout.split("RESULT ")[1].split()
             rows.append({"profiles": SIZE, "traffic": label, "seconds": round(int(duration) / 1e6),
                          "requests/s": round(int(requests) / (int(duration) / 1e6)), "p50 (ms)": p50,
                          "p95 (ms)": p95, "max (ms)": worst, "errors": int(errors) + int(bad_status),
+                         "5xx in the server log": sum(1 for status in statuses if status.startswith("5")),
+                         "errors: connect/read/write/timeout/status": "/".join(kinds + [bad_status]),
                          "reindex exit": reindex_status, "worker MB": "/".join(map(str, worker_memory(server.pid)))})
             print(rows[-1], flush=True)
     finally:

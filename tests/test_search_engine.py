@@ -159,3 +159,15 @@ def test_uk_nations_are_regions_where_the_university_is_known(tmp_path):
     assert ids(region="northern-ireland") == []
     regions = index.search("glass").facets["region"]
     assert (regions["scotland"], regions["wales"], regions["england"], regions["europe"]) == (2, 1, 1, 6)
+
+
+def test_threads_searching_at_once_get_the_same_answers_as_one_at_a_time(many_segments):
+    # Whoosh's readers share one file position: each thread must read through its own searcher.
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = sorted({w for p in PEOPLE[:200] for phrase in p["interests"][:2] for w in phrase.split()[:1]})[:60]
+    expected = {w: (lambda r: (r.total, r.hits))(SearchIndex(many_segments.path).search(w)) for w in words}
+    fresh = SearchIndex(many_segments.path)  # cold: every thread decodes postings at the same time
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda w: (w, fresh.search(w)), words * 3))
+    assert all((r.total, r.hits) == expected[w] for w, r in found)

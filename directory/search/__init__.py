@@ -230,9 +230,11 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------
 
-    def _open(self):
+    def _open(self, folder=None):
+        """The index in ``folder``, by default the live one: opened by its real folder, not the link, so
+        that a rebuild swapping the link cannot send an open searcher's later reads to another index."""
         try:
-            return whoosh_index.open_dir(str(self.path))
+            return whoosh_index.open_dir(folder or os.path.realpath(self.path))
         except Exception as error:  # noqa: BLE001 - damaged files raise struct, pickle, EOF and Whoosh errors alike
             raise IndexUnavailable(f"the search index at {self.path} is missing or damaged ({error}); "
                                    "run `directory reindex`") from None
@@ -244,7 +246,7 @@ class SearchIndex:
         if cached is None or self._local.target != target:
             if cached is not None:
                 cached.close()
-            self._local.searcher, self._local.target = self._open().searcher(), target
+            self._local.searcher, self._local.target = self._open(target).searcher(), target
         else:
             self._local.searcher = cached.refresh()
         return self._local.searcher

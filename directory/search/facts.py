@@ -18,8 +18,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
-# Postings of recently searched terms kept decoded (12 bytes each): popular words stay warm.
-KEPT_POSTINGS = 2_000_000
+# Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
+KEPT_POSTINGS = 8_000_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
@@ -131,7 +131,7 @@ class IndexFacts:
     """The facts of every segment of one searcher, over whole-index document numbers."""
 
     def __init__(self, leaves, segment_cache, kept):
-        self.leaves, self.kept = leaves, kept
+        self.leaves, self.kept = leaves, kept  # the building thread's readers: for offsets only afterwards
         parts = []
         for reader, offset in leaves:
             key = segment_key(reader)[0]
@@ -176,7 +176,7 @@ class IndexFacts:
         if q is query.NullQuery:
             return mask
         if isinstance(q, query.Term):
-            mask[self.postings(q.fieldname, q.text)[0]] = True
+            mask[self.postings(searcher, q.fieldname, q.text)[0]] = True
         elif isinstance(q, query.Or):
             for sub in q.subqueries:
                 mask |= self._mask(searcher, sub)
@@ -265,7 +265,7 @@ class IndexFacts:
         fieldname, text = term.fieldname, term.text
         if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
             raise NotImplementedError(fieldname)
-        ids, weights = self.postings(fieldname, text)
+        ids, weights = self.postings(searcher, fieldname, text)
         keep = allowed[ids]
         ids, weights = ids[keep], weights[keep]
         if not len(ids):
@@ -273,29 +273,34 @@ class IndexFacts:
         scorer = searcher.weighting.scorer(searcher, fieldname, text)
         if not isinstance(scorer, scoring.BM25FScorer):
             raise NotImplementedError(type(scorer).__name__)
-        length = LENGTH_OF_BYTE[self.lengths(fieldname)[ids]]
+        length = LENGTH_OF_BYTE[self.lengths(searcher, fieldname)[ids]]
         b, k1 = scorer.B, scorer.K1
         tf = weights.astype(np.float64)
         scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl)))
         return ids, scores * term.boost
 
-    def lengths(self, fieldname):
+    def lengths(self, searcher, fieldname):
         with self._lock:
             if fieldname not in self._lengths:
                 self._lengths[fieldname] = np.concatenate(
-                    [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(self.leaves, self.parts)]
+                    [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
                 ) if self.parts else np.zeros(0, np.uint8)
             return self._lengths[fieldname]
 
-    def postings(self, fieldname, text):
-        """(document numbers, weights) of a term across the segments (joined ones kept for this version)."""
-        if len(self.leaves) == 1:
-            return self.kept.get(self.leaves[0][0], self.segments[0], fieldname, text)
+    def postings(self, searcher, fieldname, text):
+        """(document numbers, weights) of a term across the segments (joined ones kept for this version).
+
+        Files are read through ``searcher``, the calling thread's own: Whoosh's readers seek and read one
+        shared file object, so two threads reading through one reader corrupt each other's reads.
+        """
+        leaves = leaf_readers(searcher)
+        if len(leaves) == 1:
+            return self.kept.get(leaves[0][0], self.segments[0], fieldname, text)
         key = (fieldname, text)
         found = self._joined.take(key)
         if found is None:
             parts = [self.kept.get(reader, segment, fieldname, text)
-                     for (reader, _), segment in zip(self.leaves, self.segments)]
+                     for (reader, _), segment in zip(leaves, self.segments)]
             found = (np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts
                      else NO_IDS, np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32))
             self._joined.put(key, found)

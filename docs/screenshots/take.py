@@ -1,0 +1,53 @@
+"""Take the README's screenshots again: harvest the demo sites into a temporary instance, serve it and
+photograph the main pages in headless Chromium. Run: .venv/bin/python docs/screenshots/take.py"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+DIRECTORY = str(Path(sys.executable).parent / "directory")
+PAGES = {"home.png": "/", "search.png": "/search?q=enzymes+that+work+in+cold+water", "browse.png": "/browse",
+         "embed.png": "/embed?q=food+preservation&region=europe&name=Example+Chamber"}
+PORT = 47602
+
+
+def main():
+    instance = Path(tempfile.mkdtemp(prefix="screenshots-"))
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    server = subprocess.Popen([DIRECTORY, "demo", "--port", str(PORT)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            for name, path in PAGES.items():
+                page.goto(base + path)
+                page.screenshot(path=str(HERE / name))
+            page.goto(base + PAGES["search.png"])
+            page.click("article.result h2 a")
+            page.screenshot(path=str(HERE / "expert.png"))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

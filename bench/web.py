@@ -63,6 +63,18 @@ def paths(base):
     return mixed
 
 
+def wait_until_up(base, seconds=60):
+    """Wait for a server that is starting to answer its home page."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(base + "/", timeout=1)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def run_directory(env, *args, **kwargs):
     return subprocess.run([DIRECTORY, *args], env=env, check=True, stdout=subprocess.DEVNULL, **kwargs)
 
@@ -104,12 +116,7 @@ def run():
         server = subprocess.Popen([DIRECTORY, "serve", "--port", str(port), "--workers", "2"], env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         mixed = paths(base)
         for path in mixed:  # each worker opens the index and reads its facts before the clock starts
             urllib.request.urlopen(base + path)

@@ -5,13 +5,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))  # the repository, for bench/
+from bench.web import wait_until_up  # noqa: E402
 DIRECTORY = str(Path(sys.executable).parent / "directory")
 PAGES = {"home.png": "/", "search.png": "/search?q=enzymes+that+work+in+cold+water", "browse.png": "/browse",
          "embed.png": "/embed?q=food+preservation&region=europe&name=Example+Chamber"}
@@ -25,12 +25,7 @@ def main():
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{PORT}"
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base, seconds=300)  # the demo harvests its sites first
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"), headless=True,

@@ -67,6 +67,12 @@ def job_lock(name):
         yield
 
 
+def update_index(store):
+    """Bring the index up to date with the store's queued changes; says so when a reindex holds it up."""
+    return sync_index(store, get_index(), waiting=lambda: click.echo(
+        "Waiting for the running reindex to finish; it takes in these changes too...", err=True))
+
+
 def crawl_settings(**changes):
     return CrawlSettings.from_mapping(current_app.config).but(**changes)
 
@@ -109,7 +115,7 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
     with job_lock("scrape"), job_log("scrape"):
         run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
         click.echo("", err=True)
-        updated, deleted = sync_index(store, get_index())
+        updated, deleted = update_index(store)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
         share = (lambda n: f"{100 * n // s.people}%" if s.people else "-")
@@ -229,7 +235,7 @@ def import_command(path):
             count = store.import_experts(rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
-        sync_index(store, get_index())
+        update_index(store)
     click.echo(f"Imported {count} experts from {path}")
 
 
@@ -303,7 +309,7 @@ def optout_add(email, profile_url, name, institution, note):
                                        institution=institution, note=note)
     except StoreError as error:
         fail(str(error))
-    sync_index(store, get_index())
+    update_index(store)
     click.echo(f"Opt-out recorded; {len(erased)} expert(s) erased from the store and the index.")
 
 
@@ -409,7 +415,7 @@ def demo_command(host, port, no_serve):
         click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")
         run_id, summaries = harvest(sources, store, crawl_settings(delay=0.0, allow_private_hosts=True))
         store.mark_demo([s.name for s in sources])
-        sync_index(store, get_index())
+        update_index(store)
     people = sum(s.people for s in summaries.values())
     click.echo(f"Run {run_id}: {people} people from {len(sources)} demo sites; {store.expert_count()} in the directory.")
     if not no_serve:

@@ -10,35 +10,49 @@ def with_topics(experts):
         yield expert
 
 
-def sync_index(store, index, batch=2000):
-    """Apply every change queued in the store to the index. Returns (updated, deleted)."""
-    index.ensure()
-    try:
-        stale = index.outdated()
-    except IndexUnavailable:
-        stale = True  # damaged: the index is derived, so build it again from the store
-    if stale:
-        return rebuild_index(store, index), 0
+def sync_index(store, index, batch=2000, waiting=None):
+    """Apply every change queued in the store to the index. Returns (updated, deleted).
+
+    Waits for a rebuild running elsewhere (calling ``waiting`` first); the rebuild applies what it finds queued."""
+    with index.writing(waiting):
+        index.ensure()
+        try:
+            stale = index.outdated()
+        except IndexUnavailable:
+            stale = True  # damaged: the index is derived, so build it again from the store
+        if stale:
+            return _rebuild(store, index), 0
+        return _apply_queue(store, index, batch)
+
+
+def rebuild_index(store, index, progress=None, procs=1):
+    """Build a fresh index from the whole store and swap it in atomically."""
+    with index.writing():
+        return _rebuild(store, index, progress, procs)
+
+
+def _rebuild(store, index, progress=None, procs=1):
+    upto = store.last_queued()  # changes queued from here on may be missing from what is read next
+    count = index.rebuild(with_topics(store.iter_experts()), progress=progress, procs=procs)
+    store.clear_index_queue(upto=upto)
+    _apply_queue(store, index)
+    return count
+
+
+def _apply_queue(store, index, batch=2000):
     updated = deleted = 0
     while True:
-        ids = store.take_index_queue(batch)
-        if not ids:
+        taken = store.take_index_queue(batch)
+        if not taken:
             return updated, deleted
+        ids = [expert_id for _seq, expert_id in taken]
         experts = store.experts(ids)
         found = {e["id"] for e in experts}
         gone = [i for i in ids if i not in found]
         # update_document replaces by id; ids no longer in the store are deleted.
         index.update(with_topics(experts), deleted_ids=gone)
-        store.clear_index_queue(ids)
+        store.clear_index_queue(taken)
         updated, deleted = updated + len(experts), deleted + len(gone)
-
-
-def rebuild_index(store, index, progress=None, procs=1):
-    """Build a fresh index from the whole store and swap it in atomically."""
-    queued = store.take_index_queue(10**9)
-    count = index.rebuild(with_topics(store.iter_experts()), progress=progress, procs=procs)
-    store.clear_index_queue(queued)
-    return count
 
 
 def check_index(store, index):
@@ -50,4 +64,5 @@ def check_index(store, index):
 
 def repair_index(store, index, missing, extra):
     """Add experts missing from the index and drop ids the store no longer has."""
-    index.update(with_topics(store.experts(missing)), deleted_ids=extra)
+    with index.writing():
+        index.update(with_topics(store.experts(missing)), deleted_ids=extra)

@@ -18,7 +18,7 @@ import sqlite_utils
 from directory import countries
 from directory.paths import DATA
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
                  "institution", "country", "language")
 # Columns added after a table first shipped: (schema version, table, column, type).
@@ -134,7 +134,7 @@ class Store:
                                     pk="url", if_not_exists=True)
             db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
                                       pk="key", if_not_exists=True)
-            db["index_queue"].create({"expert_id": str, "queued": str}, pk="expert_id", if_not_exists=True)
+            self._shape_index_queue()
             db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
                                    ("expert_keys", ["expert_id"]),
@@ -147,6 +147,19 @@ class Store:
             db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
         if not self.db["institutions"].count:
             self.seed_institutions()
+
+    def _shape_index_queue(self):
+        """Experts waiting for the index. Each change takes a new, never reused sequence number, so a job can
+        clear exactly the changes it applied and leave the ones that came in meanwhile (schema 3)."""
+        db = self.db
+        if "index_queue" in db.table_names() and "seq" not in db["index_queue"].columns_dict:
+            db.execute("alter table index_queue rename to index_queue_v2")
+        db.execute("create table if not exists index_queue (seq integer primary key autoincrement, "
+                   "expert_id text not null unique, queued text)")
+        if "index_queue_v2" in db.table_names():
+            db.execute("insert or ignore into index_queue (expert_id, queued) "
+                       "select expert_id, queued from index_queue_v2 order by queued")
+            db.execute("drop table index_queue_v2")
 
     def schema_version(self):
         if "meta" not in self.db.table_names():
@@ -305,7 +318,7 @@ class Store:
                                                 [source.name, url]).fetchall():
                 self.db.execute("update experts set last_verified = ?, last_seen_run = ?, missed_runs = 0,"
                                 " may_have_left = 0 where id = ?", [stamp, run_id, expert_id])
-                self.db["index_queue"].upsert({"expert_id": expert_id, "queued": stamp}, pk="expert_id")
+                self.queue_for_index(expert_id)
 
     def mark_demo(self, source_names):
         """Label the people of these sources as demo data (shown as such in every page)."""
@@ -416,7 +429,7 @@ class Store:
             "select source, page_url, data, first_seen, fetched_at from records where expert_id = ? order by source, page_url",
             [expert_id]))
         existing = next(self.db.query("select * from experts where id = ?", [expert_id]), None)
-        self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+        self.queue_for_index(expert_id)
         if not records:
             self._delete_expert(expert_id)
             return
@@ -462,7 +475,7 @@ class Store:
         for table in ("experts", "interests", "expert_keys", "records"):
             column = "id" if table == "experts" else "expert_id"
             self.db.execute(f"delete from {table} where {column} = ?", [expert_id])
-        self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+        self.queue_for_index(expert_id)
 
     def mark_missing(self, run_id, source_name, runs_before_left):
         """After a source finished: people it no longer lists count one more missed run."""
@@ -476,7 +489,7 @@ class Store:
                 self.db.execute("update experts set missed_runs = missed_runs + 1 where id = ?", [expert_id])
                 self.db.execute("update experts set may_have_left = 1 where id = ? and missed_runs >= ?",
                                 [expert_id, runs_before_left])
-                self.db["index_queue"].upsert({"expert_id": expert_id, "queued": now()}, pk="expert_id")
+                self.queue_for_index(expert_id)
             return len(ids)
 
     # -- reading -----------------------------------------------------------------
@@ -542,14 +555,26 @@ class Store:
             "select source, page_url, data, first_seen, fetched_at from records where expert_id = ? order by source, page_url",
             [expert_id])]
 
-    def take_index_queue(self, limit=5000):
-        return [r[0] for r in self.db.execute("select expert_id from index_queue order by queued limit ?", [limit])]
+    def queue_for_index(self, expert_id):
+        """Note that this expert changed; replacing the row gives the change a new sequence number."""
+        self.db.execute("insert or replace into index_queue (expert_id, queued) values (?, ?)", [expert_id, now()])
 
-    def clear_index_queue(self, ids):
+    def take_index_queue(self, limit=5000):
+        """[(seq, expert id)] of the oldest changes not yet in the index."""
+        return self.db.execute("select seq, expert_id from index_queue order by seq limit ?", [limit]).fetchall()
+
+    def last_queued(self):
+        """The sequence number of the newest change queued so far (0 when none ever was)."""
+        row = self.db.execute("select seq from sqlite_sequence where name = 'index_queue'").fetchone()
+        return row[0] if row else 0
+
+    def clear_index_queue(self, taken=None, upto=None):
+        """Forget changes now in the index: the (seq, id) pairs ``taken``, or every change up to ``upto``.
+        A change queued again since it was taken has a new number and stays."""
         with self.transaction():
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                self.db.execute(f"delete from index_queue where expert_id in ({','.join('?' * len(chunk))})", chunk)
+            if upto is not None:
+                self.db.execute("delete from index_queue where seq <= ?", [upto])
+            self.db.conn.executemany("delete from index_queue where seq = ?", [(seq,) for seq, _id in taken or ()])
 
     # -- opt-outs ----------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The store (identity, provenance, opt-outs) and the index derived from it."""
 import json
 import os
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -128,6 +129,51 @@ def test_a_rebuild_swaps_in_atomically_and_check_finds_and_repairs_drift(store, 
     assert not old_target.exists()
 
 
+def test_a_change_made_while_a_rebuild_reads_the_store_reaches_the_new_index(store, index):
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["ceramics"]})
+    save(store, "http://a/q", {"name": "Bo Chan", "interests": ["ceramics"]})
+    sync_index(store, index)
+    other = Store(store.db.conn.execute("pragma database_list").fetchone()[2])  # another job's connection
+    read_all = store.iter_experts
+
+    def read_while_a_scrape_writes(*args, **kwargs):
+        for n, expert in enumerate(read_all(*args, **kwargs)):
+            if n == 1:  # a change lands after the rebuild has begun reading
+                save(other, "http://a/p", {"name": "Ann Lee", "interests": ["glass"]})
+            yield expert
+
+    store.iter_experts = read_while_a_scrape_writes
+    rebuild_index(store, index)
+    assert [store.expert(i)["name"] for i, _ in index.search("glass").hits] == ["Ann Lee"]
+    assert index.search("ceramics").total == 1 and store.take_index_queue() == []
+
+
+def test_a_change_queued_again_after_it_was_taken_stays_queued(store):
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["ceramics"]})
+    taken = store.take_index_queue()
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["glass"]})  # changed while being indexed
+    store.clear_index_queue(taken)
+    assert [expert_id for _seq, expert_id in store.take_index_queue()] == [expert_id for _seq, expert_id in taken]
+
+
+def test_an_update_waits_for_a_rebuild_in_progress(store, index):
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["ceramics"]})
+    holding, release = threading.Event(), threading.Event()
+
+    def another_writer():
+        with SearchIndex(index.path).writing():
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=another_writer)
+    writer.start()
+    holding.wait(10)
+    waited = []
+    updated, _deleted = sync_index(store, index, waiting=lambda: (waited.append(True), release.set()))
+    writer.join()
+    assert waited == [True] and updated == 1 and index.search("ceramics").total == 1
+
+
 def test_highlight_marks_the_words_whose_stems_matched():
     assert highlight("Cold-adapted enzymes", set(analyse("enzyme"))) == [("Cold-adapted ", False), ("enzymes", True)]
 
@@ -150,6 +196,9 @@ def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):
     store = Store(str(path))
     store.ensure_shape()
     store.db.execute("alter table experts drop column language")
+    store.db.execute("drop table index_queue")  # as shipped before schema 3
+    store.db.execute("create table index_queue (expert_id text primary key, queued text)")
+    store.db.execute("insert into index_queue values ('gone-since', '2026-01-01T00:00:00+00:00')")
     store.db.execute("update meta set value = '1' where key = 'schema_version'")
     store.db.conn.commit()
     old = tmp_path / "index-old"
@@ -158,7 +207,8 @@ def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):
     (tmp_path / "index").symlink_to(old.name)
     store = Store(str(path))
     store.ensure_shape()
-    assert store.schema_version() == 2 and "language" in store.db["experts"].columns_dict
+    assert store.schema_version() == SCHEMA_VERSION and "language" in store.db["experts"].columns_dict
+    assert [expert_id for _seq, expert_id in store.take_index_queue()] == ["gone-since"]  # kept through the upgrade
     save(store, "http://a/p", {"name": "Ann Lee", "interests": ["glass"]})
     index = SearchIndex(tmp_path / "index")
     assert index.outdated()

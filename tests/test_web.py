@@ -79,7 +79,7 @@ def test_people_who_may_have_left_are_hidden_from_search_but_keep_their_page(app
         store = get_store()
         with store.transaction():
             store.db.execute("update experts set may_have_left = 1 where id = ?", [filled["Ann"]])
-            store.db["index_queue"].insert({"expert_id": filled["Ann"], "queued": "now"}, replace=True)
+            store.queue_for_index(filled["Ann"])
         sync_index(store, get_index())
     names = [r["name"] for r in client.get("/api/v1/search?q=enzymes").get_json()["results"]]
     assert names and "Ann Lee" not in names

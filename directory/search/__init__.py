@@ -5,6 +5,7 @@ is a symbolic link to the live index folder; a rebuild writes a new folder besid
 it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
+import fcntl
 import heapq
 import os
 import re
@@ -12,6 +13,7 @@ import shutil
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -135,6 +137,21 @@ class SearchIndex:
             return whoosh_index.exists_in(str(self.path))
         except Exception:  # noqa: BLE001 - a damaged index can raise anything; _open() reports it
             return True
+
+    @contextmanager
+    def writing(self, waiting=None):
+        """Hold the right to change the index (one writer per index across processes: a rebuild and an
+        incremental update must not overlap, or the update lands in the folder being swapped out).
+        ``waiting`` is called once if another writer holds it; the lock dies with its process."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.parent / f".{self.path.name}.writing", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting:
+                    waiting()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def ensure(self):
         """Create an empty index if there is none."""

@@ -6,7 +6,7 @@ import pytest
 from whoosh import query
 
 from bench.profiles import profiles
-from directory import countries
+from directory import countries, thesaurus
 from directory.indexer import with_topics
 from directory.search import SearchIndex
 
@@ -14,7 +14,12 @@ PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
 SEARCHES = [("enzymes", {}), ("food preservation", {"country": "GB"}), ("machine learning", {"region": "asia"}),
             ("solar energy", {"country": "DE"}), ("corrosion", {}), ("water", {"region": "eu"}),
-            ("robots AND NOT learning", {})]
+            ("robots AND NOT learning", {}), ("cold enzymes", {"expand": True}),
+            ("injection moulding", {"expand": True, "country": "CN"})]
+
+
+def by_count(counter):
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +38,21 @@ def many_segments(tmp_path_factory):
     return index
 
 
-def whoosh_own(index, text, country=None, region=None):
+def expansions(text):
+    """Thesaurus phrases for ``text``, as the site adds them."""
+    return list(dict.fromkeys(t for e in thesaurus.expand(text) for t in e.terms(text)))
+
+
+def fast(index, text, expand=False, **filters):
+    return index.search(text, expansions=expansions(text) if expand else (), **filters)
+
+
+def whoosh_own(index, text, country=None, region=None, expand=False):
     """The same search through Whoosh's collector and a Python count over the profiles: the reference."""
     searcher = index.searcher()
     q = index.parse(text)
+    if expand:  # every phrase, the ones no profile has too, as the site builds it
+        q = query.Or([q, query.Or([index.parse_phrase(p) for p in expansions(text)], boost=0.6)])
     docs = {n: BY_ID[searcher.stored_fields(n)["id"]] for n in searcher.docs_for_query(q)}
     in_place = {n for n, p in docs.items() if (not country or p["country"] == country)
                 and (not region or p["country"] in countries.countries_in(region))}
@@ -49,25 +65,25 @@ def whoosh_own(index, text, country=None, region=None):
             scored.append((-matcher.score(), matcher.id()))
         matcher.next()
     hits = [(docs[n]["id"], -score) for score, n in sorted(scored)[:20]]
-    by_country = Counter(p["country"] for p in docs.values())
-    return hits, len(in_place), dict(sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0])))
+    by_topic = Counter(topic for n in in_place for topic in docs[n]["topics"])
+    return hits, len(in_place), by_count(Counter(p["country"] for p in docs.values())), by_count(by_topic)
 
 
 @pytest.mark.parametrize("text, filters", SEARCHES)
 def test_the_fast_path_finds_ranks_and_counts_what_whoosh_itself_does(one_segment, text, filters):
-    found = one_segment.search(text, per_page=20, **filters)
-    hits, total, by_country = whoosh_own(one_segment, text, **filters)
+    found = fast(one_segment, text, per_page=20, **filters)
+    hits, total, by_country, by_topic = whoosh_own(one_segment, text, **filters)
     assert found.total == total > 0
     assert [score for _i, score in found.hits] == pytest.approx([score for _i, score in hits], rel=1e-6)
     above = hits[-1][1] * (1 + 1e-6)  # documents tied with the last one may be cut either way
     assert {i for i, score in found.hits if score > above} == {i for i, score in hits if score > above}
-    assert found.facets["country"] == by_country
+    assert found.facets["country"] == by_country and found.facets["topic"] == by_topic
 
 
 @pytest.mark.parametrize("text, filters", SEARCHES)
 def test_answers_do_not_depend_on_how_the_index_is_split_into_segments(one_segment, many_segments, text, filters):
     # (Whoosh's own coordination bonus does: it counts terms per segment, so it is not the reference here.)
-    one, many = one_segment.search(text, per_page=50, **filters), many_segments.search(text, per_page=50, **filters)
+    one, many = fast(one_segment, text, per_page=50, **filters), fast(many_segments, text, per_page=50, **filters)
     assert (many.total, many.facets) == (one.total, one.facets)
     assert [i for i, _ in many.hits] == [i for i, _ in one.hits]
 
@@ -109,8 +125,10 @@ def test_boolean_words_are_plain_words(many_segments):
 def test_sorting_by_recency_and_browsing_without_words(one_segment):
     newest = one_segment.search("", sort="recent", per_page=5)
     assert newest.total == len(PEOPLE)
-    assert newest.facets["country"] == dict(sorted(Counter(p["country"] for p in PEOPLE).items(),
-                                                   key=lambda kv: (-kv[1], kv[0])))
+    assert newest.facets["country"] == by_count(Counter(p["country"] for p in PEOPLE))
+    assert newest.facets["topic"] == by_count(Counter(t for p in PEOPLE for t in p["topics"]))
+    most = by_count(Counter(p["institution"] for p in PEOPLE))
+    assert list(newest.facets["institution"].items()) == list(most.items())[:len(newest.facets["institution"])]
     assert len(newest.hits) == 5 and one_segment.search("", page=300, per_page=5).hits
 
 
@@ -118,7 +136,7 @@ def test_a_rebuild_in_two_processes_gives_the_same_answers(tmp_path, one_segment
     index = SearchIndex(tmp_path / "index")
     assert index.rebuild(iter(PEOPLE), procs=2) == len(PEOPLE)
     for text, filters in SEARCHES:
-        a, b = index.search(text, **filters), one_segment.search(text, **filters)
+        a, b = fast(index, text, **filters), fast(one_segment, text, **filters)
         assert (a.total, a.facets) == (b.total, b.facets)
         assert {i for i, _ in a.hits} == {i for i, _ in b.hits} or a.total > 20
 

@@ -282,6 +282,15 @@ class SearchIndex:
         cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
         return self._parser(qparser.OrGroup).parse(cleaned)
 
+    @lru_cache(maxsize=1024)
+    def _query(self, text, expansions):
+        """The person's words (all documents when there are none), or the thesaurus phrases at a lower weight."""
+        q = self.parse(text) if text.strip() else query.Every()
+        if expansions:
+            alternatives = [self.parse_phrase(p) for p in expansions]
+            q = query.Or([q, query.Or([a for a in alternatives if a is not query.NullQuery], boost=0.6)])
+        return q
+
     @lru_cache(maxsize=4096)
     def parse_phrase(self, phrase):
         """A thesaurus label as a query that needs all its words (parsed once, then reused)."""
@@ -294,12 +303,10 @@ class SearchIndex:
         ``expansions`` are extra phrases (thesaurus labels) that also match, at a lower weight.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France).
         """
-        q = self.parse(text) if text.strip() else query.Every()
-        if expansions:
-            alternatives = [self.parse_phrase(p) for p in expansions]
-            q = query.Or([q, query.Or([a for a in alternatives if a is not query.NullQuery], boost=0.6)])
         searcher = self.searcher()
         facts = self._facts(searcher)
+        key = (text, tuple(expansions))
+        q = facts.pruned(searcher, key, lambda: self._query(*key))
         matched = facts.matching(searcher, q, hide=hide)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(country=country and country.upper(), topic=topic, institution=institution,
@@ -316,8 +323,8 @@ class SearchIndex:
         allowed = narrowed()
         counts = {"country": by_count(facts.country_counts(narrowed("place"))),
                   "topic": by_count(facts.topic_counts(narrowed("topic"))),
-                  "institution": dict(islice(by_count(facts.institution_counts(narrowed("institution"))).items(),
-                                             MOST_INSTITUTIONS))}
+                  "institution": dict(islice(by_count(facts.institution_counts(
+                      narrowed("institution"), most=MOST_INSTITUTIONS + 1)).items(), MOST_INSTITUTIONS))}
         counts["region"] = region_counts(counts["country"], facts.nation_counts(narrowed("place")))
         total = int(allowed.sum())
         wanted = page * per_page

@@ -9,6 +9,7 @@ BM25F formula and statistics.
 Per-document facts (country, institution, topics, hidden) are read once per segment from the postings and
 kept while the segment lives; segments never change except for deletions.
 """
+import copy
 import sys
 import threading
 
@@ -20,6 +21,8 @@ from whoosh.util.numeric import byte_to_length
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
+PRUNED_QUERIES = 1024
+TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
@@ -121,10 +124,15 @@ def joined(parts, names_of, codes_of):
     return names, (np.concatenate(arrays) if arrays else np.zeros(0, np.int32))
 
 
-def tally(names, codes):
-    """{name: count} of the codes given (code 0, "none", left out)."""
+def tally(names, codes, most=None):
+    """{name: count} of the codes given (code 0, "none", left out); with ``most``, about the largest
+    ``most`` only (ties at the edge may add a few)."""
     found = np.bincount(codes, minlength=len(names))
-    return {names[i]: int(found[i]) for i in np.flatnonzero(found) if names[i]}
+    present = np.flatnonzero(found)
+    if most is not None and len(present) > most:
+        edge = np.partition(found[present], len(present) - most)[len(present) - most]
+        present = present[found[present] >= edge]
+    return {names[i]: int(found[i]) for i in present if names[i]}
 
 
 class IndexFacts:
@@ -149,6 +157,12 @@ class IndexFacts:
         self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
         self.topic_docs = np.concatenate([f.topic_docs + np.int32(offset) for f, offset in parts]) if parts \
             else np.zeros(0, np.int32)
+        # The same pairs in document order, to count the topics of a few thousand matches without a pass
+        # over every pair of the index.
+        by_document = np.argsort(self.topic_docs, kind="stable")
+        self.topic_in_order = self.topic_codes[by_document]
+        self.topics_start = np.searchsorted(self.topic_docs[by_document],
+                                            np.arange(self.size + 1, dtype=np.int32)).astype(np.int32)
         self.live = np.ones(self.size, dtype=bool)
         self.visible = np.ones(self.size, dtype=bool)
         for (reader, offset), (facts, _) in zip(leaves, parts):
@@ -162,6 +176,41 @@ class IndexFacts:
         self.segments = [segment_key(reader)[0] for reader, _ in leaves]
         # Terms joined across segments, for this index version only (one segment: no copy is made).
         self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)
+        self._term_stats = {}  # (field, text) -> BM25F statistics
+        self._pruned = {}  # recent queries without their absent terms, for this index version
+
+    # -- which terms --------------------------------------------------------------------
+
+    def pruned(self, searcher, key, make):
+        """The query ``make()`` builds (remembered under ``key``) without the terms no document has.
+
+        Thesaurus expansion names hundreds of (field, word) pairs of which a few dozen occur; each absent
+        one would still cost its share of array work twice a search. Matches and scores stay the same.
+        """
+        with self._lock:
+            found = self._pruned.pop(key, None)
+        if found is None:
+            found = self._without_absent(searcher, make())
+        with self._lock:
+            self._pruned[key] = found  # now the most recent
+            if len(self._pruned) > PRUNED_QUERIES:
+                del self._pruned[next(iter(self._pruned))]
+        return found
+
+    def _without_absent(self, searcher, q):
+        if isinstance(q, query.Term):
+            return q if len(self.postings(searcher, q.fieldname, q.text)[0]) else query.NullQuery
+        if not isinstance(q, (query.Or, query.And)):
+            return q
+        parts = [self._without_absent(searcher, sub) for sub in q.subqueries]
+        if isinstance(q, query.And) and any(part is query.NullQuery for part in parts):
+            return query.NullQuery  # one part can never match, so neither can the whole
+        parts = [part for part in parts if part is not query.NullQuery]
+        if not parts:
+            return query.NullQuery
+        kept = copy.copy(q)  # the same boost and options, fewer parts
+        kept.subqueries = parts
+        return kept
 
     # -- which documents ----------------------------------------------------------------
 
@@ -217,11 +266,18 @@ class IndexFacts:
     def nation_counts(self, mask):
         return tally(self.nations, self.nation[mask])
 
-    def institution_counts(self, mask):
-        return tally(self.institutions, self.institution[mask])
+    def institution_counts(self, mask, most=None):
+        return tally(self.institutions, self.institution[mask], most)
 
     def topic_counts(self, mask):
-        return tally(self.topics, self.topic_codes[mask[self.topic_docs]])
+        documents = np.flatnonzero(mask)
+        if len(documents) * 4 > self.size:  # many: one pass over every (document, topic) pair is cheaper
+            return tally(self.topics, self.topic_codes[mask[self.topic_docs]])
+        starts = self.topics_start[documents]
+        counts = self.topics_start[documents + 1] - starts
+        # The positions starts[i] .. starts[i] + counts[i] - 1 of every document, in one array.
+        positions = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return tally(self.topics, self.topic_in_order[positions])
 
     # -- ranking ------------------------------------------------------------------------
 
@@ -270,14 +326,26 @@ class IndexFacts:
         ids, weights = ids[keep], weights[keep]
         if not len(ids):
             return NO_IDS, np.zeros(0)
-        scorer = searcher.weighting.scorer(searcher, fieldname, text)
-        if not isinstance(scorer, scoring.BM25FScorer):
-            raise NotImplementedError(type(scorer).__name__)
+        idf, avgfl, b, k1 = self._bm25f(searcher, fieldname, text)
         length = LENGTH_OF_BYTE[self.lengths(searcher, fieldname)[ids]]
-        b, k1 = scorer.B, scorer.K1
         tf = weights.astype(np.float64)
-        scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl)))
+        scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / avgfl)))
         return ids, scores * term.boost
+
+    def _bm25f(self, searcher, fieldname, text):
+        """(idf, average field length, B, K1) of a term: fixed for an index version, and reading them
+        from the term files each time cost more than the scoring."""
+        found = self._term_stats.get((fieldname, text))
+        if found is None:
+            scorer = searcher.weighting.scorer(searcher, fieldname, text)
+            if not isinstance(scorer, scoring.BM25FScorer):
+                raise NotImplementedError(type(scorer).__name__)
+            found = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+            with self._lock:
+                if len(self._term_stats) > TERM_STATS:
+                    self._term_stats.clear()
+                self._term_stats[(fieldname, text)] = found
+        return found
 
     def lengths(self, searcher, fieldname):
         with self._lock:

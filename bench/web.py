@@ -16,18 +16,40 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.profiles import QUERIES, profiles
+from bench.profiles import COUNTRIES, QUERIES, profiles
+from directory import thesaurus
 
 SIZE = int(os.environ.get("BENCH_WEB_PROFILES", "100000"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
 CONNECTIONS = 16
 DIRECTORY = str(Path(sys.executable).parent / "directory")
 
-# wrk walks through the request paths in turn and reports p50/p95 itself (its --latency table has no p95).
+# wrk walks through the request paths in turn, and every other request is a search made up on the spot from
+# two random words (so the server has almost never seen it), and reports p50/p95 itself (its --latency table
+# has no p95). Each wrk thread draws its own words.
 WRK_SCRIPT = """
 paths = {%s}
+words = {%s}
+countries = {%s}
 i = 0
+n = 0
+seeds = 0
+setup = function(thread)
+  seeds = seeds + 1
+  thread:set("seed", seeds)
+end
+init = function(args)
+  math.randomseed(seed)
+end
 request = function()
+  n = n + 1
+  if n %% 2 == 0 then
+    local q = words[math.random(#words)] .. "+" .. words[math.random(#words)]
+    local kind = math.random(3)
+    if kind == 1 then return wrk.format("GET", "/search?q=" .. q) end
+    if kind == 2 then return wrk.format("GET", "/search?q=" .. q .. "&country=" .. countries[math.random(#countries)]) end
+    return wrk.format("GET", "/api/v1/search?q=" .. q)
+  end
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
 end
@@ -61,6 +83,14 @@ def paths(base):
             mixed.append(f"/search?country={country}")
         mixed.append(experts[n % len(experts)])
     return mixed
+
+
+def wrk_script(mixed):
+    """The Lua script for wrk: the fixed paths, and the words and countries of made-up searches."""
+    words = sorted({urllib.parse.quote_plus(word.lower()) for concept in thesaurus.concepts()
+                    for label in concept.labels["en"] for word in label.split() if len(word) > 3})
+    quoted = (", ".join(json.dumps(item) for item in items) for items in (mixed, words, sorted(set(COUNTRIES))))
+    return WRK_SCRIPT % tuple(quoted)
 
 
 def wait_until_up(base, seconds=60):
@@ -129,7 +159,7 @@ def run():
         for path in mixed:  # each worker opens the index and reads its facts before the clock starts
             urllib.request.urlopen(base + path)
         script = folder / "mixed.lua"
-        script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in mixed))
+        script.write_text(wrk_script(mixed))
         rows = []
         for label, busy in (("search only", False), ("while a scrape and a reindex run", True)):
             background = []
@@ -169,8 +199,11 @@ def run():
     setting_up = (f"Setting up: import of {SIZE} profiles {imported:.0f} s, reindex {reindexed:.0f} s. "
                   if imported is not None else f"An instance set up earlier: {instance}. ")
     notes = (f"wrk, 2 threads, {CONNECTIONS} connections, against `directory serve` (gunicorn, 2 workers x 4 threads) "
-             f"on 127.0.0.1; {len(mixed)} paths in turn: HTML searches with and without a country, API searches with "
-             "a region, browsing a country, expert pages. The busy run starts `directory reindex` after 5 s and "
+             f"on 127.0.0.1. Half the requests go through {len(mixed)} paths in turn: HTML searches with and without a "
+             "country, API searches with a region, browsing a country, expert pages. The other half are searches "
+             "made up on the spot from two random words of the thesaurus (HTML, HTML with a country, API), so the "
+             "server has almost never seen them: its result cache (per index version) serves only the first half, "
+             "a stand-in for a real query log's repeated head and long tail. The busy run starts `directory reindex` after 5 s and "
              "harvests the demo sites over and over (`directory demo --no-serve`) throughout. errors: socket "
              "errors plus responses other than 2xx/3xx. Rate limits were off (all traffic comes from one "
              f"address). {setting_up}Everything, "

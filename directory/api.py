@@ -79,7 +79,7 @@ def page_args(default=50, most=500):
 def search():
     """Search experts: q, country, region, topic, institution, page, per_page, sort, expand."""
     query = SearchRequest.from_args(request.args)
-    found = perform(query)
+    found = perform(query, highlight=False)
     results = []
     for expert in found["experts"]:
         row = expert_json(expert)

@@ -80,7 +80,7 @@ def search_feed():
         query = SearchRequest.from_args({**request.args, "sort": "changed", "per_page": "50", "page": "1"})
     except QueryError as error:
         return make_response(str(error), 400, {"Content-Type": "text/plain; charset=utf-8"})
-    found = perform(query)
+    found = perform(query, highlight=False)
     response = make_response(render_template("feed.atom.xml", query=query, found=found,
                                              updated=get_store().last_change() or "1970-01-01T00:00:00+00:00"))
     response.mimetype = "application/atom+xml"

@@ -5,7 +5,8 @@ from flask import current_app
 
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
-from directory.search import QueryError, analyse, highlight
+from directory.search import QueryError, terms_of
+from directory.search import highlight as highlighted_parts
 
 
 @dataclass(frozen=True)
@@ -71,21 +72,29 @@ def whole_number(value, name, low, high, default):
     return number
 
 
-def perform(request):
-    """Run a search: ids and scores from the index, rows for display from the store."""
+def perform(request, highlight=True):
+    """Run a search: ids and scores from the index, rows for display from the store, and with ``highlight``
+    each interest split into matched and other words. The answer is remembered until the index changes
+    (every change to a displayed row reaches the index), so a popular search costs a look-up; callers must
+    not change it."""
+    hide = current_app.config["HIDE_MAY_HAVE_LEFT"]
+    return get_index().remembered(("search", request, hide, highlight), lambda: _perform(request, hide, highlight))
+
+
+def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
     extra = list(dict.fromkeys(t for e in expansions for t in e.terms(request.q)))
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
-                                 hide=current_app.config["HIDE_MAY_HAVE_LEFT"], expansions=extra)
-    terms = set(results.terms)
-    for phrase in extra:
-        terms.update(analyse(phrase))
+                                 hide=hide, expansions=extra)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
-        expert["highlighted"] = [highlight(p, terms) for p in expert["interests"]]
+    if highlight:
+        terms = set(results.terms).union(*(terms_of(phrase) for phrase in extra))
+        for expert in experts:
+            expert["highlighted"] = [highlighted_parts(p, terms) for p in expert["interests"]]
     related = thesaurus.related(request.q) if not results.total and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
             "suggestion": results.suggestion, "related": related}

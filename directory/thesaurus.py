@@ -73,46 +73,47 @@ class Expansion:
         return [t for t in self.concept.terms() if t.casefold() not in lowered]
 
 
+@cache
+def _keyed(everyday):
+    """Phrases keyed by one of their index terms, so a text is checked against a few candidates only, and
+    the CJK phrases apart (matched as substrings): ({term: [(position, concept, phrase, terms)]}, [(position,
+    concept, phrase)]). ``everyday``: with the plain phrases too (for queries; tagging profiles uses labels)."""
+    keyed, cjk = {}, []
+    for position, (concept, phrase, terms) in enumerate(_phrases()):
+        if phrase in concept.plain and not everyday:
+            continue
+        if terms is None:
+            cjk.append((position, concept, phrase))
+        elif terms:
+            keyed.setdefault(min(terms), []).append((position, concept, phrase, terms))
+    return keyed, cjk
+
+
+def _found_in(text, everyday):
+    """(position, concept, phrase) of the phrases that occur in ``text``, in thesaurus order."""
+    keyed, cjk = _keyed(everyday)
+    words = set(analyse(text))
+    found = [(position, concept, phrase) for word in words for position, concept, phrase, terms in keyed.get(word, ())
+             if terms <= words]
+    if CJK_RUN.search(text):
+        found += [(position, concept, phrase) for position, concept, phrase in cjk if phrase in text]
+    return sorted(found, key=lambda hit: hit[0])
+
+
 @lru_cache(maxsize=4096)
 def expand(query):
     """Concepts whose label or plain phrase appears in ``query`` (longest match per concept); remembered,
     since popular searches repeat."""
-    words = set(analyse(query))
     matches = {}
-    for concept, phrase, terms in _phrases():
-        hit = (phrase in query) if terms is None else (bool(terms) and terms <= words)
-        if hit and len(phrase) > len(matches.get(concept.id, Expansion(concept, "")).matched):
+    for _position, concept, phrase in _found_in(query, everyday=True):
+        if len(phrase) > len(matches.get(concept.id, Expansion(concept, "")).matched):
             matches[concept.id] = Expansion(concept, phrase)
     return tuple(sorted(matches.values(), key=lambda e: e.concept.id))
 
 
-@cache
-def _by_first_term():
-    """Label phrases keyed by one of their terms, so tagging looks at few candidates."""
-    keyed, cjk = {}, []
-    for concept, phrase, terms in _phrases():
-        if phrase in concept.plain:
-            continue  # everyday words are for queries, not for tagging profiles
-        if terms is None:
-            cjk.append((concept, phrase))
-        elif terms:
-            keyed.setdefault(min(terms), []).append((concept, terms))
-    return keyed, cjk
-
-
 def topics_of(texts):
     """Concept ids whose academic labels appear within one of these texts (the topic facet)."""
-    keyed, cjk = _by_first_term()
-    found = set()
-    for text in texts:
-        words = set(analyse(text))
-        for word in words:
-            for concept, terms in keyed.get(word, ()):
-                if terms <= words:
-                    found.add(concept.id)
-        if CJK_RUN.search(text):
-            found.update(concept.id for concept, phrase in cjk if phrase in text)
-    return sorted(found)
+    return sorted({concept.id for text in texts for _position, concept, _phrase in _found_in(text, everyday=False)})
 
 
 def suggest(prefix, limit=10):

@@ -16,7 +16,6 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,6 +46,7 @@ SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
 
 
+QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -268,6 +268,7 @@ class SearchIndex:
             self._local.searcher = cached.refresh()
         return self._local.searcher
 
+    @lru_cache(maxsize=2)
     def _parser(self, group=qparser.AndGroup):
         """A parser for plain words only: no field names, wildcards, ranges or boosts from the public."""
         parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema,
@@ -279,17 +280,27 @@ class SearchIndex:
 
     def parse(self, text):
         """The person's words: any may match, more matches rank higher."""
-        cleaned = re.sub(r"[\"*?~^{}\[\]():<>+\\/]", " ", text)
-        return self._parser(qparser.OrGroup).parse(cleaned)
+        return self._parser(qparser.OrGroup).parse(re.sub(QUERY_SYNTAX, " ", text))
 
-    @lru_cache(maxsize=1024)
-    def _query(self, text, expansions):
-        """The person's words (all documents when there are none), or the thesaurus phrases at a lower weight."""
-        q = self.parse(text) if text.strip() else query.Every()
-        if expansions:
-            alternatives = [self.parse_phrase(p) for p in expansions]
-            q = query.Or([q, query.Or([a for a in alternatives if a is not query.NullQuery], boost=0.6)])
-        return q
+    def _query(self, searcher, facts, text, expansions):
+        """The person's words (all documents when there are none), or any of the thesaurus phrases at a lower
+        weight; each part without its absent terms, remembered for this index version (``facts.pruned``)."""
+        words = self._words(searcher, facts, text) if text.strip() else query.Every()
+        phrases = [facts.pruned(searcher, ("phrase", phrase), lambda phrase=phrase: self.parse_phrase(phrase))
+                   for phrase in expansions]
+        phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
+        if not phrases:
+            return words
+        alternatives = query.Or(phrases, boost=0.6)
+        return alternatives if words is query.NullQuery else query.Or([words, alternatives])
+
+    def _words(self, searcher, facts, text):
+        """``parse(text)``, put together from each word's own query: the parser reads words one at a time, any
+        may match and their scores add up, so this is the same query, and a new search mostly reuses words."""
+        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self.parse(word))
+                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
+        parts = [part for part in parts if part is not query.NullQuery]
+        return query.Or(parts) if len(parts) > 1 else parts[0] if parts else query.NullQuery
 
     @lru_cache(maxsize=4096)
     def parse_phrase(self, phrase):
@@ -305,8 +316,7 @@ class SearchIndex:
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
-        key = (text, tuple(expansions))
-        q = facts.pruned(searcher, key, lambda: self._query(*key))
+        q = self._query(searcher, facts, text, expansions)
         matched = facts.matching(searcher, q, hide=hide)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(country=country and country.upper(), topic=topic, institution=institution,
@@ -321,10 +331,8 @@ class SearchIndex:
             return mask
 
         allowed = narrowed()
-        counts = {"country": by_count(facts.country_counts(narrowed("place"))),
-                  "topic": by_count(facts.topic_counts(narrowed("topic"))),
-                  "institution": dict(islice(by_count(facts.institution_counts(
-                      narrowed("institution"), most=MOST_INSTITUTIONS + 1)).items(), MOST_INSTITUTIONS))}
+        counts = {"country": facts.country_counts(narrowed("place")), "topic": facts.topic_counts(narrowed("topic")),
+                  "institution": facts.institution_counts(narrowed("institution"), most=MOST_INSTITUTIONS)}
         counts["region"] = region_counts(counts["country"], facts.nation_counts(narrowed("place")))
         total = int(allowed.sum())
         wanted = page * per_page
@@ -371,18 +379,27 @@ class SearchIndex:
         return suggestion if suggestion.lower() != " ".join(words).lower() else None
 
     def similar(self, expert_id, interests, count=5):
-        """Ids of other experts whose interests share the most telling words with ``interests``."""
+        """Ids of other experts whose interests share the most telling words with ``interests`` (remembered
+        while the index stays as it is)."""
         searcher = self.searcher()
-        number = searcher.document_number(id=expert_id)
-        if number is None or not interests:
-            return []
-        # Whoosh's more_like would build a set of every visible document per call; the fast path has it.
-        words = searcher.key_terms_from_text("interests", " ; ".join(interests), numterms=8)
-        q = query.Or([query.Term("interests", word, boost=weight) for word, weight in words])
         facts = self._facts(searcher)
-        allowed = facts.visible.copy()
-        allowed[number] = False
-        return [searcher.stored_fields(n)["id"] for n, _score in facts.ranked(searcher, q, allowed, count)]
+
+        def find():
+            number = searcher.document_number(id=expert_id)
+            if number is None or not interests:
+                return []
+            # Whoosh's more_like would build a set of every visible document per call; the fast path has it.
+            words = searcher.key_terms_from_text("interests", " ; ".join(interests), numterms=8)
+            q = query.Or([query.Term("interests", word, boost=weight) for word, weight in words])
+            allowed = facts.visible.copy()
+            allowed[number] = False
+            return [searcher.stored_fields(n)["id"] for n, _score in facts.ranked(searcher, q, allowed, count)]
+
+        return facts.remembered.get(("similar", expert_id, tuple(interests), count), find)
+
+    def remembered(self, key, make):
+        """``make()``, made once for ``key`` while the index stays as it is (any change starts afresh)."""
+        return self._facts(self.searcher()).remembered.get(key, make)
 
     def coverage(self):
         """{country code: experts shown in searches}, counted once per index version."""
@@ -417,9 +434,9 @@ def analyse(text):
 
 
 @lru_cache(maxsize=65536)
-def word_terms(word):
-    """The index terms of one word, remembered: every result page highlights the same words again."""
-    return frozenset(analyse(word))
+def terms_of(text):
+    """The index terms of a word or phrase, remembered: result pages highlight the same words again and again."""
+    return frozenset(analyse(text))
 
 
 def highlight(phrase, terms):
@@ -429,7 +446,7 @@ def highlight(phrase, terms):
     parts, position = [], 0
     for match in re.finditer(r"\w+", phrase):
         word = match.group(0)
-        if not word_terms(word).isdisjoint(terms):
+        if not terms_of(word).isdisjoint(terms):
             if match.start() > position:
                 parts.append((phrase[position:match.start()], False))
             parts.append((word, True))

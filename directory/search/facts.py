@@ -21,7 +21,8 @@ from whoosh.util.numeric import byte_to_length
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
-PRUNED_QUERIES = 1024
+PRUNED_QUERIES = 8192  # the user's words and thesaurus phrases, without their absent terms
+REMEMBERED = 512  # results of recent searches, per index version (about 30 KB each)
 TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
@@ -125,14 +126,12 @@ def joined(parts, names_of, codes_of):
 
 
 def tally(names, codes, most=None):
-    """{name: count} of the codes given (code 0, "none", left out); with ``most``, about the largest
-    ``most`` only (ties at the edge may add a few)."""
+    """{name: count} of the codes given, largest first and then by name (codes follow name order); code 0,
+    "none", left out; with ``most``, the largest ``most`` only."""
     found = np.bincount(codes, minlength=len(names))
-    present = np.flatnonzero(found)
-    if most is not None and len(present) > most:
-        edge = np.partition(found[present], len(present) - most)[len(present) - most]
-        present = present[found[present] >= edge]
-    return {names[i]: int(found[i]) for i in present if names[i]}
+    present = np.flatnonzero(found[1:]) + 1
+    present = present[np.lexsort((present, -found[present]))][:most]
+    return {names[i]: int(found[i]) for i in present}
 
 
 class IndexFacts:
@@ -177,7 +176,8 @@ class IndexFacts:
         # Terms joined across segments, for this index version only (one segment: no copy is made).
         self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)
         self._term_stats = {}  # (field, text) -> BM25F statistics
-        self._pruned = {}  # recent queries without their absent terms, for this index version
+        self._pruned = Recent(PRUNED_QUERIES)  # recent queries without their absent terms
+        self.remembered = Recent(REMEMBERED)  # whatever callers derive from this index version
 
     # -- which terms --------------------------------------------------------------------
 
@@ -187,15 +187,7 @@ class IndexFacts:
         Thesaurus expansion names hundreds of (field, word) pairs of which a few dozen occur; each absent
         one would still cost its share of array work twice a search. Matches and scores stay the same.
         """
-        with self._lock:
-            found = self._pruned.pop(key, None)
-        if found is None:
-            found = self._without_absent(searcher, make())
-        with self._lock:
-            self._pruned[key] = found  # now the most recent
-            if len(self._pruned) > PRUNED_QUERIES:
-                del self._pruned[next(iter(self._pruned))]
-        return found
+        return self._pruned.get(key, lambda: self._without_absent(searcher, make()))
 
     def _without_absent(self, searcher, q):
         if isinstance(q, query.Term):
@@ -307,15 +299,28 @@ class IndexFacts:
             return self._term_scores(searcher, q, allowed)
         if not isinstance(q, (query.Or, query.And)) or getattr(q, "scale", None):
             raise NotImplementedError(type(q).__name__)
-        parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
+        if isinstance(q, query.Or):  # nested alternatives add up too: one sum over all of them
+            parts = list(self._alternatives(searcher, q, allowed, q.boost))
+        else:
+            parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
         if not parts:
             return NO_IDS, np.zeros(0)
         ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
         scores = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
-        if isinstance(q, query.And):  # only documents every part matched
-            keep = np.bincount(where, minlength=len(ids)) == len(parts)
-            ids, scores = ids[keep], scores[keep]
-        return ids, scores * q.boost
+        if isinstance(q, query.Or):
+            return ids, scores
+        keep = np.bincount(where, minlength=len(ids)) == len(parts)  # only documents every part matched
+        return ids[keep], scores[keep] * q.boost
+
+    def _alternatives(self, searcher, q, allowed, boost):
+        """(ids, scores) of the parts of an Or, with the Ors inside it opened up and ``boost`` (the product
+        of the enclosing Ors' boosts) applied: an Or's score is its boost times the sum of its parts'."""
+        for sub in q.subqueries:
+            if isinstance(sub, query.Or) and not getattr(sub, "scale", None):
+                yield from self._alternatives(searcher, sub, allowed, boost * sub.boost)
+            else:
+                ids, scores = self._scores(searcher, sub, allowed)
+                yield ids, scores * boost
 
     def _term_scores(self, searcher, term, allowed):
         fieldname, text = term.fieldname, term.text
@@ -372,6 +377,29 @@ class IndexFacts:
             found = (np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts
                      else NO_IDS, np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32))
             self._joined.put(key, found)
+        return found
+
+
+class Recent:
+    """The values of the ``size`` most recently used keys, each made on first use. Thread-safe; two threads
+    asking for a new key at once may both make it."""
+
+    def __init__(self, size):
+        self.size = size
+        self._lock = threading.Lock()
+        self._values = {}  # oldest first
+
+    def get(self, key, make):
+        with self._lock:
+            found = self._values.pop(key, None)
+            if found is not None:
+                self._values[key] = found  # now the most recent
+                return found
+        found = make()
+        with self._lock:
+            self._values[key] = found
+            if len(self._values) > self.size:
+                del self._values[next(iter(self._values))]
         return found
 
 

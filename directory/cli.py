@@ -389,15 +389,19 @@ def referrals_command():
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
-def serve_command(host, port, workers):
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (about one per core).")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker: 1 (the default) serves most on a busy CPU; more help only while "
+                   "requests wait on slow clients without a proxy in front.")
+def serve_command(host, port, workers, threads):
     """Serve the site and API with the production server (gunicorn)."""
     from directory.server import serve
 
     get_store()
     get_index().ensure()
     click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
-    serve(current_app._get_current_object(), host, port, workers)
+    serve(current_app._get_current_object(), host, port, workers, threads)
 
 
 @cli.command("demo")

@@ -1,12 +1,13 @@
 """A search as the site and the API see it: validated parameters in, display rows out."""
+import html
 from dataclasses import dataclass
 
 from flask import current_app
+from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
-from directory.search import QueryError, terms_of
-from directory.search import highlight as highlighted_parts
+from directory.search import QueryError, highlight, terms_of
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def whole_number(value, name, low, high, default):
 
 def perform(request, highlight=True):
     """Run a search: ids and scores from the index, rows for display from the store, and with ``highlight``
-    each interest split into matched and other words. The answer is remembered until the index changes
+    each interest as HTML with its matched words marked. The answer is remembered until the index changes
     (every change to a displayed row reaches the index), so a popular search costs a look-up; callers must
     not change it."""
     hide = current_app.config["HIDE_MAY_HAVE_LEFT"]
@@ -94,7 +95,14 @@ def _perform(request, hide, highlight):
     if highlight:
         terms = set(results.terms).union(*(terms_of(phrase) for phrase in extra))
         for expert in experts:
-            expert["highlighted"] = [highlighted_parts(p, terms) for p in expert["interests"]]
+            expert["highlighted"] = [marked(phrase, terms) for phrase in expert["interests"]]
     related = thesaurus.related(request.q) if not results.total and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
             "suggestion": results.suggestion, "related": related}
+
+
+def marked(phrase, terms):
+    """``phrase`` as HTML: every piece escaped, the words whose index terms are in ``terms`` in <mark>. (The
+    standard library's escape makes plain strings; markupsafe's would make an object per piece.)"""
+    return Markup("".join(f"<mark>{html.escape(text)}</mark>" if hit else html.escape(text)
+                          for text, hit in highlight(phrase, terms)))

@@ -1,11 +1,9 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
-import html
 import re
 from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
-from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.api import error_response
@@ -97,13 +95,6 @@ def expert_link(expert_id):
 def safe_link(url):
     """Only http(s) links from scraped data; anything else becomes no link."""
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
-
-
-@bp.app_template_filter()
-def highlighted(parts):
-    """Join (text, matched) parts, escaping every piece and marking matches. (The standard library's escape
-    makes plain strings: markupsafe's makes an object per piece, a third of a result page's rendering.)"""
-    return Markup("".join(f"<mark>{html.escape(text)}</mark>" if hit else html.escape(text) for text, hit in parts))
 
 
 @bp.get("/")

@@ -102,8 +102,8 @@ def test_a_small_firm_searches_filters_and_opens_a_profile(site, page):
 def test_scraped_markup_stays_inert_in_results_and_profiles(site, page):
     page.goto(site + "/search?q=enzymes")
     assert page.get_by_role("link", name=XSS_NAME).count() == 1  # shown as text, not run
-    page.get_by_role("link", name=XSS_NAME).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=XSS_NAME).click()
     assert page.evaluate("window.pwned") is None and page.dialogs == []
     assert page.locator('a[href^="javascript:"]').count() == 0
 
@@ -135,8 +135,8 @@ def test_an_intermediary_page_on_another_origin_embeds_the_widget_and_the_search
 
 def test_the_shortlist_keeps_experts_and_exports_them(site, page):
     page.goto(site + "/search?q=rust")
-    page.get_by_role("button", name=re.compile(r"Add to shortlist\W+Tom Briggs")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts, then the page comes back (not just "loaded": it already is)
+        page.get_by_role("button", name=re.compile(r"Add to shortlist\W+Tom Briggs")).click()
     assert page.get_by_role("button", name=re.compile(r"Remove from shortlist\W+Tom Briggs")).is_visible()
     page.get_by_role("link", name=re.compile(r"Shortlist \(1\)")).click()
     assert page.get_by_role("link", name="Tom Briggs").is_visible()

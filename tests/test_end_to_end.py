@@ -150,3 +150,37 @@ def test_a_file_that_is_not_a_database_is_a_clear_error_not_a_traceback(tmp_path
     assert result.returncode == 1
     assert "cannot open database" in result.stderr and "file is not a database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_each_visitor_of_the_production_server_has_their_own_session(tmp_path):
+    """`directory serve` (gunicorn, sync workers answering in the thread they were forked from): requests must
+    not share the command's app context, or one visitor's CSRF token and database connection are everyone's."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from bench.web import free_port, wait_until_up
+
+    instance = tmp_path / "instance"
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    people = tmp_path / "people.jsonl"
+    people.write_text(json.dumps({"name": "Ann Lee", "country": "GB", "institution": "Alpha University",
+                                  "interests": ["glass ceramics"]}) + "\n")
+    subprocess.run([DIRECTORY, "import", str(people)], env=env, check=True, capture_output=True, timeout=120)
+    base = f"http://127.0.0.1:{free_port()}"
+    server = subprocess.Popen([DIRECTORY, "serve", "--port", base.rsplit(":", 1)[1], "--workers", "1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(base)
+        visitors = [urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+                    for _ in range(2)]
+        pages = [visitor.open(base + "/search?q=glass").read().decode() for visitor in visitors]
+        tokens = [re.search(r'name="csrf_token" value="([^"]+)"', page).group(1) for page in pages]
+        assert tokens[0] != tokens[1]
+        form = urllib.parse.urlencode({"csrf_token": tokens[0], "id": re.search(r'name="id" value="([^"]+)"', pages[0])
+                                       .group(1), "action": "add", "next": "/shortlist/"}).encode()
+        assert "Ann Lee" in visitors[0].open(base + "/shortlist/", data=form).read().decode()  # the token holds
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -21,8 +21,8 @@ from whoosh.util.numeric import byte_to_length
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
-PRUNED_QUERIES = 8192  # the user's words and thesaurus phrases, without their absent terms
-REMEMBERED = 512  # results of recent searches, per index version (about 30 KB each)
+PRUNED_QUERIES = 4096  # the user's words and thesaurus phrases, without their absent terms
+REMEMBERED = 256  # results of recent searches, per index version (some 50 KB each in memory)
 TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)

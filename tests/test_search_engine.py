@@ -1,4 +1,5 @@
 """The fast query path (set operations on posting blocks) against Whoosh's own, one document at a time."""
+import random
 from collections import Counter
 
 import numpy as np
@@ -189,3 +190,30 @@ def test_threads_searching_at_once_get_the_same_answers_as_one_at_a_time(many_se
     with ThreadPoolExecutor(max_workers=8) as pool:
         found = list(pool.map(lambda w: (w, fresh.search(w)), words * 3))
     assert all((r.total, r.hits) == expected[w] for w, r in found)
+
+
+def test_sorting_by_date_puts_the_newest_of_all_matches_first_across_segments(tmp_path):
+    rng = random.Random(4)
+    people = [{**p, "last_verified": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T00:00:00+00:00"}
+              for p in PEOPLE[:600]]
+    dates = {p["id"]: p["last_verified"] for p in people}
+    index = SearchIndex(tmp_path / "index")
+    for start in range(0, len(people), 200):  # three segments
+        index.update(people[start:start + 200])
+    for text in ("energy", ""):
+        every = [i for i, _ in index.search(text, per_page=1000).hits]
+        newest = sorted((dates[i] for i in every), reverse=True)
+        first, second = (index.search(text, sort="recent", per_page=30, page=page) for page in (1, 2))
+        assert [dates[i] for i, _ in first.hits + second.hits] == newest[:60]
+        assert first.total == len(every) and not {i for i, _ in first.hits} & {i for i, _ in second.hits}
+
+
+def test_pages_of_equally_good_matches_continue_each_other(tmp_path):
+    twins = [{**PEOPLE[0], "id": f"twin{n:03d}", "interests": ["glass ceramics"]} for n in range(95)]
+    index = SearchIndex(tmp_path / "index")
+    index.update(twins)
+    pages = [[i for i, _ in index.search("glass", per_page=10, page=page).hits] for page in range(1, 11)]
+    seen = [i for hits in pages for i in hits]
+    assert len(seen) == len(set(seen)) == len(twins)
+    newest = [[i for i, _ in index.search("", sort="recent", per_page=10, page=page).hits] for page in range(1, 11)]
+    assert len({i for hits in newest for i in hits}) == len(twins)

@@ -6,7 +6,6 @@ it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
 import fcntl
-import heapq
 import os
 import re
 import shutil
@@ -338,9 +337,7 @@ class SearchIndex:
         wanted = page * per_page
         newest = {"recent": "last_verified", "changed": "last_changed"}.get(sort)
         if newest:
-            column = searcher.reader().column_reader(newest)
-            numbers = heapq.nlargest(wanted, np.flatnonzero(allowed).tolist(), key=column.__getitem__)
-            ranked = [(number, None) for number in numbers]
+            ranked = [(number, None) for number in facts.newest(searcher, newest, allowed, wanted)]
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:

@@ -94,7 +94,7 @@ class SegmentFacts:
         self.topic_codes = np.concatenate([np.full(len(ids), code, np.int32) for ids, code in pairs]) if pairs \
             else np.zeros(0, np.int32)
         self.hidden = posting_arrays(reader, "hidden", "1", weights=False)[0]
-        self._lengths = {}
+        self._lengths, self._values = {}, {}
 
     def _single(self, reader, fieldname):
         """(names, code per document): code 0 is "none", code n is names[n]."""
@@ -115,6 +115,15 @@ class SegmentFacts:
             self._lengths[fieldname] = raw
         return self._lengths[fieldname]
 
+    def values(self, reader, fieldname):
+        """A sortable field as (its distinct values, sorted; each document's index into them), read once.
+        (Dates repeat a great deal: four bytes a document, not a string each.)"""
+        if fieldname not in self._values:
+            column = reader.column_reader(fieldname) if self.size else []
+            distinct, codes = np.unique(np.array([value or "" for value in column], dtype=str), return_inverse=True)
+            self._values[fieldname] = distinct, codes.astype(np.int32)
+        return self._values[fieldname]
+
 
 def joined(parts, names_of, codes_of):
     """One vocabulary and one code array for the whole index from per-segment ones."""
@@ -123,6 +132,17 @@ def joined(parts, names_of, codes_of):
     arrays = [np.array([position[n] for n in names_of(facts)], dtype=np.int32)[codes_of(facts)]
               for facts, _ in parts]
     return names, (np.concatenate(arrays) if arrays else np.zeros(0, np.int32))
+
+
+def best(ids, keys, limit):
+    """Positions of the ``limit`` highest keys, highest first and equal keys by lowest id (as Whoosh ranks), so
+    that page 2 continues page 1 exactly, without sorting every match."""
+    chosen = np.arange(len(ids))
+    if len(ids) > limit:
+        edge = np.partition(keys, len(keys) - limit)[len(keys) - limit]  # the limit-th highest key
+        above, level = np.flatnonzero(keys > edge), np.flatnonzero(keys == edge)
+        chosen = np.concatenate([above, level[np.argsort(ids[level], kind="stable")][:limit - len(above)]])
+    return chosen[np.lexsort((ids[chosen], -keys[chosen]))]
 
 
 def tally(names, codes, most=None):
@@ -170,7 +190,7 @@ class IndexFacts:
             self.visible[facts.hidden + offset] = False
         self.visible &= self.live
         self._lock = threading.Lock()
-        self._lengths = {}
+        self._lengths, self._orders = {}, {}
         self.coverage = None  # country counts of every visible document, filled on first use
         self.segments = [segment_key(reader)[0] for reader, _ in leaves]
         # Terms joined across segments, for this index version only (one segment: no copy is made).
@@ -285,11 +305,7 @@ class IndexFacts:
                 matcher.next()
             ids = np.array(list(found), dtype=np.int64)
             scores = np.array(list(found.values()), dtype=np.float64)
-        if len(ids) > limit:
-            best = np.argpartition(-scores, limit - 1)[:limit]
-            ids, scores = ids[best], scores[best]
-        order = np.lexsort((ids, -scores))  # highest score first, then lowest number, as Whoosh
-        return [(int(ids[i]), float(scores[i])) for i in order]
+        return [(int(ids[i]), float(scores[i])) for i in best(ids, scores, limit)]
 
     def _scores(self, searcher, q, allowed):
         """(ids, scores) of the allowed documents ``q`` matches, ids unique: Whoosh's sums of BM25F."""
@@ -359,6 +375,23 @@ class IndexFacts:
                     [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
                 ) if self.parts else np.zeros(0, np.uint8)
             return self._lengths[fieldname]
+
+    def order(self, searcher, fieldname):
+        """Each document's place when sorted by a sortable field (equal values, equal places; ISO dates sort
+        as text), read once per index version: sorting a large result by date then takes array operations."""
+        with self._lock:
+            if fieldname not in self._orders:
+                parts = [facts.values(reader, fieldname) for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
+                distinct = np.unique(np.concatenate([values for values, _ in parts])) if parts else []
+                self._orders[fieldname] = np.concatenate(
+                    [np.searchsorted(distinct, values).astype(np.int32)[codes] for values, codes in parts]
+                ) if parts else np.zeros(0, np.int32)
+            return self._orders[fieldname]
+
+    def newest(self, searcher, fieldname, allowed, limit):
+        """The ``limit`` allowed documents with the highest ``fieldname`` value, highest first (then by number)."""
+        candidates = np.flatnonzero(allowed)
+        return [int(candidates[i]) for i in best(candidates, self.order(searcher, fieldname)[candidates], limit)]
 
     def postings(self, searcher, fieldname, text):
         """(document numbers, weights) of a term across the segments (joined ones kept for this version).

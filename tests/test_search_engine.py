@@ -217,3 +217,22 @@ def test_pages_of_equally_good_matches_continue_each_other(tmp_path):
     assert len(seen) == len(set(seen)) == len(twins)
     newest = [[i for i, _ in index.search("", sort="recent", per_page=10, page=page).hits] for page in range(1, 11)]
     assert len({i for hits in newest for i in hits}) == len(twins)
+
+
+def test_remembered_results_are_kept_from_their_second_use_and_dropped_when_the_index_changes(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.update(PEOPLE[:50])
+    made = []
+
+    def make(key):
+        return lambda: made.append(key) or len(made)
+
+    first = [index.remembered(("once", n), make(n)) for n in range(1000)]  # searches made once each
+    assert first == list(range(1, 1001))
+    popular = [index.remembered("popular", make("popular")) for _ in range(3)]
+    assert popular[1] == popular[2] != popular[0]  # made on the first two uses, then remembered
+    for n in range(1000, 3000):  # many more one-off searches do not push the popular one out
+        index.remembered(("once", n), make(n))
+    assert index.remembered("popular", make("popular")) == popular[2]
+    index.update(PEOPLE[50:60])
+    assert index.remembered("popular", make("popular")) != popular[2]  # a new index version starts afresh

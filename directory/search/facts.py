@@ -197,7 +197,7 @@ class IndexFacts:
         self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)
         self._term_stats = {}  # (field, text) -> BM25F statistics
         self._pruned = Recent(PRUNED_QUERIES)  # recent queries without their absent terms
-        self.remembered = Recent(REMEMBERED)  # whatever callers derive from this index version
+        self.remembered = Recent(REMEMBERED, second_use=True)  # what callers derive from this index version
 
     # -- which terms --------------------------------------------------------------------
 
@@ -415,12 +415,18 @@ class IndexFacts:
 
 class Recent:
     """The values of the ``size`` most recently used keys, each made on first use. Thread-safe; two threads
-    asking for a new key at once may both make it."""
+    asking for a new key at once may both make it.
 
-    def __init__(self, size):
+    With ``second_use``, a value is kept only when its key is asked for a second time (the keys of recent
+    first uses are remembered, four times as many): searches made once would otherwise push out the
+    popular ones.
+    """
+
+    def __init__(self, size, second_use=False):
         self.size = size
         self._lock = threading.Lock()
         self._values = {}  # oldest first
+        self._asked = {} if second_use else None  # keys seen once, oldest first
 
     def get(self, key, make):
         with self._lock:
@@ -430,6 +436,13 @@ class Recent:
                 return found
         found = make()
         with self._lock:
+            if self._asked is not None:
+                if key not in self._asked:  # a first use: remember the key only
+                    self._asked[key] = True
+                    if len(self._asked) > 4 * self.size:
+                        del self._asked[next(iter(self._asked))]
+                    return found
+                del self._asked[key]
             self._values[key] = found
             if len(self._values) > self.size:
                 del self._values[next(iter(self._values))]

@@ -373,10 +373,10 @@ class Store:
             keys = identity_keys(person, source.name)
             record_key = keys[0]
             expert_id = self._expert_for(keys)
-            self.db["records"].insert({"source": source.name, "page_url": page_url, "record_key": record_key,
-                                       "expert_id": expert_id, "data": json.dumps(person, ensure_ascii=False),
-                                       "first_seen": previous.get(record_key, stamp), "fetched_at": stamp,
-                                       "run_id": run_id})
+            self._write("records", {"source": source.name, "page_url": page_url, "record_key": record_key,
+                                    "expert_id": expert_id, "data": json.dumps(person, ensure_ascii=False),
+                                    "first_seen": previous.get(record_key, stamp), "fetched_at": stamp,
+                                    "run_id": run_id})
             affected.add(expert_id)
         for expert_id in sorted(affected):
             self._rebuild_expert(expert_id, run_id=run_id, demo=demo)
@@ -409,7 +409,7 @@ class Store:
         for key in keys:
             if key.startswith("name:") and owners.get(key) not in (None, *found):
                 continue  # the name stays with the namesake who had it first
-            self.db["expert_keys"].upsert({"key": key, "expert_id": expert_id}, pk="key")
+            self._write("expert_keys", {"key": key, "expert_id": expert_id}, replacing="key")
         return expert_id
 
     def _conflicts(self, expert_id, keys):
@@ -466,10 +466,21 @@ class Store:
             "may_have_left": 0 if run_id is not None else (existing or {}).get("may_have_left", 0),
             "demo": int(demo or bool(existing and existing["demo"])),
         }
-        self.db["experts"].upsert(row, pk="id")
+        self._write("experts", row, replacing="id")
         self.db.execute("delete from interests where expert_id = ?", [expert_id])
-        self.db["interests"].insert_all({"expert_id": expert_id, "position": i, "phrase": p}
-                                        for i, p in enumerate(interests))
+        self.db.conn.executemany("insert into interests (expert_id, position, phrase) values (?, ?, ?)",
+                                 [(expert_id, i, phrase) for i, phrase in enumerate(interests)])
+
+    def _write(self, table, row, replacing=None):
+        """Insert ``row``, or with ``replacing`` (the key column) update the row with the same key. Plain SQL
+        on the paths every harvested person takes: sqlite-utils' insert and upsert read the table's shape on
+        each call, which was most of the time of an import."""
+        columns = list(row)
+        sql = f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+        if replacing:
+            sql += f" on conflict({replacing}) do update set " + ", ".join(
+                f"{column} = excluded.{column}" for column in columns if column != replacing)
+        self.db.execute(sql, [row[column] for column in columns])
 
     def _delete_expert(self, expert_id):
         for table in ("experts", "interests", "expert_keys", "records"):

@@ -489,18 +489,19 @@ class Store:
         self.queue_for_index(expert_id)
 
     def mark_missing(self, run_id, source_name, runs_before_left):
-        """After a source finished: people it no longer lists count one more missed run."""
+        """After a source finished: people it no longer lists count one more missed run; those who reach
+        ``runs_before_left`` are marked as may have left (and hidden from searches, so the index hears)."""
         with self.transaction():
             ids = [r[0] for r in self.db.execute(
-                "select distinct expert_id from records where source = ? and (run_id is null or run_id != ?)",
-                [source_name, run_id])]
-            ids = [i for i in ids if not self.db.execute(
-                "select 1 from records where expert_id = ? and run_id = ?", [i, run_id]).fetchone()]
+                "select distinct expert_id from records as r where source = ? and (run_id is null or run_id != ?) "
+                "and not exists (select 1 from records where expert_id = r.expert_id and run_id = ?)",
+                [source_name, run_id, run_id])]
+            self.db.conn.executemany("update experts set missed_runs = missed_runs + 1 where id = ?",
+                                     [(expert_id,) for expert_id in ids])
             for expert_id in ids:
-                self.db.execute("update experts set missed_runs = missed_runs + 1 where id = ?", [expert_id])
-                self.db.execute("update experts set may_have_left = 1 where id = ? and missed_runs >= ?",
-                                [expert_id, runs_before_left])
-                self.queue_for_index(expert_id)
+                if self.db.execute("update experts set may_have_left = 1 where id = ? and missed_runs >= ? "
+                                   "and not may_have_left", [expert_id, runs_before_left]).rowcount:
+                    self.queue_for_index(expert_id)
             return len(ids)
 
     # -- reading -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from directory import countries, thesaurus
 from directory.db import get_index, get_store
 from directory.limits import api_limit, limiter
 from directory.paths import DATA
-from directory.queries import SearchRequest, perform, whole_number
+from directory.queries import SearchRequest, country_counts, perform, whole_number
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
@@ -104,7 +104,7 @@ def expert(expert_id):
 
 @bp.get("/countries")
 def country_list():
-    counts = get_store().country_counts()
+    counts = country_counts()
     return respond({"countries": [{"code": code, "name": countries.country_name(code), "experts": n,
                                    "regions": countries.regions_of(code)} for code, n in counts.items() if code]})
 

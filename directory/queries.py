@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
-from directory.search import QueryError, highlight, terms_of
+from directory.search import IndexUnavailable, QueryError, highlight, terms_of
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,13 @@ def marked(phrase, terms):
     standard library's escape makes plain strings; markupsafe's would make an object per piece.)"""
     return Markup("".join(f"<mark>{html.escape(text)}</mark>" if hit else html.escape(text)
                           for text, hit in highlight(phrase, terms)))
+
+
+def country_counts():
+    """{country code: experts a search finds}, largest first: every page that counts by country shows these
+    numbers, so that a country's count is what choosing it finds. From the index (counted once per index
+    version); from the store while the index is unavailable."""
+    try:
+        return get_index().coverage(hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
+    except IndexUnavailable:
+        return get_store().country_counts()

@@ -9,7 +9,7 @@ from directory import countries, thesaurus
 from directory.api import error_response
 from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
-from directory.queries import SearchRequest, perform
+from directory.queries import SearchRequest, country_counts, perform
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
@@ -66,13 +66,8 @@ def topic_names():
 
 @bp.app_template_global()
 def country_choices():
-    """[(code, name, count)] of the countries the directory covers, by name (from the index: every page
-    shows them, and a count over the store would cost a query each time)."""
-    try:
-        counts = get_index().coverage()
-    except IndexUnavailable:  # the page still offers the form; the store knows the countries too
-        counts = get_store().country_counts()
-    return sorted(((code, countries.country_name(code), n) for code, n in counts.items() if code),
+    """[(code, name, count)] of the countries the directory covers, by name."""
+    return sorted(((code, countries.country_name(code), n) for code, n in country_counts().items() if code),
                   key=lambda row: row[1])
 
 
@@ -100,7 +95,7 @@ def safe_link(url):
 @bp.get("/")
 def home():
     store = get_store()
-    return render_template("home.html", total=store.expert_count(), counts=store.country_counts(),
+    return render_template("home.html", total=store.expert_count(), counts=country_counts(),
                            query=SearchRequest())
 
 
@@ -126,7 +121,7 @@ def search():
 def browse():
     """Coverage by country (with a bar chart), institution and topic."""
     store = get_store()
-    counts = store.country_counts()
+    counts = country_counts()
     topics = get_index().search("", per_page=1, hide=current_app.config["HIDE_MAY_HAVE_LEFT"]).facets.get("topic", {})
     return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
                            institutions=store.institution_counts(limit=50), topics=topics)

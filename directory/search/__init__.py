@@ -398,12 +398,11 @@ class SearchIndex:
         """``make()``, made once for ``key`` while the index stays as it is (any change starts afresh)."""
         return self._facts(self.searcher()).remembered.get(key, make)
 
-    def coverage(self):
-        """{country code: experts shown in searches}, counted once per index version."""
+    def coverage(self, hide=True):
+        """{country code: experts a search finds (with ``hide``, not those who may have left)}, largest first,
+        counted once per index version."""
         facts = self._facts(self.searcher())
-        if facts.coverage is None:
-            facts.coverage = facts.country_counts(facts.visible)
-        return facts.coverage
+        return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(facts.visible if hide else facts.live))
 
 
 def region_counts(country_counts, nation_counts=None):

@@ -191,7 +191,6 @@ class IndexFacts:
         self.visible &= self.live
         self._lock = threading.Lock()
         self._lengths, self._orders = {}, {}
-        self.coverage = None  # country counts of every visible document, filled on first use
         self.segments = [segment_key(reader)[0] for reader, _ in leaves]
         # Terms joined across segments, for this index version only (one segment: no copy is made).
         self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)

@@ -53,8 +53,9 @@ def fail(message):
 
 
 @contextmanager
-def job_lock(name):
-    """One writing job at a time per instance; the lock dies with the process (even kill -9)."""
+def job_lock(name, background=True):
+    """One writing job at a time per instance; the lock dies with the process (even kill -9). A
+    ``background`` job also gives way to the web server for the CPU (JOB_NICENESS)."""
     os.makedirs(current_app.instance_path, exist_ok=True)
     path = Path(current_app.instance_path) / f"{name}.lock"
     with open(path, "w") as handle:
@@ -64,6 +65,8 @@ def job_lock(name):
             fail(f"another {name} job is running in {current_app.instance_path}; wait for it to finish")
         handle.write(str(os.getpid()))
         handle.flush()
+        if background and current_app.config["JOB_NICENESS"]:
+            os.nice(current_app.config["JOB_NICENESS"])  # for the rest of the process, and what it starts
         yield
 
 
@@ -414,7 +417,7 @@ def demo_command(host, port, no_serve):
     from scrapers.job import harvest
 
     store = get_store()
-    with serve_demo_sites() as addresses, job_lock("scrape"), job_log("scrape"):
+    with serve_demo_sites() as addresses, job_lock("scrape", background=no_serve), job_log("scrape"):
         sources = demo_sources(addresses)
         click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")
         run_id, summaries = harvest(sources, store, crawl_settings(delay=0.0, allow_private_hosts=True))

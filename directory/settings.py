@@ -31,6 +31,8 @@ SETTINGS = [
     Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (flask-limiter storage URI)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
+    Setting("JOB_NICENESS", 10, "How far scrape, import and reindex jobs lower their CPU priority (os.nice), so "
+                                "that searches stay quick while they run on the same machine; 0 leaves it."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -134,3 +134,21 @@ def test_only_one_scrape_job_runs_at_a_time_and_pages_are_logged(runner, app, de
     assert result.exit_code == 0, result.output
     log = (Path(app.instance_path) / "logs" / "scrape.log").read_text(encoding="utf-8")
     assert "demo-sakura-materials done 200" in log and "people=3" in log
+
+
+def test_jobs_give_way_to_the_web_server_for_the_cpu(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys\nfrom directory.cli import cli\n"
+            "try:\n    cli.main(sys.argv[1:], prog_name='directory')\nexcept SystemExit:\n    pass\n"
+            "print('niceness', os.nice(0))")
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(tmp_path / "instance")}
+    before = os.nice(0)
+    for command in (["reindex"], ["demo", "--no-serve"]):
+        done = subprocess.run([sys.executable, "-c", code, *command], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert f"niceness {min(19, before + 10)}" in done.stdout, done.stdout + done.stderr
+    other = subprocess.run([sys.executable, "-c", code, "init"], env=env, capture_output=True, text=True, timeout=300)
+    assert f"niceness {before}" in other.stdout  # commands that are not jobs leave it alone

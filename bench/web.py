@@ -1,6 +1,7 @@
 """Web load: wrk against the production server (gunicorn) over a store and index of BENCH_WEB_PROFILES generated
-profiles (default 100000), for BENCH_WEB_SECONDS (default 60), while a scrape of the demo sites and a full
-reindex run in the same instance. Everything is on loopback.
+profiles (default 100000), for BENCH_WEB_SECONDS (default 60): half the requests from a fixed mix of pages, half
+searches never made before; alone, then while a scrape of the demo sites and a full reindex run in the same
+instance. Everything is on loopback. BENCH_WEB_INSTANCE reuses an instance set up by an earlier run.
 """
 import json
 import os

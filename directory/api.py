@@ -5,14 +5,14 @@ Described by /api/v1/openapi.json (directory/data/openapi.json), read by people 
 import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
-from directory.db import get_index, get_store
+from directory.db import get_store
 from directory.limits import api_limit, limiter
 from directory.paths import DATA
-from directory.queries import SearchRequest, country_counts, perform, whole_number
+from directory.queries import SearchRequest, country_counts, perform, topic_counts, whole_number
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
@@ -128,7 +128,7 @@ def institution_list():
 
 @bp.get("/topics")
 def topic_list():
-    counts = get_index().search("", hide=current_app.config["HIDE_MAY_HAVE_LEFT"], per_page=1).facets.get("topic", {})
+    counts = topic_counts()
     return respond({"topics": [{"id": c.id, "name": c.name, "field": c.field, "experts": counts.get(c.id, 0),
                                 "labels": {k: list(v) for k, v in c.labels.items()}} for c in thesaurus.concepts()]})
 

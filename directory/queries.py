@@ -116,3 +116,8 @@ def country_counts():
         return get_index().coverage(hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
     except IndexUnavailable:
         return get_store().country_counts()
+
+
+def topic_counts():
+    """{topic id: experts a search finds}, largest first (a search for everything, so remembered like one)."""
+    return perform(SearchRequest(per_page=1), highlight=False)["facets"].get("topic", {})

@@ -5,7 +5,7 @@ Described by /api/v1/openapi.json (directory/data/openapi.json), read by people 
 import json
 from datetime import datetime
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
@@ -121,7 +121,8 @@ def institution_list():
     if country and not countries.is_country(country):
         raise QueryError(f"Unknown country code {country!r}.")
     page, limit = page_args()
-    rows = get_store().institution_counts(country, limit, (page - 1) * limit)
+    rows = get_store().institution_counts(country, limit, (page - 1) * limit,
+                                          hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
     return respond({"page": page, "per_page": limit,
                     "institutions": [{"name": n, "country": c, "experts": k} for n, c, k in rows]})
 

@@ -536,12 +536,14 @@ class Store:
     def country_counts(self):
         return dict(self.db.execute("select country, count(*) from experts group by country order by 2 desc").fetchall())
 
-    def institution_counts(self, country=None, limit=100, offset=0):
-        """[(institution, country, experts)] most experts first."""
-        where, params = ("where country = ?", [country]) if country else ("", [])
+    def institution_counts(self, country=None, limit=100, offset=0, hide=True):
+        """[(institution, country, experts)] most experts first; with ``hide``, not counting people who may
+        have left (as searches do not find them)."""
+        conditions = (["country = ?"] if country else []) + (["not may_have_left"] if hide else [])
+        where = f"where {' and '.join(conditions)}" if conditions else ""
         return self.db.execute(
             f"select institution, country, count(*) from experts {where} group by institution, country"
-            " order by 3 desc, 1 limit ? offset ?", params + [limit, offset]).fetchall()
+            " order by 3 desc, 1 limit ? offset ?", ([country] if country else []) + [limit, offset]).fetchall()
 
     def stats(self):
         row = self.db.execute("select count(*), count(distinct institution), count(distinct country),"

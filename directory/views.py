@@ -123,7 +123,8 @@ def browse():
     store = get_store()
     counts = country_counts()
     return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
-                           institutions=store.institution_counts(limit=50), topics=topic_counts())
+                           institutions=store.institution_counts(limit=50, hide=current_app.config["HIDE_MAY_HAVE_LEFT"]),
+                           topics=topic_counts())
 
 
 @bp.get(EXPERT_PAGES + "<expert_id>")

@@ -86,6 +86,9 @@ def test_people_who_may_have_left_are_hidden_from_search_but_keep_their_page(app
     counted = {c["code"]: c["experts"] for c in client.get("/api/v1/countries").get_json()["countries"]}
     assert counted and all(client.get(f"/api/v1/search?country={code}").get_json()["total"] == n
                            for code, n in counted.items())  # a country's count is what choosing it finds
+    places = client.get("/api/v1/institutions").get_json()["institutions"]
+    assert places and all(client.get("/api/v1/search", query_string={"institution": place["name"]}).get_json()["total"]
+                          == place["experts"] for place in places)
     page = client.get(f"/experts/{filled['Ann']}").get_data(as_text=True)
     assert "may have left" in page
 

@@ -93,6 +93,9 @@ class SegmentFacts:
             else np.zeros(0, np.int32)  # four bytes a pair: a million profiles carry millions of topics
         self.topic_codes = np.concatenate([np.full(len(ids), code, np.int32) for ids, code in pairs]) if pairs \
             else np.zeros(0, np.int32)
+        by_document = np.argsort(self.topic_docs, kind="stable")  # the pairs in document order
+        self.topic_in_order = self.topic_codes[by_document]
+        self.topics_start = np.searchsorted(self.topic_docs[by_document], np.arange(self.size + 1)).astype(np.int32)
         self.hidden = posting_arrays(reader, "hidden", "1", weights=False)[0]
         self._lengths, self._values = {}, {}
 
@@ -176,12 +179,14 @@ class IndexFacts:
         self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
         self.topic_docs = np.concatenate([f.topic_docs + np.int32(offset) for f, offset in parts]) if parts \
             else np.zeros(0, np.int32)
-        # The same pairs in document order, to count the topics of a few thousand matches without a pass
-        # over every pair of the index.
-        by_document = np.argsort(self.topic_docs, kind="stable")
-        self.topic_in_order = self.topic_codes[by_document]
-        self.topics_start = np.searchsorted(self.topic_docs[by_document],
-                                            np.arange(self.size + 1, dtype=np.int32)).astype(np.int32)
+        # The same pairs in document order (each segment's, joined), to count the topics of a few thousand
+        # matches without a pass over every pair of the index.
+        _, self.topic_in_order = joined(parts, lambda f: f.topics, lambda f: f.topic_in_order)
+        starts, before = [], 0
+        for facts, _ in parts:
+            starts.append(facts.topics_start[:-1] + np.int32(before))
+            before += len(facts.topic_docs)
+        self.topics_start = np.concatenate(starts + [np.array([before], np.int32)]).astype(np.int32)
         self.live = np.ones(self.size, dtype=bool)
         self.visible = np.ones(self.size, dtype=bool)
         for (reader, offset), (facts, _) in zip(leaves, parts):

@@ -318,7 +318,7 @@ class SearchIndex:
         q = self._query(searcher, facts, text, expansions)
         matched = facts.matching(searcher, q, hide=hide)
         nation = region if region and countries.is_nation(region) else None
-        filters = facts.filters(country=country and country.upper(), topic=topic, institution=institution,
+        filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
                                 nation=nation, region_members=countries.countries_in(region)
                                 if region and not nation else None)
 

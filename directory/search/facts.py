@@ -21,6 +21,7 @@ from whoosh.util.numeric import byte_to_length
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
+TOPIC_CODE = np.int16  # thesaurus concepts: hundreds, not tens of thousands
 PRUNED_QUERIES = 4096  # the user's words and thesaurus phrases, without their absent terms
 REMEMBERED = 256  # results of recent searches, per index version (some 50 KB each in memory)
 TERM_STATS = 100_000
@@ -89,13 +90,14 @@ class SegmentFacts:
         self.topics = terms(reader, "topic")
         pairs = [(posting_arrays(reader, "topic", name, weights=False)[0], code)
                  for code, name in enumerate(self.topics)]
-        self.topic_docs = np.concatenate([ids for ids, _ in pairs]).astype(np.int32) if pairs \
-            else np.zeros(0, np.int32)  # four bytes a pair: a million profiles carry millions of topics
-        self.topic_codes = np.concatenate([np.full(len(ids), code, np.int32) for ids, code in pairs]) if pairs \
-            else np.zeros(0, np.int32)
-        by_document = np.argsort(self.topic_docs, kind="stable")  # the pairs in document order
-        self.topic_in_order = self.topic_codes[by_document]
-        self.topics_start = np.searchsorted(self.topic_docs[by_document], np.arange(self.size + 1)).astype(np.int32)
+        documents = np.concatenate([ids for ids, _ in pairs]) if pairs else np.zeros(0, np.int32)
+        codes = np.concatenate([np.full(len(ids), code, TOPIC_CODE) for ids, code in pairs]) if pairs \
+            else np.zeros(0, TOPIC_CODE)
+        # (document, topic) pairs in document order, the topics of document d at topics_start[d] up to
+        # topics_start[d + 1]: two bytes a pair (a million profiles carry millions of topics).
+        by_document = np.argsort(documents, kind="stable")
+        self.topic_in_order = codes[by_document]
+        self.topics_start = np.searchsorted(documents[by_document], np.arange(self.size + 1)).astype(np.int32)
         self.hidden = posting_arrays(reader, "hidden", "1", weights=False)[0]
         self._lengths, self._values = {}, {}
 
@@ -128,13 +130,13 @@ class SegmentFacts:
         return self._values[fieldname]
 
 
-def joined(parts, names_of, codes_of):
+def joined(parts, names_of, codes_of, dtype=np.int32):
     """One vocabulary and one code array for the whole index from per-segment ones."""
     names = sorted({name for facts, _ in parts for name in names_of(facts)} | {""})
     position = {name: code for code, name in enumerate(names)}
-    arrays = [np.array([position[n] for n in names_of(facts)], dtype=np.int32)[codes_of(facts)]
+    arrays = [np.array([position[n] for n in names_of(facts)], dtype=dtype)[codes_of(facts)]
               for facts, _ in parts]
-    return names, (np.concatenate(arrays) if arrays else np.zeros(0, np.int32))
+    return names, (np.concatenate(arrays) if arrays else np.zeros(0, dtype))
 
 
 def best(ids, keys, limit):
@@ -176,17 +178,13 @@ class IndexFacts:
         self.countries, self.country = joined(parts, lambda f: f.countries, lambda f: f.country)
         self.institutions, self.institution = joined(parts, lambda f: f.institutions, lambda f: f.institution)
         self.nations, self.nation = joined(parts, lambda f: f.nations, lambda f: f.nation)
-        self.topics, self.topic_codes = joined(parts, lambda f: f.topics, lambda f: f.topic_codes)
-        self.topic_docs = np.concatenate([f.topic_docs + np.int32(offset) for f, offset in parts]) if parts \
-            else np.zeros(0, np.int32)
-        # The same pairs in document order (each segment's, joined), to count the topics of a few thousand
-        # matches without a pass over every pair of the index.
-        _, self.topic_in_order = joined(parts, lambda f: f.topics, lambda f: f.topic_in_order)
+        self.topics, self.topic_in_order = joined(parts, lambda f: f.topics, lambda f: f.topic_in_order, TOPIC_CODE)
         starts, before = [], 0
         for facts, _ in parts:
             starts.append(facts.topics_start[:-1] + np.int32(before))
-            before += len(facts.topic_docs)
+            before += len(facts.topic_in_order)
         self.topics_start = np.concatenate(starts + [np.array([before], np.int32)]).astype(np.int32)
+        self.topics_per_document = np.diff(self.topics_start).astype(np.uint16)
         self.live = np.ones(self.size, dtype=bool)
         self.visible = np.ones(self.size, dtype=bool)
         for (reader, offset), (facts, _) in zip(leaves, parts):
@@ -253,7 +251,7 @@ class IndexFacts:
             mask[list(searcher.docs_for_query(q))] = True
         return mask
 
-    def filters(self, country=None, region_members=None, topic=None, institution=None, nation=None):
+    def filters(self, searcher, country=None, region_members=None, topic=None, institution=None, nation=None):
         """{facet: mask of the documents that pass its filter} for the filters given."""
         masks = {}
         if nation:
@@ -266,8 +264,7 @@ class IndexFacts:
             masks["place"] = wanted[self.country] & masks.get("place", True)
         if topic:
             mask = np.zeros(self.size, dtype=bool)
-            if topic in self.topics:
-                mask[self.topic_docs[self.topic_codes == self.topics.index(topic)]] = True
+            mask[self.postings(searcher, "topic", topic)[0]] = True
             masks["topic"] = mask
         if institution:
             code = self.institutions.index(institution) if institution in self.institutions else -1
@@ -288,7 +285,7 @@ class IndexFacts:
     def topic_counts(self, mask):
         documents = np.flatnonzero(mask)
         if len(documents) * 4 > self.size:  # many: one pass over every (document, topic) pair is cheaper
-            return tally(self.topics, self.topic_codes[mask[self.topic_docs]])
+            return tally(self.topics, self.topic_in_order[np.repeat(mask, self.topics_per_document)])
         starts = self.topics_start[documents]
         counts = self.topics_start[documents + 1] - starts
         # The positions starts[i] .. starts[i] + counts[i] - 1 of every document, in one array.

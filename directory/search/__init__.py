@@ -33,7 +33,7 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from directory import countries
-from directory.search.facts import IndexFacts, KeptPostings, leaf_readers, segment_key
+from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
@@ -126,7 +126,7 @@ class SearchIndex:
         self._local = threading.local()
         self._facts_cache = {}
         self._segment_facts = {}
-        self._kept = KeptPostings()
+        self._kept = kept_postings()
 
     # -- building ---------------------------------------------------------------------
 

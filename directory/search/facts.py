@@ -196,8 +196,8 @@ class IndexFacts:
         self._lengths, self._orders = {}, {}
         self.segments = [segment_key(reader)[0] for reader, _ in leaves]
         # Terms joined across segments, for this index version only (one segment: no copy is made).
-        self._joined = KeptPostings(budget=KEPT_POSTINGS // 2)
-        self._term_stats = {}  # (field, text) -> BM25F statistics
+        self._joined = kept_postings(KEPT_POSTINGS // 2)
+        self._term_stats = Recent(TERM_STATS)  # (field, text) -> BM25F statistics
         self._pruned = Recent(PRUNED_QUERIES)  # recent queries without their absent terms
         self.remembered = Recent(REMEMBERED, second_use=True)  # what callers derive from this index version
 
@@ -357,17 +357,13 @@ class IndexFacts:
     def _bm25f(self, searcher, fieldname, text):
         """(idf, average field length, B, K1) of a term: fixed for an index version, and reading them
         from the term files each time cost more than the scoring."""
-        found = self._term_stats.get((fieldname, text))
-        if found is None:
+        def read():
             scorer = searcher.weighting.scorer(searcher, fieldname, text)
             if not isinstance(scorer, scoring.BM25FScorer):
                 raise NotImplementedError(type(scorer).__name__)
-            found = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
-            with self._lock:
-                if len(self._term_stats) > TERM_STATS:
-                    self._term_stats.clear()
-                self._term_stats[(fieldname, text)] = found
-        return found
+            return scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+
+        return self._term_stats.get((fieldname, text), read)
 
     def lengths(self, searcher, fieldname):
         with self._lock:
@@ -400,88 +396,62 @@ class IndexFacts:
         Files are read through ``searcher``, the calling thread's own: Whoosh's readers seek and read one
         shared file object, so two threads reading through one reader corrupt each other's reads.
         """
-        leaves = leaf_readers(searcher)
-        if len(leaves) == 1:
-            return self.kept.get(leaves[0][0], self.segments[0], fieldname, text)
-        key = (fieldname, text)
-        found = self._joined.take(key)
-        if found is None:
-            parts = [self.kept.get(reader, segment, fieldname, text)
-                     for (reader, _), segment in zip(leaves, self.segments)]
-            found = (np.concatenate([p[0] + offset for p, (_, offset) in zip(parts, self.leaves)]) if parts
-                     else NO_IDS, np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32))
-            self._joined.put(key, found)
-        return found
+        segments = [(reader, segment) for (reader, _), segment in zip(leaf_readers(searcher), self.segments)]
+
+        def read(reader, segment):
+            return self.kept.get((segment, fieldname, text), lambda: posting_arrays(reader, fieldname, text))
+
+        def join():
+            found = [read(reader, segment) for reader, segment in segments]
+            return (np.concatenate([p[0] + offset for p, (_, offset) in zip(found, self.leaves)]),
+                    np.concatenate([p[1] for p in found]))
+
+        if not segments:  # an empty index
+            return NO_IDS, np.zeros(0, np.float32)
+        return read(*segments[0]) if len(segments) == 1 else self._joined.get((fieldname, text), join)
 
 
 class Recent:
-    """The values of the ``size`` most recently used keys, each made on first use. Thread-safe; two threads
-    asking for a new key at once may both make it.
+    """The values of the most recently used keys, each made on first use, oldest dropped first once their
+    cost passes ``budget`` (by default each value costs 1). Thread-safe; two threads asking for a new key
+    at once may both make it.
 
     With ``second_use``, a value is kept only when its key is asked for a second time (the keys of recent
-    first uses are remembered, four times as many): searches made once would otherwise push out the
-    popular ones.
+    first uses are remembered, four times ``budget`` of them): searches made once would otherwise push out
+    the popular ones.
     """
 
-    def __init__(self, size, second_use=False):
-        self.size = size
+    def __init__(self, budget, cost=None, second_use=False):
+        self.budget, self.cost = budget, cost or (lambda _value: 1)
         self._lock = threading.Lock()
-        self._values = {}  # oldest first
+        self._recent, self._spent = {}, 0  # oldest first
         self._asked = {} if second_use else None  # keys seen once, oldest first
 
     def get(self, key, make):
         with self._lock:
-            found = self._values.pop(key, None)
+            found = self._recent.pop(key, None)
             if found is not None:
-                self._values[key] = found  # now the most recent
+                self._recent[key] = found  # now the most recent
                 return found
         found = make()
         with self._lock:
             if self._asked is not None:
                 if key not in self._asked:  # a first use: remember the key only
                     self._asked[key] = True
-                    if len(self._asked) > 4 * self.size:
+                    if len(self._asked) > 4 * self.budget:
                         del self._asked[next(iter(self._asked))]
                     return found
                 del self._asked[key]
-            self._values[key] = found
-            if len(self._values) > self.size:
-                del self._values[next(iter(self._values))]
-        return found
-
-
-class KeptPostings:
-    """Decoded postings of recently searched terms, so popular words stay warm; oldest dropped first.
-
-    The process-wide one is kept by segment, not by index version: after an incremental update only
-    the new, small segment's postings are read again. About 8 bytes per posting.
-    """
-
-    def __init__(self, budget=KEPT_POSTINGS):
-        self.budget = budget
-        self._lock = threading.Lock()
-        self._recent, self._kept = {}, 0  # key -> (ids, weights), oldest first
-
-    def get(self, reader, segment, fieldname, text):
-        key = (segment, fieldname, text)
-        found = self.take(key)
-        if found is None:
-            found = posting_arrays(reader, fieldname, text)
-            self.put(key, found)
-        return found
-
-    def take(self, key):
-        with self._lock:
-            found = self._recent.pop(key, None)
-            if found is not None:
-                self._recent[key] = found  # now the most recent
-            return found
-
-    def put(self, key, found):
-        with self._lock:
             if key not in self._recent:
-                self._recent[key] = found
-                self._kept += len(found[0]) + 1  # + 1: absent terms are kept too, and cost a little
-            while self._kept > self.budget and len(self._recent) > 1:
-                old_ids, _old = self._recent.pop(next(iter(self._recent)))
-                self._kept -= len(old_ids) + 1
+                self._spent += self.cost(found)
+            self._recent[key] = found
+            while self._spent > self.budget and len(self._recent) > 1:
+                self._spent -= self.cost(self._recent.pop(next(iter(self._recent))))
+        return found
+
+
+def kept_postings(budget=KEPT_POSTINGS):
+    """Decoded postings of recently searched terms, so popular words stay warm: about 8 bytes a posting.
+    (Absent terms are kept too, and cost a little.) The process-wide one is kept by segment, not by index
+    version: after an incremental update only the new, small segment's postings are read again."""
+    return Recent(budget, cost=lambda found: len(found[0]) + 1)

@@ -5,14 +5,14 @@ Described by /api/v1/openapi.json (directory/data/openapi.json), read by people 
 import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
 from directory.db import get_store
 from directory.limits import api_limit, limiter
 from directory.paths import DATA
-from directory.queries import SearchRequest, country_counts, perform, topic_counts, whole_number
+from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
@@ -121,8 +121,7 @@ def institution_list():
     if country and not countries.is_country(country):
         raise QueryError(f"Unknown country code {country!r}.")
     page, limit = page_args()
-    rows = get_store().institution_counts(country, limit, (page - 1) * limit,
-                                          hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
+    rows = institution_counts(country, limit, (page - 1) * limit)
     return respond({"page": page, "per_page": limit,
                     "institutions": [{"name": n, "country": c, "experts": k} for n, c, k in rows]})
 

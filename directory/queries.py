@@ -121,3 +121,8 @@ def country_counts():
 def topic_counts():
     """{topic id: experts a search finds}, largest first (a search for everything, so remembered like one)."""
     return perform(SearchRequest(per_page=1), highlight=False)["facets"].get("topic", {})
+
+
+def institution_counts(country=None, limit=100, offset=0):
+    """[(institution, country, experts a search finds)], most first (from the store: it knows each one's country)."""
+    return get_store().institution_counts(country, limit, offset, hide=current_app.config["HIDE_MAY_HAVE_LEFT"])

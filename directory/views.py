@@ -9,7 +9,7 @@ from directory import countries, thesaurus
 from directory.api import error_response
 from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
-from directory.queries import SearchRequest, country_counts, perform, topic_counts
+from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
@@ -120,11 +120,9 @@ def search():
 @bp.get("/browse")
 def browse():
     """Coverage by country (with a bar chart), institution and topic."""
-    store = get_store()
     counts = country_counts()
     return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
-                           institutions=store.institution_counts(limit=50, hide=current_app.config["HIDE_MAY_HAVE_LEFT"]),
-                           topics=topic_counts())
+                           institutions=institution_counts(limit=50), topics=topic_counts())
 
 
 @bp.get(EXPERT_PAGES + "<expert_id>")

@@ -6,6 +6,7 @@ merges are deterministic (recomputed from records) and reversible.
 """
 import hashlib
 import json
+import zlib
 import os
 import sqlite3
 import unicodedata
@@ -132,6 +133,8 @@ class Store:
             db["page_cache"].create({"url": str, "source": str, "etag": str, "last_modified": str,
                                      "content_hash": str, "links": str, "fetched_at": str},
                                     pk="url", if_not_exists=True)
+            db["page_bodies"].create({"url": str, "source": str, "final_url": str, "fetched_at": str,
+                                      "headers": str, "body": bytes}, pk="url", if_not_exists=True)
             db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
                                       pk="key", if_not_exists=True)
             self._shape_index_queue()
@@ -292,10 +295,18 @@ class Store:
         return {row["url"]: row for row in rows}
 
     def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
-                    cache=None, links=(), depth=0, record_url=None):
+                    cache=None, links=(), depth=0, record_url=None, body=None):
         """Save one fetched page: its status, its people (kept under ``record_url`` when the page
-        names a canonical URL), the links (url, depth) it adds. All or nothing."""
+        names a canonical URL), the links (url, depth) it adds, and its body ({"text", "final_url",
+        "headers"}) for reading again without the network. All or nothing."""
         with self.transaction():
+            if body is not None:
+                self.db.execute(
+                    "insert into page_bodies (url, source, final_url, fetched_at, headers, body) values (?, ?, ?, ?, ?, ?)"
+                    " on conflict(url) do update set source = excluded.source, final_url = excluded.final_url,"
+                    " fetched_at = excluded.fetched_at, headers = excluded.headers, body = excluded.body",
+                    [url, source.name, body["final_url"], now(), json.dumps(body.get("headers") or {}),
+                     zlib.compress(body["text"].encode("utf-8", "replace"), 6)])
             if people is not None:
                 self.save_people(source, record_url or url, people, run_id)
             if cache is not None:
@@ -307,6 +318,23 @@ class Store:
             self.db["pages"].upsert({"run_id": run_id, "url": url, "source": source.name, "status": status,
                                      "http_status": http_status, "error": error, "fetched_at": now(),
                                      "people": len(people or [])}, pk=("run_id", "url"))
+
+    def run_page_urls(self, run_id, source_name):
+        """The pages of a source that a run fetched or found unchanged, in the order it reached them."""
+        return [r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('done', 'unchanged') order by rowid",
+            [run_id, source_name])]
+
+    def stored_page_urls(self, source_name):
+        """Every page of a source whose body is kept."""
+        return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url", [source_name])]
+
+    def page_bodies(self, urls):
+        """(url, final url, text, headers) of the kept pages among ``urls``, in that order."""
+        for url in urls:
+            row = self.db.execute("select final_url, body, headers from page_bodies where url = ?", [url]).fetchone()
+            if row is not None:
+                yield url, row[0] or url, zlib.decompress(row[1]).decode("utf-8", "replace"), json.loads(row[2] or "{}")
 
     def verify_unchanged_page(self, run_id, source, url):
         """A page that did not change: its people were seen again now."""
@@ -342,6 +370,7 @@ class Store:
                 "select distinct expert_id from records where source = ? and page_url = ?", [source.name, url])]
             self.db.execute("delete from records where source = ? and page_url = ?", [source.name, url])
             self.db.execute("delete from page_cache where url = ?", [url])
+            self.db.execute("delete from page_bodies where url = ?", [url])
             for expert_id in affected:
                 self._rebuild_expert(expert_id)
 

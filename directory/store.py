@@ -325,6 +325,11 @@ class Store:
             "select url from pages where run_id = ? and source = ? and status in ('done', 'unchanged') order by rowid",
             [run_id, source_name])]
 
+    def dead_page_urls(self, run_id, source_name):
+        """Pages of a source that a run found gone (404, 410) or could not fetch."""
+        return {r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('gone', 'failed')", [run_id, source_name])}
+
     def stored_page_urls(self, source_name):
         """Every page of a source whose body is kept."""
         return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url", [source_name])]

@@ -94,8 +94,8 @@ class Scope:
         url = canonical_url(url)
         if len(url) > self.max_url_length:
             return False
-        if any(url.startswith(p) for p in self.prefixes):
-            return not looks_like_trap(url)
+        if any(url.startswith(p) for p in self.prefixes) and not looks_like_trap(url):
+            return True
         # A person's page may sit anywhere on the site ('/staff/' linking to '/people/x', a dated post);
         # it is one hop from a listing, so it cannot lead the crawl into a trap.
         return person_link and site_of(url) in self.sites
@@ -359,6 +359,7 @@ def read_site(store, source, urls, run_id=None):
             yield final_url, text
 
     results = dict(extract_site(pages, source.selectors or None, source.country, source.language))
+    dead = store.dead_page_urls(run_id, source.name) if run_id is not None else set()
     people_count = 0
     for final_url, result in results.items():
         url, headers = kept[final_url]
@@ -367,6 +368,8 @@ def read_site(store, source, urls, run_id=None):
         noindex = bool({d.strip().lower() for d in headers.get("x-robots-tag", "").split(",")} & {"noindex", "none"})
         people = [] if (result.noindex or noindex) else [p.record() for p in result.people]
         for person in people:
+            if person.get("profile_url") and canonical_url(person["profile_url"]) in dead:
+                del person["profile_url"]  # a link to a page that is gone is no one's profile now
             aliases = [url] if url != final_url and person.get("profile_url") == final_url else []
             if result.kind == "profile":  # the same person's page in the site's other language
                 aliases += [a for a in result.alternate_links if a in results and results[a] is not None

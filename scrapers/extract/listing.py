@@ -147,14 +147,17 @@ def row_person(doc, row, cells, context):
 
 # -- repeated blocks ---------------------------------------------------------------------
 
-def signature(el, depth=4):
-    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart)."""
+def signature(el, depth=4, classes=4):
+    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart).
+    Only the ``classes`` nearest levels keep their classes (cards that differ in a class, 'filter-char-P'
+    beside 'filter-char-D', share the coarser place)."""
     parts = []
     node = el
-    for _ in range(depth):
+    for level in range(depth):
         if node is None or not isinstance(node.tag, str) or node.tag in ("body", "html"):
             break
-        part = node.tag + "." + ".".join(sorted((node.get("class") or "").split())[:2])
+        kept = sorted((node.get("class") or "").split())[:2] if level < classes else []
+        part = node.tag + "." + ".".join(kept)
         if node.tag in ("td", "th") and node.getparent() is not None:
             part += f":{node.getparent().index(node)}"
         parts.append(part)
@@ -172,10 +175,15 @@ def candidate_groups(doc, context):
         while parent is not None and doc.text(parent) == text:
             outer.add(parent)
             parent = parent.getparent()
-    groups = defaultdict(list)
+    fine, coarse = defaultdict(list), defaultdict(list)
     for el in carriers:
         if el not in outer and not context.site.is_template(doc.text(el)):
-            groups[signature(el)].append(el)
+            fine[signature(el)].append(el)
+            coarse[signature(el, classes=1)].append(el)
+    return ranked_groups(doc, fine) + ranked_groups(doc, coarse)
+
+
+def ranked_groups(doc, groups):
     ranked = []
     for members in groups.values():
         named = [(el, names_in(doc.text(el))) for el in members]
@@ -193,14 +201,14 @@ def group_people(doc, members, named, context, used):
             and lone_person_link(doc, named[0][0], context))
     if not lone and (len(named) < 2 or len(named) < 0.6 * len(members)):
         return []
-    if under_news_heading(doc, named[0][0]):
+    if under_news_heading(doc, named[0][0]) and under_news_heading(doc, named[-1][0]):
         return []
     # Neighbours vouch for names that fail the strict test ("Srijith P K", a single-word name).
     strict = dict(named)
-    named = [(el, strict.get(el) or names_in(doc.text(el), loose=True)) for el in members]
-    named = [(el, found) for el, found in named if found[0]]
+    named = [(el, strict.get(el) or vouched_name(doc.text(el))) for el in members]
+    named = [(el, found) for el, found in named if found[0] and not under_news_heading(doc, el)]
     blocks = person_blocks(doc, {el: found[0] for el, found in named})
-    people = []
+    candidates = []
     for el, (name, others) in named:
         block = blocks[el]
         if any(top in used for top in block.elements):
@@ -215,16 +223,41 @@ def group_people(doc, members, named, context, used):
                     and group_title(doc.text(heading))):
                 person.title = group_title(doc.text(heading))
                 person.note("title", f"heading the group sits under: {heading.tag}")
-        # A bare capitalised phrase (a German noun phrase, a menu item) is not enough.
-        if not (person.profile_url or person.email or person.title or person.interests or person.phone):
-            continue
         if lone and not person.profile_url:
+            continue
+        candidates.append((person, block, has_evidence(doc, person, block)))
+    # A bare capitalised phrase (a German noun phrase, a menu item) is not enough; in a group where most
+    # entries have a link, an email or a title beside the name, the neighbours vouch for the rest.
+    vouched = sum(evidence for _p, _b, evidence in candidates) >= max(2, 0.75 * len(candidates))
+    people = []
+    for person, block, evidence in candidates:
+        if not (evidence or vouched):
             continue
         for top in block.elements:  # a block taken, and everything around and inside it, is not another's
             used.update(top.iter())
             used.update(top.iterancestors())
         people.append(person)
     return people
+
+
+def vouched_name(text):
+    """The name in a text its neighbours vouch for: looser forms, or a name after a rank."""
+    found = names_in(text, loose=True)
+    if found[0]:
+        return found
+    return title_and_name(text)[1], []
+
+
+def has_evidence(doc, person, block):
+    """Something beside the name that only a person's entry has: their page (here or elsewhere), an
+    email, a title, interests, a phone number."""
+    if person.profile_url or person.email or person.title or person.interests or person.phone:
+        return True
+    for anchor in block.anchors():
+        target = absolute_http(doc.url, anchor.get("href"))
+        if target and target != doc.url and not vocab.looks_like_file(target):
+            return True
+    return False
 
 
 def lone_person_link(doc, el, context):

@@ -8,6 +8,7 @@ from scrapers.text import clean
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
 LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|as well as|sowie|ainsi que|así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
+LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|ed|og|och|or|oder|ou|o)\s+", re.I)
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)|[。！？；;]")
 FILLERS = re.compile(r"^(?:(?:" + vocab.pattern("page", "prose_fillers").pattern + r")\s*)+", re.I)
 LABEL_LEAD = "•·-–—*☑✓✔►▶▸➤➥→:：#§ \u00a0"
@@ -26,13 +27,8 @@ def split_phrases(text):
         else:
             current.append(ch)
     parts.append("".join(current))
-    phrases = [clean(p).strip(".。·-–—:：•*► ") for p in parts]
+    phrases = [LEADING_CONJUNCTION.sub("", clean(p).strip(".。·-–—:：•*► ")) for p in parts]
     phrases = [p for p in phrases if p]
-    # "a, b and c": the last item of a real list holds two phrases.
-    if len(phrases) >= 2:
-        tail = LIST_CONJUNCTION.split(phrases[-1])
-        if len(tail) == 2 and all(t.strip() for t in tail):
-            phrases[-1:] = [t.strip() for t in tail]
     return [p for p in phrases if 1 < len(p) <= MAX_PHRASE]
 
 
@@ -78,7 +74,10 @@ def prose_phrases(text):
         rest = text[match.end():].lstrip(" :：,")
         end = SENTENCE_END.search(rest)
         sentence = rest[: end.start()] if end else rest[:300]
-        for phrase in (part for item in split_phrases(sentence[:300]) for part in _two_topics(item)):
+        items = split_phrases(sentence[:300])
+        if len(items) >= 2:  # "a, b and c": in running text the last item holds two topics
+            items[-1:] = [t.strip() for t in LIST_CONJUNCTION.split(items[-1], maxsplit=1) if t.strip()]
+        for phrase in (part for item in items for part in _two_topics(item)):
             phrase = FILLERS.sub("", phrase).strip(" .")
             if 2 < len(phrase) <= 80 and len(phrase.split()) <= 9:
                 found.append(phrase)
@@ -98,13 +97,23 @@ def _two_topics(phrase):
     return [phrase]
 
 
+def looks_like_prose(text):
+    """Running text rather than a list: long, with sentences, and not mostly short comma-separated items."""
+    if len(text) <= 90:
+        return False
+    pieces = split_phrases(text)
+    if len(pieces) >= 3 and sum(len(p) for p in pieces) / len(pieces) <= 60 and len(SENTENCE_END.findall(text[:-1])) <= 1:
+        return False
+    return len(text) > 200 or bool(SENTENCE_END.search(text[:-1]))
+
+
 def lines_after_label(lines, start):
     """The phrases of the lines that follow an interests heading at ``start``, up to the next heading or label."""
     phrases, prose = [], []
     for line in lines[start + 1: start + 40]:
         if line.is_heading or is_label_line(line.text) or label_of(line.text):
             break
-        if len(line.text) > 200 or (len(line.text) > 90 and SENTENCE_END.search(line.text[:-1])):
+        if looks_like_prose(line.text):
             prose.append(line.text)  # a paragraph, not a list item
             continue
         phrases.extend(split_phrases(line.text))
@@ -121,7 +130,7 @@ def interests_in_lines(lines):
         if labelled is None:
             continue
         _label, rest = labelled
-        phrases = split_phrases(rest) if rest and len(rest) <= 600 and not SENTENCE_END.search(rest[:-1]) else []
+        phrases = split_phrases(rest) if rest and len(rest) <= 600 and not looks_like_prose(rest) else []
         if rest and not phrases:
             phrases = prose_phrases(rest) or split_phrases(rest)
         if not rest:

@@ -20,6 +20,10 @@ def strip_honorifics(text):
     previous = None
     while previous != text:
         previous = text
+        prefix = vocab.HONORIFIC_PREFIX.match(text)
+        rest = text[prefix.end():].split() if prefix else []
+        if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1):
+            break  # "M. Vidyasagar", "D. S. Deegalla": an initial, not "M." for Monsieur
         text = vocab.HONORIFIC_PREFIX.sub("", text).strip(" ,")
         text = vocab.HONORIFIC_SUFFIX.sub("", text).strip(" ,")
     return text
@@ -52,6 +56,9 @@ def looks_like_name(text, loose=False):
         return False  # "Contratado Doctor", "Senior Lecturer": ranks, not names
     if vocab.TITLE_WORDS.fullmatch(words[0]) and words[0].casefold() not in vocab.NAMES_LIKE_TITLES:
         return False  # "Investigadora Ramón y Cajal"
+    rank = vocab.TITLE_WORDS.match(text)
+    if rank and len(rank.group(0).split()) >= 2:
+        return False  # "Akademische Oberrätin Ute Heuer" holds a name; it is not one
     capitalised = 0
     for word in words:
         if word.casefold() in vocab.NAME_PARTICLES:

@@ -39,7 +39,9 @@ def clean_title(text):
 
 def split_title(text):
     """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
-    text = clean(text).strip("–—-|·,:;()（）[] ")
+    text = clean(text).strip("–—-|·,:; ")
+    while text[:1] in "(（[" and text[-1:] in ")）]":
+        text = text[1:-1].strip()
     match = TITLE_THEN_UNIT.match(text)
     if match and looks_like_title(match.group(1)):
         return match.group(1), match.group(2)

@@ -59,7 +59,9 @@ HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suff
                               + r")|(?:" + "|".join(re.escape(p) for p in phrases("names", "honorific_suffix")
                                                     if CJK.search(p)) + r"))\s*$", re.I)
 NAME_PARTICLES = word_set("names", "particles")
-NOT_NAME_WORDS = word_set("names", "not_name") - NAME_PARTICLES
+# Column headers ("Cognome Nome", "Name Vorname") are not names either.
+NOT_NAME_WORDS = (word_set("names", "not_name") | {w for table in ("name", "family_name", "given_name")
+                                                   for p in phrases("labels", table) for w in p.split()}) - NAME_PARTICLES
 NAMES_LIKE_TITLES = word_set("names", "names_like_titles")
 CJK_NOT_NAME = re.compile("|".join(re.escape(p) for p in phrases("names", "cjk_not_name")))
 CHINESE_SURNAMES = frozenset("".join(_file("names")["surnames"]["zh"].split()))

@@ -60,7 +60,7 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     else:
         person, _name_el = page_person(doc, context)
         people, profile_links = listing_people(doc, context)
-        if person is not None and not hints and len(people) >= 2:
+        if person is not None and not hints and people:
             if any(same_name(person.name, p.name) for p in people) or len(people) >= 3:
                 person = None  # the "profile" heading is one card of a listing, or the page lists a team
     if person is not None:

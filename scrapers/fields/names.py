@@ -52,6 +52,8 @@ def looks_like_name(text, loose=False):
         return False
     if any(ch in text for ch in "!?:;/|<>{}[]()=+*#%&"):
         return False
+    if vocab.PROFILE_LINK_WORDS.fullmatch(text) or vocab.NEWS_HEADING.fullmatch(text):
+        return False  # "Currículo Lattes", "Read more", "Latest news"
     if sum(bool(vocab.TITLE_WORDS.fullmatch(w)) for w in words) * 2 > len(words):
         return False  # "Contratado Doctor", "Senior Lecturer": ranks, not names
     if vocab.TITLE_WORDS.fullmatch(words[0]) and words[0].casefold() not in vocab.NAMES_LIKE_TITLES:

@@ -5,7 +5,7 @@ Described by /api/v1/openapi.json (directory/data/openapi.json), read by people 
 import json
 from datetime import datetime
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
@@ -17,6 +17,8 @@ from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+UNAVAILABLE = "The search index is being rebuilt or is unavailable; try again shortly."
+RETRY_AFTER_UNAVAILABLE = 30  # seconds: a rebuild of a small directory, or the wait for a curator's repair
 limiter.limit(api_limit)(bp)
 
 
@@ -31,9 +33,18 @@ def bad_query(error):
     return error_response(400, str(error))
 
 
+def unavailable(response, error):
+    """``response`` as a 503 while the index is missing or damaged (logged with its cause): the index is
+    rebuilt from the store, so clients are told to retry."""
+    current_app.logger.warning("search unavailable: %s", error, exc_info=error)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
+
+
 @bp.errorhandler(IndexUnavailable)
-def no_index(_error):
-    return error_response(503, "The search index is being rebuilt or is unavailable; try again shortly.")
+def no_index(error):
+    return unavailable(error_response(503, UNAVAILABLE), error)
 
 
 @bp.errorhandler(HTTPException)

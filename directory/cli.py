@@ -238,7 +238,10 @@ def import_command(path):
             count = store.import_experts(rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
-        update_index(store)
+        try:
+            update_index(store)
+        except IndexUnavailable as error:
+            fail(f"imported {count} experts from {path} into the store, but {error} (or `directory check --repair`)")
     click.echo(f"Imported {count} experts from {path}")
 
 
@@ -258,16 +261,20 @@ def reindex_command():
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what is found by updating the index from the store.")
 def check_command(repair):
-    """Report experts missing from the index, or indexed but no longer in the store."""
+    """Report experts missing from the index, or indexed but no longer in the store, and a damaged index
+    (which --repair rebuilds)."""
     store = get_store()
     index = get_index()
     try:
+        if index.exists():
+            index.search(per_page=1)  # reads what every search reads first (stored ids are only a part)
         missing, extra = check_index(store, index)
     except IndexUnavailable as error:
         if not repair:
-            fail(f"{error}; or run `directory check --repair`")
-        missing, extra = [], []
-        rebuild_index(store, index)
+            fail(f"{error} (or `directory check --repair`)")
+        click.echo(f"{error}: rebuilding it from the store", err=True)
+        click.echo(f"Rebuilt the index with {rebuild_index(store, index)} experts")
+        missing, extra = check_index(store, index)
     click.echo(f"{len(missing)} experts missing from the index, {len(extra)} indexed but not in the store")
     if repair and (missing or extra):
         repair_index(store, index, missing, extra)

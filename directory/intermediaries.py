@@ -4,11 +4,11 @@ import re
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from markupsafe import escape
 
-from directory.api import api_docs
+from directory.api import api_docs, unavailable
 from directory.db import get_store
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
-from directory.views import REF, count_referral
+from directory.views import REF, UNAVAILABLE, count_referral
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -50,15 +50,18 @@ def embed_results():
     """A compact results list to show in an iframe on an intermediary's site."""
     colour, name = embed_look(request.args)
     ref = count_referral(request.args.get("ref"))
+    query, found, error, problem = SearchRequest(), None, None, None
     try:
         query = SearchRequest.from_args({**request.args, "per_page": request.args.get("per_page", "10")})
         found = perform(query)
-        error = None
-    except (QueryError, IndexUnavailable) as problem:
-        query, found, error = SearchRequest(), None, str(problem) if isinstance(problem, QueryError) else \
-            "Search is briefly unavailable."
+    except QueryError as bad:
+        error = str(bad)
+    except IndexUnavailable as missing:
+        error, problem = UNAVAILABLE, missing
     response = make_response(render_template("embed_results.html", query=query, found=found, error=error,
                                              colour=colour, name=name, ref=ref), 400 if error else 200)
+    if problem:
+        unavailable(response, problem)
     origins = current_app.config["EMBED_ORIGINS"].strip() or "'none'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "

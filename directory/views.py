@@ -3,16 +3,17 @@ import re
 from functools import cache
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 
 from directory import countries, thesaurus
-from directory.api import error_response
+from directory.api import error_response, unavailable
 from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
+UNAVAILABLE = "Search is briefly unavailable while the index is rebuilt. Please try again in a minute."
 REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 EXPERT_PAGES = "/experts/"
 
@@ -110,9 +111,9 @@ def search():
                                error=str(error), found=None), 400
     try:
         found = perform(query)
-    except IndexUnavailable:
-        return render_template("search.html", query=query, found=None,
-                               error="Search is briefly unavailable while the index is rebuilt. Please try again."), 503
+    except IndexUnavailable as error:
+        return unavailable(make_response(render_template("search.html", query=query, found=None, error=UNAVAILABLE)),
+                           error)
     pages = max(1, -(-found["total"] // query.per_page))
     return render_template("search.html", query=query, found=found, pages=pages, error=None)
 
@@ -139,10 +140,9 @@ def expert(expert_id):
 
 
 @bp.app_errorhandler(IndexUnavailable)
-def index_unavailable(_error):
+def index_unavailable(error):
     # API requests never get here: the API blueprint answers its own errors as JSON.
-    return render_template("error.html", message="Search is briefly unavailable while the index is rebuilt. "
-                                                 "Please try again in a minute."), 503
+    return unavailable(make_response(render_template("error.html", message=UNAVAILABLE)), error)
 
 
 @bp.app_errorhandler(429)

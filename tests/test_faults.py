@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from damage import DAMAGES, damage_index
 
 DIRECTORY = Path(sys.executable).parent / "directory"
 
@@ -103,3 +104,21 @@ def test_an_unreadable_sources_file_is_named(instance, tmp_path):
     result = directory(instance, "scrape", "--sources", sources)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert str(sources) in result.stderr or sources.name in result.stderr
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_index_is_named_by_check_and_import_and_check_repair_rebuilds_it(instance, tmp_path, how):
+    damage_index(instance / "index", how)
+    checked = directory(instance, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert "directory check --repair" in checked.stderr
+    assert "search index" in checked.stderr or "50 experts missing from the index" in checked.stdout  # no index at all
+    # Whoosh's writer reads only some parts of the index: the import fails clearly when it needs a damaged one.
+    imported = directory(instance, "import", rows_file(tmp_path / "more.jsonl", 5, start=50))
+    assert "Traceback" not in imported.stderr
+    assert "Imported 5 experts" in imported.stdout if imported.returncode == 0 else \
+        imported.returncode == 1 and "imported 5 experts" in imported.stderr and "search index" in imported.stderr
+    repaired = directory(instance, "check", "--repair")
+    assert repaired.returncode == 0 and "Traceback" not in repaired.stderr
+    assert "Rebuilt the index with 55 experts" in repaired.stdout or "Repaired." in repaired.stdout
+    whole(instance)

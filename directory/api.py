@@ -49,9 +49,15 @@ def no_index(error):
 
 @bp.errorhandler(HTTPException)
 def http_error(error):
-    response = error_response(error.code, error.description)
+    """Any HTTP error in the one JSON shape; the app's handler sends here the API's errors that arise before
+    the API is routed to (an unknown path or method, an untrusted host name, the rate limit)."""
     if error.code == 429:
+        response = error_response(429, f"Too many requests ({error.description}); please wait a minute.")
         response.headers["Retry-After"] = "60"
+    else:
+        response = error_response(error.code, error.description)
+    if getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

@@ -12,6 +12,9 @@ from directory.views import REF, UNAVAILABLE, count_referral
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+# Characters XML 1.0 forbids (most control characters, lone surrogates, U+FFFE and U+FFFF): one in a scraped
+# name or a query would make the whole feed unreadable, so they are dropped from what is sent.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def embed_look(args):
@@ -84,8 +87,9 @@ def search_feed():
     except QueryError as error:
         return make_response(str(error), 400, {"Content-Type": "text/plain; charset=utf-8"})
     found = perform(query, highlight=False)
-    response = make_response(render_template("feed.atom.xml", query=query, found=found,
-                                             updated=get_store().last_change() or "1970-01-01T00:00:00+00:00"))
+    feed = render_template("feed.atom.xml", query=query, found=found,
+                           updated=get_store().last_change() or "1970-01-01T00:00:00+00:00")
+    response = make_response(NOT_XML.sub("", feed))
     response.mimetype = "application/atom+xml"
     return response
 

@@ -18,6 +18,9 @@ SETTINGS = [
     Setting("DATABASE", None, "Path of the SQLite store (default: <instance>/directory.sqlite)."),
     Setting("DATABASE_TIMEOUT", 30, "Seconds to wait for another writer before giving up with 'database is locked'."),
     Setting("INDEX", None, "Folder of the Whoosh index (default: <instance>/index)."),
+    Setting("TRUSTED_HOSTS", ["localhost", "127.0.0.1"],
+            "Host names the site answers to (a leading dot allows subdomains); any other Host header gets a 400, so "
+            "absolute links in feeds, the API, embeds and OpenSearch always name one of these. Set your own."),
     Setting("SITE_NAME", "Expertise Directory", "Name shown in page titles and the header."),
     Setting("DEMO", False, "Label the data as demo data in every page (set by `make run`)."),
     Setting("PER_PAGE", 20, "Results per page when the request does not say."),

@@ -4,9 +4,11 @@ from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from directory import countries, thesaurus
-from directory.api import error_response, unavailable
+from directory.api import http_error as api_http_error
+from directory.api import unavailable
 from directory.db import get_index, get_store
 from directory.limits import limiter, search_limit
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
@@ -145,15 +147,14 @@ def index_unavailable(error):
     return unavailable(make_response(render_template("error.html", message=UNAVAILABLE)), error)
 
 
-@bp.app_errorhandler(429)
-def too_many(_error):
-    if request.path.startswith("/api/"):  # the limiter's refusal reaches the app's handler, not the API's
-        return error_response(429, "Too many requests; please wait a minute.")
-    return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
-
-
-@bp.app_errorhandler(404)
-def not_found(_error):
-    if request.path.startswith("/api/"):  # outside /api/v1, which answers its own 404s
-        return error_response(404, "Not found.")
-    return render_template("error.html", message="That page does not exist."), 404
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    if request.path.startswith("/api/"):
+        return api_http_error(error)
+    if isinstance(error, SecurityError):  # an untrusted Host: no links can be made for it, so Werkzeug's own page
+        return error
+    if error.code == 429:
+        return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
+    if error.code == 404:
+        return render_template("error.html", message="That page does not exist."), 404
+    return error

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
 from directory.db import get_store
-from directory.limits import api_limit, limiter
+from directory.limits import api_limit, limiter, searching
 from directory.paths import DATA
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
 from directory.search import IndexUnavailable, QueryError
@@ -19,7 +19,7 @@ from directory.store import export_row
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 UNAVAILABLE = "The search index is being rebuilt or is unavailable; try again shortly."
 RETRY_AFTER_UNAVAILABLE = 30  # seconds: a rebuild of a small directory, or the wait for a curator's repair
-limiter.limit(api_limit)(bp)
+limiter.shared_limit(api_limit, scope="api")(bp)  # one bucket for every endpoint
 
 
 def error_response(status, message):
@@ -93,6 +93,7 @@ def page_args(default=50, most=500):
 
 
 @bp.get("/search")
+@searching
 def search():
     """Search experts: q, country, region, topic, institution, page, per_page, sort, expand."""
     query = SearchRequest.from_args(request.args)

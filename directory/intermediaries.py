@@ -6,6 +6,7 @@ from markupsafe import escape
 
 from directory.api import api_docs, unavailable
 from directory.db import get_store
+from directory.limits import searching
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
 from directory.views import REF, UNAVAILABLE, count_referral
@@ -49,6 +50,7 @@ def embed():
 
 
 @bp.get("/embed/results")
+@searching
 def embed_results():
     """A compact results list to show in an iframe on an intermediary's site."""
     colour, name = embed_look(request.args)
@@ -80,6 +82,7 @@ def opensearch():
 
 
 @bp.get("/feeds/search.atom")
+@searching
 def search_feed():
     """Experts newly added or updated for a search, newest first (subscribe in a feed reader)."""
     try:

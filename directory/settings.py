@@ -29,9 +29,12 @@ SETTINGS = [
     Setting("MAX_QUERY_LENGTH", 300, "Longest query accepted, in characters (the parser is slow on long input)."),
     Setting("CURATOR_CONTACT", "mailto:curators@example.org",
             "Where people ask for removal (opt-out) or corrections; shown on every expert page."),
-    Setting("API_RATE_LIMIT", "120 per minute", "Requests one client may make to the JSON API (per worker process)."),
-    Setting("SEARCH_RATE_LIMIT", "60 per minute", "HTML searches one client may make (per worker process)."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (flask-limiter storage URI)."),
+    Setting("API_RATE_LIMIT", "120 per minute", "Requests one client may make to the JSON API, all endpoints together."),
+    Setting("SEARCH_RATE_LIMIT", "60 per minute",
+            "Searches one client may make, all together: the site's, the widget's, the Atom feed's and the API's."),
+    Setting("RATELIMIT_STORAGE_URI", None,
+            "Where rate-limit counters live, shared by every worker process: default sqlite:///<instance>/ratelimits.sqlite "
+            "(one machine, no other server). Other flask-limiter storage URIs work but are not tested here."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
     Setting("JOB_NICENESS", 10, "How far scrape, import and reindex jobs lower their CPU priority (os.nice), so "

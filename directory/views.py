@@ -10,7 +10,7 @@ from directory import countries, thesaurus
 from directory.api import http_error as api_http_error
 from directory.api import unavailable
 from directory.db import get_index, get_store
-from directory.limits import limiter, search_limit
+from directory.limits import searching
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 
@@ -103,7 +103,7 @@ def home():
 
 
 @bp.get("/search")
-@limiter.limit(search_limit)
+@searching
 def search():
     count_referral(request.args.get("ref"))
     try:

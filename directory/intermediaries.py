@@ -9,7 +9,8 @@ from directory.db import get_store
 from directory.limits import searching
 from directory.queries import SearchRequest, perform
 from directory.search import IndexUnavailable, QueryError
-from directory.views import REF, UNAVAILABLE, count_referral
+from directory.referrals import REF, count_visit
+from directory.views import UNAVAILABLE
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -54,7 +55,7 @@ def embed():
 def embed_results():
     """A compact results list to show in an iframe on an intermediary's site."""
     colour, name = embed_look(request.args)
-    ref = count_referral(request.args.get("ref"))
+    ref = count_visit(request.args.get("ref"))
     query, found, error, problem = SearchRequest(), None, None, None
     try:
         query = SearchRequest.from_args({**request.args, "per_page": request.args.get("per_page", "10")})

@@ -35,6 +35,8 @@ SETTINGS = [
     Setting("RATELIMIT_STORAGE_URI", None,
             "Where rate-limit counters live, shared by every worker process: default sqlite:///<instance>/ratelimits.sqlite "
             "(one machine, no other server). Other flask-limiter storage URIs work but are not tested here."),
+    Setting("REFERRAL_TAGS_PER_CLIENT", 20,
+            "Distinct ?ref= tags one client may bring into the referral counts a day (visits with more are not counted)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
     Setting("JOB_NICENESS", 10, "How far scrape, import and reindex jobs lower their CPU priority (os.nice), so "

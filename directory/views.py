@@ -1,12 +1,11 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
-import re
 from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from directory import countries, thesaurus
+from directory import countries, referrals, thesaurus
 from directory.api import http_error as api_http_error
 from directory.api import unavailable
 from directory.db import get_index, get_store
@@ -16,16 +15,7 @@ from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
 UNAVAILABLE = "Search is briefly unavailable while the index is rebuilt. Please try again in a minute."
-REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 EXPERT_PAGES = "/experts/"
-
-
-def count_referral(ref):
-    """Count a visit sent by an intermediary's ?ref= tag (aggregate only); returns the valid tag or None."""
-    if not ref or not REF.match(ref):
-        return None
-    get_store().count_referral(ref)
-    return ref
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -105,7 +95,7 @@ def home():
 @bp.get("/search")
 @searching
 def search():
-    count_referral(request.args.get("ref"))
+    referrals.count_visit(request.args.get("ref"))
     try:
         query = SearchRequest.from_args(request.args)
     except QueryError as error:

@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 WORDS = Path(__file__).parent / "words"
-CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+CJK_CHARS = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 CJK = re.compile(f"[{CJK_CHARS}]")
-HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-KANA_OR_HAN = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+HAN = re.compile(r"^[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")  # with 々 (佐々木)
+KANA_OR_HAN = re.compile(r"^[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
 
 

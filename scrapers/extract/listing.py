@@ -200,27 +200,33 @@ def candidate_groups(doc, context):
             outer.add(parent)
             parent = parent.getparent()
     fine, coarse = defaultdict(list), defaultdict(list)
+    # On a profile page, a name every page repeats is a contact box, not a person of this page.
+    template = context.site.is_template if context.hints else (lambda _text: False)
     for el in carriers:
-        if el not in outer and not context.site.is_template(doc.text(el)):
+        if el not in outer and not template(doc.text(el)):
             fine[signature(el)].append(el)
             coarse[signature(el, classes=1)].append(el)
-    return ranked_groups(doc, fine) + ranked_groups(doc, coarse)
+    return ranked_groups(doc, fine, context) + ranked_groups(doc, coarse, context)
 
 
-def ranked_groups(doc, groups):
+def ranked_groups(doc, groups, context):
     ranked = []
     for members in groups.values():
         texts = [doc.text(el) for el in members]
         if len(set(texts)) < 0.5 * len(texts):
             continue  # people have different names: six "Currículo Lattes" links are buttons
+        if sum(context.site.is_template(t) for t in texts) * 2 >= len(texts):
+            continue  # a menu every page repeats (a secretary every page names stays, among her colleagues)
         named = [(el, names_in(doc.text(el))) for el in members]
         named = [(el, found) for el, found in named if found[0]]
         if named:
             # Groups whose elements hold the name and little else come first: the <a> before its <li>.
             tightness = sum(len(found[0]) / len(doc.text(el)) for el, found in named) / len(named)
-            ranked.append((len(named), tightness, members, named))
-    ranked.sort(key=lambda g: (g[0], g[1]), reverse=True)
-    return [(members, named) for _n, _t, members, named in ranked]
+            # On a Chinese, Japanese or Korean page the names in its own script come before their romanised forms.
+            own_script = (doc.lang in ("zh", "ja", "ko")) == bool(vocab.CJK.search(named[0][1][0]))
+            ranked.append((len(named), own_script, tightness, members, named))
+    ranked.sort(key=lambda g: g[:3], reverse=True)
+    return [(members, named) for *_rank, members, named in ranked]
 
 
 def group_people(doc, members, named, context, used):
@@ -345,11 +351,16 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     person.profile_url = profile_link(doc, block, name_el, person.name, context)
     if person.profile_url:
         person.note("profile_url", "link of the name" if name_el is not None and name_el.tag == "a" else "link in the block")
-    emails = [e for e in block_emails(block, context.stand_in, context.domain) if not context.site.is_template_email(e)]
+    emails = block_emails(block, context.stand_in, context.domain)
+    # An address most pages show is the office's, unless it spells this person's name (the secretary's own).
+    emails = [e for e in emails if not context.site.is_template_email(e) or best_email([e], person.name, strict=True)]
     person.email = best_email(emails, person.name)
     if person.email:
         person.note("email", "in the block")
     person.phone = block_phone(block, context.country)
+    near = Block(doc, [name_el.getparent()]) if name_el is not None and name_el.getparent() is not None else block
+    person.other_names = merge_names(person.other_names, other_script_names(doc, near if len(near) < 400 else block,
+                                                                            person.name))
     title, how = clean_title(labelled_value(lines, "title") or ""), "labelled title"
     if title is None:
         for el in block.iter():
@@ -363,9 +374,7 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
         for line in lines:
             if line.is_heading and context.site.is_template(line.text):
                 continue  # a box every page has ("Colleagues", "同系教师")
-            text = line.text
-            if name_text and name_text in text and text != name_text:
-                text = text.replace(name_text, " ", 1)  # "Dr Jane Smith, Lecturer" on one line
+            text = without_names(line.text, [name_text, person.name, *person.other_names])
             if text != name_text and not same_name(text, person.name):
                 value = clean_title(text)
                 if value:
@@ -391,6 +400,35 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     image = next((i for i in block.iter("img") if i.get("src") and not _icon(i)), None)
     if image is not None:
         person.photo_url = absolute_http(doc.url, image.get("src"))
+
+
+def without_names(text, names):
+    """A line with the person's names taken out ('Dr Jane Smith, Lecturer' -> ', Lecturer'), or the
+    line itself when it is only a name."""
+    rest = text
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        rest = rest.replace(name, " ")
+        if not vocab.CJK.search(name) and len(name.split()) == 2:  # 'YAMADA Taro' for 'Taro Yamada'
+            first, last = name.split()
+            rest = re.sub(rf"(?<![A-Za-z]){re.escape(last)},?\s+{re.escape(first)}(?![A-Za-z])", " ", rest, flags=re.I)
+    return clean(rest) if clean(rest) else text
+
+
+def other_script_names(doc, block, name):
+    """Forms of the person's name in another script beside it ('YAMADA Taro' beside '山田 太郎')."""
+    native = bool(vocab.CJK.search(name))
+    found = []
+    for el in block.iter("span", "p", "div", "a", "h1", "h2", "h3", "h4", "em", "small", "td"):
+        text = doc.text(el)
+        if 2 < len(text) <= 60 and bool(vocab.CJK.search(text)) != native:
+            other = name_in(text)
+            if other and other not in found:
+                found.append(other)
+    return found[:2]
+
+
+def merge_names(first, second):
+    return list(dict.fromkeys(list(first) + list(second)))
 
 
 def _icon(image):

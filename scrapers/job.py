@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.extract import extract, extract_site
+from scrapers.extract import SiteModel, extract, extract_site
 from scrapers.fetch import FetchError, Fetcher, FetchTimeout, worth_retrying
 from scrapers.scope import site_of
 
@@ -46,8 +46,10 @@ class PageEvent:
 
 @dataclass
 class SourceDone:
-    """A host worker has crawled all it will of one source: the writer reads the source's pages now."""
+    """A host worker has crawled all it will of one source: the writer reads the source's pages now,
+    with what the crawl learnt of the site on the way."""
     source: object
+    site: SiteModel = None
 
 
 @dataclass
@@ -110,6 +112,7 @@ class HostWorker:
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
         self.robots = {}  # site root -> (rules or False, when read)
+        self.sites = defaultdict(SiteModel)  # source name -> what its pages taught so far
 
     def wait_turn(self, delay):
         pause = self.next_request - time.monotonic()
@@ -122,7 +125,7 @@ class HostWorker:
             for source in self.sources:
                 self.crawl(source)
                 if not self.stop.is_set():
-                    self.events.put(SourceDone(source))
+                    self.events.put(SourceDone(source, self.sites.get(source.name)))
         finally:
             self.fetcher.close()
 
@@ -201,7 +204,7 @@ class HostWorker:
                 "headers": {k: v for k, v in page.headers.items() if k in KEPT_HEADERS}}
         try:
             result = extract(page.text, page.url, source.selectors or None, country=source.country,
-                             language=source.language)
+                             language=source.language, learn_into=self.sites[source.name])
         except Exception as error:  # noqa: BLE001 - one page's bad markup is that page's error, never the run's
             log.exception("extraction failed on %s", url)
             return PageEvent(source, url, depth, "failed", 200, error=f"extraction failed: {type(error).__name__}",
@@ -294,7 +297,7 @@ def harvest(sources, store, settings, progress=None, refresh=False):
                     break
                 continue
             if isinstance(event, SourceDone):
-                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), run_id)
+                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), run_id, event.site)
                 continue
             save_event(store, run_id, event, summaries[event.source.name])
             if progress:
@@ -362,7 +365,7 @@ def twin_pages(results, language):
     return twins
 
 
-def read_site(store, source, urls, run_id=None):
+def read_site(store, source, urls, run_id=None, site=None):
     """Read a source's kept pages as one site and store what each page says about people.
 
     Runs after the crawl of a source (and by `directory reextract`, without the network). Pages read
@@ -375,7 +378,7 @@ def read_site(store, source, urls, run_id=None):
             kept[final_url] = (url, headers)
             yield final_url, text
 
-    results = dict(extract_site(pages, source.selectors or None, source.country, source.language))
+    results = dict(extract_site(pages, source.selectors or None, source.country, source.language, site))
     dead = store.dead_page_urls(run_id, source.name) if run_id is not None else set()
     twins = twin_pages(results, source.language)
     # Where the site has pages in the source's language, its pages in other languages are translations.

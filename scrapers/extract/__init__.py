@@ -19,7 +19,7 @@ from scrapers.extract.override import override_people
 from scrapers.extract.profile import page_person
 from scrapers.extract.site import NO_SITE, SiteModel
 from scrapers.fields.emails import domain_note, stand_in_for_at
-from scrapers.fields.names import same_name
+from scrapers.fields.names import name_key, same_name
 
 __all__ = ["extract", "extract_site", "Person", "PageResult", "SiteModel"]
 log = logging.getLogger(__name__)
@@ -37,10 +37,14 @@ class Context:
     domain: str = None
 
 
-def extract(html, url, selectors=None, site=None, country=None, language=None):
-    """People and links to follow from one page (``site``: what the rest of the site taught)."""
+def extract(html, url, selectors=None, site=None, country=None, language=None, learn_into=None):
+    """People and links to follow from one page (``site``: what the rest of the site taught). With
+    ``learn_into`` (a SiteModel), the page also teaches that model, as a crawl does page by page."""
     doc = Document(html, url)
-    return extract_document(doc, html, selectors, site or NO_SITE, country, language)
+    result = extract_document(doc, html, selectors, site or NO_SITE, country, language)
+    if learn_into is not None:
+        learn_into.learn(doc, result)
+    return result
 
 
 def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, language=None):
@@ -83,23 +87,28 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
 
 
 def combine(structured, found, url):
-    """Merge markup people with heuristic people: structured data wins, heuristics fill gaps."""
-    people = []
+    """Merge markup people with heuristic people: structured data wins, heuristics fill gaps. The same
+    person is the same email, or the same link and name, or (with neither) the same name."""
+    people, by_email, by_link, by_name = [], {}, {}, {}
     for person in structured + found:
-        match = next((p for p in people if same_person(p, person)), None)
+        key = name_key(person.name)
+        match = by_email.get(person.email) if person.email else None
+        if match is None and person.profile_url:
+            match = by_link.get((person.profile_url, key))
+        if match is None:
+            match = by_name.get(key)
+            if match is not None and match.email and person.email and match.email != person.email:
+                match = None  # namesakes with their own addresses are two people
         if match is None:
             people.append(person)
+            match = person
         else:
             match.merge(person)
+        for index, value in ((by_email, match.email), (by_link, (match.profile_url, key) if match.profile_url else None),
+                             (by_name, key)):
+            if value:
+                index.setdefault(value, match)
     return people
-
-
-def same_person(a, b):
-    if a.email and b.email:
-        return a.email == b.email
-    if a.profile_url and b.profile_url and a.profile_url == b.profile_url:
-        return same_name(a.name, b.name) or not (a.name and b.name)
-    return same_name(a.name, b.name)
 
 
 def explain_nobody(doc, context):
@@ -115,16 +124,18 @@ def explain_nobody(doc, context):
     return notes
 
 
-def extract_site(pages, selectors=None, country=None, language=None):
+def extract_site(pages, selectors=None, country=None, language=None, site=None):
     """Read a site's pages together. ``pages`` is a function returning an iterable of (url, html) (it is
-    called twice: once to learn the site, once to read it). Yields (url, PageResult), or (url, None) for a
-    page extraction failed on (logged)."""
-    site = SiteModel()
+    called twice: once to learn the site, once to read it); ``site`` is what a crawl already learnt
+    (pages it learnt from are not read twice). Yields (url, PageResult), or (url, None) for a page
+    extraction failed on (logged)."""
+    site = site or SiteModel()
     for url, html in pages():
+        if url in site.learned:
+            continue
         try:
             doc = Document(html, url)
-            site.learn_page(doc)
-            site.learn_listing(extract_document(doc, html, selectors, NO_SITE, country, language), url)
+            site.learn(doc, extract_document(doc, html, selectors, NO_SITE, country, language))
         except Exception:  # noqa: BLE001 - one page's bad markup must not stop the site's reading
             log.exception("extraction failed on %s", url)
     for url, html in pages():
@@ -133,4 +144,3 @@ def extract_site(pages, selectors=None, country=None, language=None):
         except Exception:  # noqa: BLE001
             log.exception("extraction failed on %s", url)
             yield url, None
-

@@ -224,6 +224,7 @@ class Block:
 
     def __init__(self, doc, elements, tails=False):
         self.doc, self.elements, self.tails = doc, list(elements), tails
+        self._lines = None
 
     @property
     def first(self):
@@ -245,7 +246,13 @@ class Block:
         return clean(" ".join(parts))
 
     def lines(self):
-        """The block's text as :class:`Line` s: block elements and <br> break lines; chrome is left out."""
+        """The block's text as :class:`Line` s: block elements and <br> break lines; chrome is left out.
+        Worked out once: every field reader asks."""
+        if self._lines is None:
+            self._lines = self._read_lines()
+        return self._lines
+
+    def _read_lines(self):
         lines, words, start, lead = [], [], None, None
 
         def flush():

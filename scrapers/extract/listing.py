@@ -403,14 +403,19 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
 
 
 def without_names(text, names):
-    """A line with the person's names taken out ('Dr Jane Smith, Lecturer' -> ', Lecturer'), or the
-    line itself when it is only a name."""
+    """A line with the person's names taken out ('Dr Jane Smith, Lecturer' -> ', Lecturer'; 'YAMADA Taro'
+    for Taro Yamada too), or the line itself when it is only a name."""
+    forms = set()
+    for name in filter(None, names):
+        forms.add(name)
+        words = name.split()
+        if len(words) == 2 and not vocab.CJK.search(name):
+            forms.update((f"{words[1]} {words[0]}", f"{words[1]}, {words[0]}"))
     rest = text
-    for name in sorted(filter(None, names), key=len, reverse=True):
-        rest = rest.replace(name, " ")
-        if not vocab.CJK.search(name) and len(name.split()) == 2:  # 'YAMADA Taro' for 'Taro Yamada'
-            first, last = name.split()
-            rest = re.sub(rf"(?<![A-Za-z]){re.escape(last)},?\s+{re.escape(first)}(?![A-Za-z])", " ", rest, flags=re.I)
+    for form in sorted(forms, key=len, reverse=True):
+        at = rest.casefold().find(form.casefold())
+        if at >= 0 and len(rest.casefold()) == len(rest):
+            rest = rest[:at] + " " + rest[at + len(form):]
     return clean(rest) if clean(rest) else text
 
 

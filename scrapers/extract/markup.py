@@ -1,7 +1,6 @@
 """People described with structured markup: schema.org Person in JSON-LD (read here, on the page already
 parsed), microdata and RDFa, and h-card microformats (through extruct, only when the page has them)."""
 import html as html_lib
-import re
 
 import extruct
 from lxml import html as lxml_html
@@ -14,17 +13,16 @@ from scrapers.fields.names import name_in, names_in, strip_honorifics
 from scrapers.scope import same_site
 from scrapers.text import clean
 
-HAS_MICRODATA = re.compile(r"\bitemscope\b", re.I)
-HAS_RDFA = re.compile(r"\btypeof\s*=", re.I)
-HAS_HCARD = re.compile(r"\b(?:h-card|vcard)\b")
+# Which markup a page has, asked of the parsed tree (extruct parses again, so it runs only where needed).
+SIGNS = {"microdata": "boolean(//*[@itemscope])", "rdfa": "boolean(//*[@typeof])",
+         "microformat": "boolean(//*[contains(@class, 'h-card') or contains(@class, 'vcard')])"}
 MAX_ITEMS = 2000  # a page describing more "people" than this is not a department page
 
 
 def structured_people(doc, html):
     """Every Person the page's markup describes."""
     items = [("json-ld", item) for data in doc.json_ld_items() for item in _walk(data)]
-    syntaxes = [name for name, sign in (("microdata", HAS_MICRODATA), ("rdfa", HAS_RDFA), ("microformat", HAS_HCARD))
-                if sign.search(html)]
+    syntaxes = [name for name, sign in SIGNS.items() if doc.root.xpath(sign)]
     if syntaxes:
         try:
             found = extruct.extract(html, base_url=doc.url, syntaxes=syntaxes, uniform=True, errors="ignore")

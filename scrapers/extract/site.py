@@ -13,10 +13,17 @@ class SiteModel:
     pages: int = 0
     counts: Counter = field(default_factory=Counter)
     seen: set = field(default_factory=set)  # canonical URLs counted: variants of a page count once
+    learned: set = field(default_factory=set)  # URLs of the pages learnt from (the crawl learns as it goes)
     # profile URL -> the names listings gave it (the anchor to look for on that page)
     hints: dict = field(default_factory=lambda: defaultdict(list))
     # URL templates of profile links that listings named people with ('/people/*')
     person_templates: Counter = field(default_factory=Counter)
+
+    def learn(self, doc, result):
+        """Learn from one page of the site and what extraction without the site's knowledge found on it."""
+        self.learned.add(doc.url)
+        self.learn_page(doc)
+        self.learn_listing(result, doc.url)
 
     def learn_page(self, doc):
         """Count the page's short texts (call once per page of the site)."""

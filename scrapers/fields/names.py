@@ -2,6 +2,7 @@
 a Latin-script form beside a native one kept, and a test of whether a phrase is a name at all."""
 import re
 import unicodedata
+from functools import lru_cache
 
 from nameparser import HumanName
 
@@ -17,6 +18,7 @@ SHOUTED = re.compile(r"[A-ZÀ-Þ]{2,}")
 NAME_SEPARATORS = " -'’."
 
 
+@lru_cache(maxsize=65536)
 def strip_honorifics(text):
     """Remove honorifics before a name and degrees and post-nominals after it."""
     text = clean(text).strip(",;:|-–—·• ")
@@ -38,6 +40,7 @@ def is_name_word(word):
     return bool(word) and word[0].isupper() and all(ch.isalpha() or ch in "-'’." for ch in word)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_name(text, loose=False):
     """Whether ``text`` (honorifics already removed) reads as a person's name. ``loose`` accepts forms a
     listing's neighbours vouch for: one word, lower-case particles, initials only."""
@@ -102,6 +105,7 @@ def reorder(name):
                                   else w for w in words[1:]]) if words else name
 
 
+@lru_cache(maxsize=65536)
 def capitalise(word):
     """One word of an ALL-CAPS name in its usual capitals (nameparser knows Mc, Mac, O' and particles)."""
     human = HumanName(word)
@@ -109,6 +113,7 @@ def capitalise(word):
     return str(human) or word.capitalize()
 
 
+@lru_cache(maxsize=65536)
 def name_in(text, loose=False):
     """The name in a text like 'Prof. Dr. Anna Weber, PhD' or 'WEBER, Anna', or None."""
     name = strip_honorifics(QUOTED.sub(" ", text or ""))
@@ -119,6 +124,7 @@ def name_in(text, loose=False):
     return reorder(name)
 
 
+@lru_cache(maxsize=65536)
 def names_in(text, loose=False):
     """The name in ``text`` and other forms of it in another script: '陳大文 (Tai-Man Chan)' ->
     ('陳大文', ['Tai-Man Chan']); also 'Taro Yamada 山田太郎' and '山田 太郎 / Taro Yamada'."""
@@ -136,6 +142,7 @@ def names_in(text, loose=False):
     return (name, []) if name else (None, [])
 
 
+@lru_cache(maxsize=65536)
 def title_and_name(text):
     """Split 'Professor Dr. Matthias Brandl', 'Akademische Oberrätin Ute Heuer' or 'Do-Yun Kim Professor'
     into (title, name). Degrees are not a title: 'Prof. Dr.-Ing. Anna Weber' gives (None, 'Anna Weber')."""
@@ -175,6 +182,7 @@ def fold(text):
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def name_key(text):
     """An order-free key of a name's words: 'Weber, Anna' and 'Prof. Anna Weber' share it."""
     name = name_in(text, loose=True) or strip_honorifics(text)

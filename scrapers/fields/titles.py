@@ -1,6 +1,7 @@
 """Reading job titles: a short line that names a rank or role, without the degrees around it, and the
 unit after it ('Professor, School of Engineering')."""
 import re
+from functools import lru_cache
 
 from scrapers import vocabulary as vocab
 from scrapers.fields.names import name_in, strip_degrees
@@ -10,6 +11,7 @@ TITLE_THEN_UNIT = re.compile(r"^(.{3,80}?)\s*(?:,|–|—|\||\bat\b|\bin the\b|\
                              + vocab.LABELS["department"].pattern + r").{2,120})$", re.I)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_title(text):
     """A short line naming a rank or role ('Senior Lecturer', 'Maître de conférences', '教授')."""
     text = clean(text)
@@ -25,6 +27,7 @@ def looks_like_title(text):
 SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
 
 
+@lru_cache(maxsize=65536)
 def clean_title(text):
     """A title without degrees, bullets, brackets or an address beside it; None when no title is left."""
     text = clean(text).strip("–—-|·•,:;/ ")
@@ -44,6 +47,7 @@ def clean_title(text):
     return title
 
 
+@lru_cache(maxsize=65536)
 def split_title(text):
     """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
     text = clean(text).strip("–—-|·,:; ")
@@ -55,6 +59,7 @@ def split_title(text):
     return text, None
 
 
+@lru_cache(maxsize=65536)
 def group_title(heading_text):
     """The role a heading gives the people listed under it ('Professoren', 'Leadership', '教授'), or None."""
     text = clean(heading_text).strip(":： ")

@@ -128,6 +128,8 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         if s.warning:
             click.secho(f"  WARNING {name}: {s.warning}", fg="yellow", err=True)
     failed = [n for n, s in summaries.items() if s.failed]
+    for name in failed:
+        click.secho(f"  FAILED {name}: {summaries[name].error or 'no page could be fetched'}", fg="red", err=True)
     if failed:
         fail(f"{len(failed)} source(s) failed entirely: {', '.join(failed)}; "
              f"see `directory runs show {run_id}`")
@@ -360,9 +362,7 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
     settings = crawl_settings(allow_private_hosts=allow_private_hosts)
     fetcher = Fetcher(settings)
     try:
-        robots = fetcher.robots(url)
-        if robots is None:
-            fail("robots.txt could not be read (server error or network failure): not fetching")
+        robots = fetcher.robots(url)  # raises, saying why, when the host is off-limits
         if not robots.can_fetch(url, settings.agent):
             fail(f"robots.txt disallows {url}")
         page = fetcher.get(url)

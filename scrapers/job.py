@@ -9,16 +9,18 @@ import json
 import logging
 import queue
 import re
+import sqlite3
 import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from scrapers.clean import clean_person
 from scrapers.extract import extract
-from scrapers.fetch import FetchError, Fetcher, FetchTimeout, worth_retrying
+from scrapers.fetch import BadURL, FetchError, Fetcher, FetchTimeout, split_url, worth_retrying
 
 log = logging.getLogger(__name__)
 SESSION_PARAMETERS = {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "utm_source", "utm_medium",
@@ -39,6 +41,7 @@ class PageEvent:
     links: list = field(default_factory=list)  # [(url, depth)]
     cache: dict = None
     record_url: str = None  # the page's canonical URL, under which its people are kept
+    malformed_links: int = 0
 
 
 @dataclass
@@ -48,16 +51,19 @@ class SourceSummary:
     errors: int = 0
     skipped: int = 0
     unchanged: int = 0
+    malformed_links: int = 0
     with_title: int = 0
     with_email: int = 0
     with_interests: int = 0
     failed: bool = False
     warning: str = None
+    error: str = None  # the first page error, to say why a source failed
 
 
 def canonical_url(url):
-    """Drop fragments and session or tracking parameters so one page has one URL."""
-    parts = urlsplit(url)
+    """Drop fragments and session or tracking parameters so one page has one URL.
+    Raises :class:`BadURL` for a malformed or non-http(s) URL."""
+    parts = split_url(url)
     path = re.sub(r";jsessionid=[^/?]*", "", parts.path, flags=re.I)
     params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMETERS]
     return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", urlencode(params), ""))
@@ -80,13 +86,30 @@ class Scope:
         self.max_url_length = max_url_length
 
     def __call__(self, url):
-        url = canonical_url(url)
+        try:
+            url = canonical_url(url)
+        except BadURL:
+            return False
         return (len(url) <= self.max_url_length and any(url.startswith(p) for p in self.prefixes)
                 and not looks_like_trap(url))
 
+    def links(self, urls, depth):
+        """(canonical URL, depth) of the ``urls`` in scope, and how many were malformed."""
+        kept, malformed = [], 0
+        for url in urls:
+            try:
+                canonical = canonical_url(url)
+            except BadURL:
+                malformed += 1
+                continue
+            if self(canonical):
+                kept.append((canonical, depth))
+        return kept, malformed
+
 
 class HostWorker:
-    """Crawls every source on one host, one request at a time, at the polite pace."""
+    """Crawls every source on one host, one request at a time, at the polite pace, within the host's
+    time budget. Nothing a page holds stops it: an unforeseen error is that page's error."""
 
     def __init__(self, host, sources, frontier, cache, settings, events, stop):
         self.host, self.sources, self.settings = host, sources, settings
@@ -94,17 +117,29 @@ class HostWorker:
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
         self.robots, self.robots_read = None, 0.0
+        self.ends = time.monotonic() + settings.host_time_budget
+
+    def time_left(self):
+        return self.ends - time.monotonic()
 
     def wait_turn(self, delay):
+        """Wait for this host's next turn. False, at once, when that turn comes after the time budget."""
         pause = self.next_request - time.monotonic()
+        if pause >= self.time_left():
+            return False
         if pause > 0:
             self.stop.wait(pause)
         self.next_request = time.monotonic() + delay
+        return True
 
     def run(self):
+        self.ends = time.monotonic() + self.settings.host_time_budget
         try:
             for source in self.sources:
-                self.crawl(source)
+                try:
+                    self.crawl(source)
+                except Exception:  # noqa: BLE001 - a bug: this source stops here, the other sources and the run go on
+                    log.exception("%s: the crawl of %s stopped", source.name, self.host)
         finally:
             self.fetcher.close()
 
@@ -119,25 +154,35 @@ class HostWorker:
         budget = (source.max_pages or settings.max_pages) - (len(known) - len(queued))
         pending = list(queued)
         while pending and not self.stop.is_set():
-            rules = self.rules(root, delay)
-            if rules is False:
+            try:
+                rules = self.rules(root, delay)
+            except FetchError as error:
                 for url, depth in pending:
                     self.events.put(PageEvent(source, url, depth, "failed",
-                                              error="robots.txt could not be read (server error or network failure); "
-                                                    "host skipped this run"))
+                                              error=f"{error}; nothing fetched from this host this run"))
                 return
             crawl_delay = rules.crawl_delay(settings.agent)
             if crawl_delay:
                 delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
             url, depth = pending.pop(0)
+            if self.time_left() <= 0:
+                self.events.put(PageEvent(source, url, depth, "skipped", error=(
+                    f"the host's time budget ({settings.host_time_budget:g} s) is used up; left for the next run")))
+                continue
             if budget <= 0:
                 self.events.put(PageEvent(source, url, depth, "skipped", error="page budget for this source used up"))
                 continue
-            if not rules.can_fetch(url, settings.agent):
+            if not allowed(rules, url, settings.agent):
                 self.events.put(PageEvent(source, url, depth, "skipped", error="disallowed by robots.txt"))
                 continue
             budget -= 1
-            event = self.visit(source, url, depth, delay, scope)
+            try:
+                event = self.visit(source, url, depth, delay, scope)
+            except Exception as error:  # noqa: BLE001 - a page no code foresaw is that page's error
+                log.exception("%s: %s could not be harvested", source.name, url)
+                event = PageEvent(source, url, depth, "failed", error=(
+                    f"could not be harvested ({type(error).__name__}: {str(error)[:200]}); "
+                    "the traceback is in the scrape log"))
             new = [(u, d) for u, d in event.links if u not in known and d <= settings.max_depth]
             known.update(u for u, _ in new)
             event.links = new
@@ -146,10 +191,18 @@ class HostWorker:
 
     def rules(self, root, delay):
         """The host's robots.txt rules, read again once they are older than the cache limit.
-        False means the host is off-limits (robots.txt unreadable)."""
+        Raises :class:`FetchError` saying why when the host is off-limits this run."""
         if self.robots is None or time.monotonic() - self.robots_read > self.settings.robots_cache_hours * 3600:
-            self.wait_turn(delay)
-            self.robots, self.robots_read = self.fetcher.robots(root) or False, time.monotonic()
+            try:
+                if not self.wait_turn(delay):
+                    raise FetchTimeout(f"the host's time budget ({self.settings.host_time_budget:g} s) "
+                                       "ran out before robots.txt could be read")
+                self.robots = self.fetcher.robots(root, time_limit=self.time_left())
+            except FetchError as error:
+                self.robots = error
+            self.robots_read = time.monotonic()
+        if isinstance(self.robots, FetchError):
+            raise self.robots
         return self.robots
 
     def visit(self, source, url, depth, delay, scope):
@@ -179,20 +232,26 @@ class HostWorker:
         result = extract(page.text, page.url, source.selectors or None)
         header_noindex = bool(page.robots_directives & {"noindex", "none"})
         header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
-        people = [] if (result.noindex or header_noindex) else [asdict(p) for p in result.people]
+        found = [] if (result.noindex or header_noindex) else [asdict(p) for p in result.people]
         if page.url != url:  # redirected: the listing linked the old address, which names the same person
-            for person in people:
+            for person in found:
                 if person.get("profile_url") == page.url:
                     person["alias_urls"] = [url]
-        links = []
+        people = [p for p in (clean_person(p, self.settings) for p in found) if p]
+        links, malformed = [], 0
         if not (result.nofollow or header_nofollow):
-            links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
-            links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u)]
-        error = "page cut off at the size limit" if page.truncated else None
+            listing, bad_listing = scope.links(result.listing_links, depth)
+            profiles, bad_profiles = scope.links(result.profile_links, depth + 1)
+            links, malformed = listing + profiles, bad_listing + bad_profiles
+        notes = ["page cut off at the size limit"] if page.truncated else []
+        if malformed:
+            notes.append(f"{malformed} malformed link(s) skipped")
+        if len(people) < len(found):
+            notes.append(f"{len(found) - len(people)} record(s) without a usable name dropped")
         # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
         canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
-        return PageEvent(source, url, depth, "done", 200, error=error, people=people, links=links, cache=cache,
-                         record_url=canonical)
+        return PageEvent(source, url, depth, "done", 200, error="; ".join(notes) or None, people=people, links=links,
+                         cache=cache, record_url=canonical, malformed_links=malformed)
 
     @staticmethod
     def cached_links(cached, depth):
@@ -200,15 +259,18 @@ class HostWorker:
         return [(url, depth + delta) for url, delta in json.loads(cached.get("links") or "[]")]
 
     def fetch_with_retries(self, url, headers, delay, scope):
+        """Fetch ``url``, retrying timeouts and 408/429/5xx answers while the host's time budget allows."""
         settings = self.settings
         for attempt in range(settings.retries + 1):
-            self.wait_turn(delay)
+            if not self.wait_turn(delay):
+                raise FetchTimeout(f"the host's time budget ({settings.host_time_budget:g} s) ran out "
+                                   "before this page could be fetched")
             try:
-                page = self.fetcher.get(url, headers=headers, in_scope=scope)
+                page = self.fetcher.get(url, headers=headers, in_scope=scope, time_limit=self.time_left())
             except FetchTimeout:
-                if attempt == settings.retries:
-                    raise
                 self.next_request += settings.backoff * 2 ** attempt
+                if attempt == settings.retries or self.next_request >= self.ends:
+                    raise
                 continue
             if not worth_retrying(page.status) or attempt == settings.retries:
                 return page
@@ -217,18 +279,29 @@ class HostWorker:
             if retry_after is not None:
                 wait = max(wait, min(retry_after, settings.max_retry_after))
             self.next_request = time.monotonic() + wait
+            if self.next_request >= self.ends:  # no time for another try this run
+                return page
         return page
+
+
+def allowed(rules, url, agent):
+    """Whether robots.txt lets ``agent`` fetch ``url``; a parser that fails says no."""
+    try:
+        return rules.can_fetch(url, agent)
+    except Exception:  # noqa: BLE001 - a hostile robots.txt must not open the host
+        return False
 
 
 def retry_after_seconds(value):
     """Seconds from a Retry-After header (a number or an HTTP date), or None."""
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
 
 
@@ -268,7 +341,16 @@ def harvest(sources, store, settings, progress=None):
                 if all(f.done() for f in futures) and events.empty():
                     break
                 continue
-            save_event(store, run_id, event, summaries[event.source.name])
+            summary = summaries[event.source.name]
+            try:
+                save_event(store, run_id, event, summary)
+            except (sqlite3.OperationalError, OSError):
+                raise  # the database or the disk: the job stops here and resumes when run again
+            except Exception as error:  # noqa: BLE001 - what one page gave cannot be stored: that page's error
+                log.exception("%s: %s could not be stored", event.source.name, event.url)
+                save_event(store, run_id, replace(event, status="failed", people=None, links=[], cache=None, error=(
+                    f"could not be stored ({type(error).__name__}: {str(error)[:200]}); "
+                    "the traceback is in the scrape log")), summary)
             if progress:
                 progress(event, summaries)
         for future in futures:
@@ -297,23 +379,26 @@ def harvest(sources, store, settings, progress=None):
 
 
 def save_event(store, run_id, event, summary):
-    """Write one page's outcome to the store and count it."""
+    """Write one page's outcome to the store, then count it."""
     source = event.source
-    if event.status == "unchanged":
-        store.verify_unchanged_page(run_id, source, event.url)
-        summary.unchanged += 1
-    elif event.status == "gone":
-        store.forget_page(source, event.url)
-        summary.errors += 1
-    elif event.status == "done":
-        summary.pages += 1
-    elif event.status == "failed":
-        summary.errors += 1
-    else:
-        summary.skipped += 1
     people = event.people if event.status == "done" else None
     log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url,
              len(people or []), f" error={event.error}" if event.error else "")
+    if event.status == "unchanged":
+        store.verify_unchanged_page(run_id, source, event.url)
+    elif event.status == "gone":
+        store.forget_page(source, event.url)
     store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
                       people=people, cache=event.cache, links=event.links, depth=event.depth,
                       record_url=event.record_url)
+    if event.status == "unchanged":
+        summary.unchanged += 1
+    elif event.status == "done":
+        summary.pages += 1
+    elif event.status in ("gone", "failed"):
+        summary.errors += 1
+        if event.status == "failed" and summary.error is None:
+            summary.error = event.error
+    else:
+        summary.skipped += 1
+    summary.malformed_links += event.malformed_links

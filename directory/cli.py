@@ -362,7 +362,7 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
         robots = fetcher.robots(url)  # raises, saying why, when the host is off-limits
         if not robots.can_fetch(url, settings.agent):
             fail(f"robots.txt disallows {url}")
-        page = fetcher.get(url)
+        page = fetcher.get(url, robots=robots)
     except FetchError as error:
         fail(str(error))
     finally:

@@ -298,9 +298,9 @@ class Fetcher:
     def close(self):
         self.session.close()
 
-    def get(self, url, headers=None, in_scope=None, any_type=False, time_limit=None):
-        """GET ``url`` following redirects by hand, checking every hop, all within the fetch deadline
-        (or ``time_limit`` seconds, when that is shorter).
+    def get(self, url, headers=None, in_scope=None, robots=None, any_type=False, time_limit=None):
+        """GET ``url`` following redirects by hand, checking every hop (against ``in_scope`` and the
+        ``robots`` rules, when given), all within the fetch deadline (or ``time_limit`` seconds, when shorter).
 
         Returns a :class:`Page`; non-HTML bodies are not downloaded unless ``any_type``.
         Raises :class:`FetchError` on network failure, timeouts, malformed URLs and blocked hops.
@@ -308,7 +308,7 @@ class Fetcher:
         seconds = self.settings.fetch_deadline if time_limit is None else min(time_limit, self.settings.fetch_deadline)
         with Deadline(seconds) as deadline:
             try:
-                page = self._follow(url, headers, in_scope, any_type)
+                page = self._follow(url, headers, in_scope, robots, any_type)
             except Exception:
                 if not deadline.expired:
                     raise
@@ -318,7 +318,7 @@ class Fetcher:
                 raise FetchTimeout(f"{url[:200]} took longer than {seconds:g} s (the fetch deadline)") from None
         return page
 
-    def _follow(self, url, headers, in_scope, any_type):
+    def _follow(self, url, headers, in_scope, robots, any_type):
         for _hop in range(self.settings.max_redirects + 1):
             parts = split_url(url)
             addresses = check_host(parts.hostname, self.settings.allow_private_hosts)
@@ -340,6 +340,8 @@ class Fetcher:
                         raise BadURL(f"{url[:200]} redirects to a malformed address {location[:200]!r}") from None
                     if in_scope is not None and not in_scope(target):
                         raise FetchError(f"{url[:200]} redirects out of scope to {target[:200]}")
+                    if robots is not None and not allowed(robots, target, self.settings.agent):
+                        raise FetchError(f"{url[:200]} redirects to {target[:200]}, which robots.txt disallows")
                     url = target
                     continue
                 return self._read(url, response, any_type)
@@ -379,3 +381,11 @@ class Fetcher:
             return Protego.parse(page.text.lstrip("\ufeff"))
         except Exception as error:  # noqa: BLE001 - a parser bug must not make a hostile file allow all
             raise RobotsUnavailable(f"robots.txt could not be parsed ({type(error).__name__})") from None
+
+
+def allowed(rules, url, agent):
+    """Whether the robots.txt ``rules`` let ``agent`` fetch ``url``; a parser that fails says no."""
+    try:
+        return rules.can_fetch(url, agent)
+    except Exception:  # noqa: BLE001 - a hostile robots.txt must not open the host
+        return False

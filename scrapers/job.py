@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.clean import clean_person
 from scrapers.extract import extract
-from scrapers.fetch import BadURL, FetchError, Fetcher, FetchTimeout, split_url, worth_retrying
+from scrapers.fetch import BadURL, FetchError, Fetcher, FetchTimeout, allowed, split_url, worth_retrying
 
 log = logging.getLogger(__name__)
 SESSION_PARAMETERS = {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "utm_source", "utm_medium",
@@ -117,7 +117,7 @@ class HostWorker:
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
         self.robots, self.robots_read = None, 0.0
-        self.ends = time.monotonic() + settings.host_time_budget
+        self.ends = None  # when the host's time budget runs out: counted from the start of its crawl
 
     def time_left(self):
         return self.ends - time.monotonic()
@@ -177,7 +177,7 @@ class HostWorker:
                 continue
             budget -= 1
             try:
-                event = self.visit(source, url, depth, delay, scope)
+                event = self.visit(source, url, depth, delay, scope, rules)
             except Exception as error:  # noqa: BLE001 - a page no code foresaw is that page's error
                 log.exception("%s: %s could not be harvested", source.name, url)
                 event = PageEvent(source, url, depth, "failed", error=(
@@ -205,7 +205,7 @@ class HostWorker:
             raise self.robots
         return self.robots
 
-    def visit(self, source, url, depth, delay, scope):
+    def visit(self, source, url, depth, delay, scope, rules):
         cached = self.cache.get(url) or {}
         headers = {}
         if cached.get("etag"):
@@ -213,7 +213,7 @@ class HostWorker:
         if cached.get("last_modified"):
             headers["If-Modified-Since"] = cached["last_modified"]
         try:
-            page = self.fetch_with_retries(url, headers, delay, scope)
+            page = self.fetch_with_retries(url, headers, delay, scope, rules)
         except FetchError as error:
             return PageEvent(source, url, depth, "failed", error=str(error))
         if page.status == 304:
@@ -258,7 +258,7 @@ class HostWorker:
         """Links a page gave last time, stored with depths relative to the page."""
         return [(url, depth + delta) for url, delta in json.loads(cached.get("links") or "[]")]
 
-    def fetch_with_retries(self, url, headers, delay, scope):
+    def fetch_with_retries(self, url, headers, delay, scope, rules):
         """Fetch ``url``, retrying timeouts and 408/429/5xx answers while the host's time budget allows."""
         settings = self.settings
         for attempt in range(settings.retries + 1):
@@ -266,7 +266,8 @@ class HostWorker:
                 raise FetchTimeout(f"the host's time budget ({settings.host_time_budget:g} s) ran out "
                                    "before this page could be fetched")
             try:
-                page = self.fetcher.get(url, headers=headers, in_scope=scope, time_limit=self.time_left())
+                page = self.fetcher.get(url, headers=headers, in_scope=scope, robots=rules,
+                                        time_limit=self.time_left())
             except FetchTimeout:
                 self.next_request += settings.backoff * 2 ** attempt
                 if attempt == settings.retries or self.next_request >= self.ends:
@@ -282,14 +283,6 @@ class HostWorker:
             if self.next_request >= self.ends:  # no time for another try this run
                 return page
         return page
-
-
-def allowed(rules, url, agent):
-    """Whether robots.txt lets ``agent`` fetch ``url``; a parser that fails says no."""
-    try:
-        return rules.can_fetch(url, agent)
-    except Exception:  # noqa: BLE001 - a hostile robots.txt must not open the host
-        return False
 
 
 def retry_after_seconds(value):

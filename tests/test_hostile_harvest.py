@@ -4,11 +4,13 @@ harvested says why. Real HTTP to fixture sites on 127.0.0.x, the real `directory
 import json
 import socket
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from directory.db import get_index, get_store
-from directory.store import Store
 from scrapers.clean import clean_person, is_clean_text
 from scrapers.fetch import BlockedAddress, FetchTimeout, Fetcher, check_host, is_public_address
 from scrapers.job import harvest
@@ -35,13 +37,6 @@ def sources_file(tmp_path, text):
 
 def json_ld(*people):
     return "".join(f'<script type="application/ld+json">{json.dumps(p)}</script>' for p in people)
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(str(tmp_path / "store.sqlite"))
-    store.ensure_shape()
-    return store
 
 
 def stored_texts(store):
@@ -171,6 +166,19 @@ def test_a_resumed_run_that_meets_the_page_it_crashed_on_finishes_and_indexes_th
     assert "Traceback" not in again.output
     with app.app_context():
         assert get_store().runs()[0]["id"] == crashed + 1 and get_store().runs()[0]["status"] != "running"
+
+
+def test_a_redirect_into_a_path_robots_txt_disallows_is_not_followed(make_site, store):
+    site = make_site(162)
+    site.robots("User-agent: *\nDisallow: /staff/private/\n")
+    site.page("/staff/", '<main><h1>Staff</h1><ul><li><a href="/staff/moved">Dr Ann Lee</a>, Lecturer</li></ul></main>')
+    site.routes["/staff/moved"] = (302, {"Location": "/staff/private/ann"}, b"")
+    site.page("/staff/private/ann", PROFILE.format(name="Dr Ann Lee", email="ann@uni.example", topic="secrets"))
+    run_id, _summaries = harvest([parse_sources(source_text(site, "sneaky"))[0]], store, SETTINGS)
+    moved = {p["url"]: p for p in store.run_pages(run_id)}[f"{site.root}/staff/moved"]
+    assert moved["status"] == "failed" and "which robots.txt disallows" in moved["error"]
+    assert not site.requests_for("/staff/private/ann")
+    assert "ann@uni.example" not in {e["email"] for e in store.iter_experts()}
 
 
 def test_an_exception_in_extraction_is_that_pages_error_with_the_traceback_in_the_log(runner, app, make_site,
@@ -323,3 +331,158 @@ def test_ipv6_spellings_that_reach_ipv4_are_not_public(address):
 
 def test_6to4_of_a_public_address_stays_public():
     assert is_public_address("2002:808:808::1") is True  # 8.8.8.8 behind it
+
+
+# -- hostile sites, generated: the real `directory scrape` against whatever a stranger's server may send ----------
+
+NASTY_URLS = ["http://[oops/", "http://[::1", "http://a:99999/", "http://:80/", "javascript:alert(1)", "data:text/html,x",
+              "mailto:x@y.example", "//[oops/x", "/staff/%zz%00", "/staff/\x01x", "/staff/" + "a" * 3000, "\\\\evil",
+              "http://127.0.0.163:1/staff/x", "/staff/p0#frag", "/staff/p1?jsessionid=1&sort=x", "/private/secret",
+              "/staff/r0", "/staff/r1", " /staff/p2 ", "http://ex%41mple.com/", "http://xn--/", "http://a..b/"]
+CONTENT_TYPES = ["text/html", "text/html; charset=utf-8", "text/html; charset=rot13", "text/html; charset=undefined",
+                 "text/html; charset=utf-16", 'text/html; charset="', "TEXT/HTML;;charset=", "application/json", "",
+                 "text/html; charset=x-user-defined", "text/html; charset=idna", "text/html; charset=base64",
+                 "text/html\r\nX-Injected: 1", "application/xhtml+xml; charset=shift_jis"]
+RETRY_AFTER = ["", "0", "1", "\u00b2", "-1", "9" * 60, "Wed, 21 Oct 2015 07:28:00 GMT", "Mon, 99 Foo 9999 99:99:99 GMT",
+               "Fri, 31 Dec 9999 23:59:59 GMT", "nan", "1e9"]
+ROBOTS_TAGS = ["", "noindex", "nofollow", "none", "NOINDEX, nofollow", "googlebot: noindex", "\u00ff" * 50, ",,,"]
+ODD_TEXT = st.lists(st.characters() | st.sampled_from(
+    ["\ud800", "\udfff", "\x00", "\x07", "\u202e", "\ufeff", "\ufffe", "\U0010ffff", "e\u0301", "<", "&", "\r\n"]),
+    max_size=40).map("".join)
+JSON_VALUE = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | ODD_TEXT,
+                          lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ODD_TEXT, inner, max_size=4),
+                          max_leaves=12)
+REAL_NAMES = st.sampled_from(["Ann Lee", "Bo \u202eRay", "Cy\x00 Ng", "E\u0301lodie Martin", "Kim \ud800Park",
+                              "Jo" + "\u0301" * 50 + " Smith", "Lee \ufeffWong", "Ana\u200b Silva", "Mei\x85 Chen"])
+NAMES = REAL_NAMES | ODD_TEXT
+PERSON_KEYS = ["name", "jobTitle", "email", "telephone", "url", "image", "knowsAbout", "worksFor", "affiliation",
+               "alternateName", "@type", "@graph", "sameAs"]
+
+
+@st.composite
+def json_ld_blocks(draw):
+    person = {"@type": draw(st.sampled_from(["Person", ["Person"], "person", None, 7]))}
+    for key in draw(st.lists(st.sampled_from(PERSON_KEYS), max_size=6)):
+        person[key] = draw(JSON_VALUE)
+    person["name"] = draw(st.one_of(NAMES, st.just("Ann " + "A" * 20000)))
+    if draw(st.booleans()):
+        person["knowsAbout"] = [f"topic {n}" for n in range(draw(st.sampled_from([3, 300, 3000])))]
+    text = json.dumps(draw(st.sampled_from([person, [person], {"@graph": [person]}])))  # "\ud800" stays escaped
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def markup(draw):
+    """One hostile piece of a page: a person row with an odd link, JSON-LD, deep nesting, huge attributes,
+    invalid code points as entities and raw characters."""
+    return draw(st.one_of(
+        st.builds(lambda href, name, title: f'<li><a href="{href}">Dr {name}</a>, {title}</li>',
+                  st.sampled_from(NASTY_URLS) | st.sampled_from([f"/staff/p{n}" for n in range(4)]), NAMES,
+                  ODD_TEXT | st.just("Lecturer")),
+        json_ld_blocks(),
+        st.integers(1, 3000).map(lambda depth: "<div>" * depth + "deep" + "</div>" * (depth // 2)),
+        st.integers(1, 200_000).map(lambda size: f'<div data-x="{"a" * size}" title="{"&#xD800;" * 50}">x</div>'),
+        st.sampled_from(["&#xD800;", "&#0;", "&#x10FFFF;", "&#x202E;", "&#99999999;", "\x00", "\x0c", "<![CDATA[",
+                         "<meta charset='rot13'>", "<meta charset='utf-16'>", '<link rel="canonical" href="http://[x">',
+                         '<meta name="robots" content="noindex">', "<base href='http://[oops/'>"]),
+        ODD_TEXT,
+    ))
+
+
+def answer(draw, html, path):
+    """(status, headers, body) for ``html``: odd statuses, types, charsets, robots tags, retries and redirects."""
+    odd = [301, 302, 307, 404, 410, 429, 500, 503, 204]
+    status = draw(st.sampled_from([200] * (8 * len(odd) if path == "/staff/" else 12) + odd))  # mostly a start
+    headers = {"Content-Type": draw(st.sampled_from(["text/html; charset=utf-8"] * 6 + CONTENT_TYPES))}
+    if draw(st.booleans()):
+        headers["X-Robots-Tag"] = draw(st.sampled_from(ROBOTS_TAGS))
+    if status in (429, 503):
+        headers["Retry-After"] = draw(st.sampled_from(RETRY_AFTER))
+    if status in (301, 302, 307):
+        headers["Location"] = draw(st.sampled_from(NASTY_URLS + ["/private/secret", path, ""]))
+    encoding = draw(st.sampled_from(["utf-8", "surrogatepass", "shift_jis", "utf-16"]))
+    if encoding == "surrogatepass":  # lone surrogates written out as (invalid) UTF-8 bytes
+        body = html.encode("utf-8", "surrogatepass")
+    else:
+        body = html.encode(encoding, "replace") if encoding != "utf-8" else html.encode("utf-8", "replace")
+    return status, {k: v.encode("latin-1", "replace").decode("latin-1") for k, v in headers.items()}, body
+
+
+FORBIDDEN = PROFILE.format(name="Dr Fran Forbidden", email="forbidden@uni.example", topic="secrets")
+
+
+@st.composite
+def hostile_sites(draw):
+    """Routes of a whole hostile department site; /private/ is disallowed by its robots.txt."""
+    junk = draw(st.lists(ODD_TEXT.filter(lambda line: ":" not in line and "\n" not in line and "\r" not in line),
+                         max_size=4))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    robots = newline.join(["User-agent: *", "Disallow: /private/", *junk]) + newline
+    routes = {"/robots.txt": (draw(st.sampled_from([200] * 18 + [500, 503])), {"Content-Type": "text/plain"},
+                              (draw(st.sampled_from(["", "\ufeff"])) + robots).encode("utf-8", "surrogatepass"))}
+    for path in ["/staff/", *(f"/staff/p{n}" for n in range(4)), "/staff/r0", "/staff/r1"]:
+        people = "".join(f'<li><a href="/staff/p{n}">Dr {draw(REAL_NAMES)}</a>, Lecturer in {draw(ODD_TEXT)}</li>'
+                         for n in range(3))  # rows that look like people, so that something reaches the store
+        html = f"<html><body>{draw(json_ld_blocks())}<main><h1>Staff</h1><ul>{people}" + "".join(
+            markup(draw) for _ in range(draw(st.integers(0, 6)))) + "</ul>"
+        html += '<a href="/private/secret">Dr Fran Forbidden</a></main></body></html>'
+        routes[path] = answer(draw, html, path)
+    routes["/private/secret"] = (200, {"Content-Type": "text/html"}, FORBIDDEN.encode())
+    return routes
+
+
+@pytest.fixture(scope="module")
+def hostile_server():
+    from conftest import Site
+
+    site = Site("127.0.0.164")
+    site.server.handle_error = lambda *_args: None  # a client that hangs up on a hostile answer is expected
+    yield site
+    site.close()
+
+
+def scrape_hostile_site(server, routes):
+    """Serve ``routes`` and run the real `directory scrape` over them in a fresh instance; check the promises."""
+    import tempfile
+
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from directory import create_app
+    from directory.cli import cli
+
+    server.routes, server.log = dict(routes), []
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"TESTING": True, "DATABASE": f"{folder}/directory.sqlite", "INDEX": f"{folder}/index",
+                          "JOB_NICENESS": 0, "CRAWL_DELAY": 0.0, "CRAWL_ALLOW_PRIVATE_HOSTS": True,
+                          "CRAWL_RETRIES": 1, "CRAWL_BACKOFF": 0.01, "CRAWL_MAX_RETRY_AFTER": 0.2,
+                          "CRAWL_FETCH_DEADLINE": 5.0, "CRAWL_READ_TIMEOUT": 2.0, "CRAWL_HOST_TIME_BUDGET": 30.0})
+        app.instance_path = folder
+        path = sources_file(Path(folder), source_text(server, "hostile"))
+        result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=ScriptInfo(create_app=lambda: app))
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code in (0, 1) and "Traceback" not in result.output
+        if result.exit_code == 1:
+            assert "Error: 1 source(s) failed entirely: hostile" in result.output, result.output
+        with app.app_context():
+            store = get_store()
+            [run] = store.runs()
+            assert run["status"] == ("failed" if result.exit_code else "finished")
+            assert_clean(store)
+            assert "forbidden@uni.example" not in {e["email"] for e in store.iter_experts()}
+            assert not [entry for entry in server.log if entry[1].startswith("/private/")]
+            assert get_index().ids() == {e["id"] for e in store.iter_experts()}  # the index took in what was found
+            event(f"exit {result.exit_code}, {'some' if store.expert_count() else 'no'} people stored")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hostile_sites())
+def test_a_hostile_site_never_crashes_a_scrape_stores_nothing_unclean_and_nothing_robots_txt_forbids(
+        hostile_server, routes):
+    scrape_hostile_site(hostile_server, routes)
+
+
+@pytest.mark.slow
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hostile_sites())
+def test_many_more_hostile_sites(hostile_server, routes):
+    scrape_hostile_site(hostile_server, routes)

@@ -1,13 +1,12 @@
 """Curator commands: `directory --help` lists them. The group is also the Flask CLI."""
 import csv
-import fcntl
 import json
 import logging
 import os
 import sqlite3
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from flask.cli import FlaskGroup
 
 from directory import create_app, referrals
 from directory.db import get_index, get_store
+from directory.locks import exclusive_lock
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.search import IndexUnavailable
 from directory.store import Store, StoreError, export_row, open_read_only
@@ -61,17 +61,14 @@ def read_only_store():
 
 @contextmanager
 def job_lock(name, background=True):
-    """One writing job at a time per instance; the lock dies with the process (even kill -9). A
-    ``background`` job also gives way to the web server for the CPU (JOB_NICENESS)."""
+    """One writing job at a time per instance; the lock dies with the process (even kill -9) and is never
+    held by the worker processes a job forks, which end with it (directory.locks). A ``background`` job also gives way to the web server for the CPU (JOB_NICENESS)."""
     os.makedirs(current_app.instance_path, exist_ok=True)
-    path = Path(current_app.instance_path) / f"{name}.lock"
-    with open(path, "w") as handle:
+    with ExitStack() as held:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.enter_context(exclusive_lock(Path(current_app.instance_path) / f"{name}.lock"))
         except BlockingIOError:
             fail(f"another {name} job is running in {current_app.instance_path}; wait for it to finish")
-        handle.write(str(os.getpid()))
-        handle.flush()
         if background and current_app.config["JOB_NICENESS"]:
             os.nice(current_app.config["JOB_NICENESS"])  # for the rest of the process, and what it starts
         yield
@@ -136,6 +133,8 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         if s.warning:
             click.secho(f"  WARNING {name}: {s.warning}", fg="yellow", err=True)
     failed = [n for n, s in summaries.items() if s.failed]
+    for name in failed:
+        click.secho(f"  FAILED {name}: {summaries[name].error or 'no page could be fetched'}", fg="red", err=True)
     if failed:
         fail(f"{len(failed)} source(s) failed entirely: {', '.join(failed)}; "
              f"see `directory runs show {run_id}`")
@@ -376,12 +375,10 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
     settings = crawl_settings(allow_private_hosts=allow_private_hosts)
     fetcher = Fetcher(settings)
     try:
-        robots = fetcher.robots(url)
-        if robots is None:
-            fail("robots.txt could not be read (server error or network failure): not fetching")
+        robots = fetcher.robots(url)  # raises, saying why, when the host is off-limits
         if not robots.can_fetch(url, settings.agent):
             fail(f"robots.txt disallows {url}")
-        page = fetcher.get(url)
+        page = fetcher.get(url, robots=robots)
     except FetchError as error:
         fail(str(error))
     finally:

@@ -9,16 +9,18 @@ import json
 import logging
 import queue
 import re
+import sqlite3
 import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from scrapers.clean import clean_person
 from scrapers.extract import SiteModel, extract, extract_site
-from scrapers.fetch import FetchError, Fetcher, FetchTimeout, worth_retrying
+from scrapers.fetch import BadURL, FetchError, Fetcher, FetchTimeout, allowed, split_url, worth_retrying
 from scrapers.scope import site_of
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class PageEvent:
     cache: dict = None
     body: dict = None  # {"text", "final_url", "headers"}: kept so the site can be read as a whole
     found: int = 0  # people the page names, as the crawl saw it (the site reading decides)
+    malformed_links: int = 0
 
 
 @dataclass
@@ -59,16 +62,19 @@ class SourceSummary:
     errors: int = 0
     skipped: int = 0
     unchanged: int = 0
+    malformed_links: int = 0
     with_title: int = 0
     with_email: int = 0
     with_interests: int = 0
     failed: bool = False
     warning: str = None
+    error: str = None  # the first page error, to say why a source failed
 
 
 def canonical_url(url):
-    """Drop fragments and session or tracking parameters so one page has one URL."""
-    parts = urlsplit(url)
+    """Drop fragments and session or tracking parameters so one page has one URL.
+    Raises :class:`BadURL` for a malformed or non-http(s) URL."""
+    parts = split_url(url)
     path = re.sub(r";jsessionid=[^/?]*", "", parts.path, flags=re.I)
     params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMETERS]
     return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", urlencode(params), ""))
@@ -93,7 +99,10 @@ class Scope:
         self.max_url_length = max_url_length
 
     def __call__(self, url, person_link=False):
-        url = canonical_url(url)
+        try:
+            url = canonical_url(url)
+        except BadURL:
+            return False
         if len(url) > self.max_url_length:
             return False
         if any(url.startswith(p) for p in self.prefixes) and not looks_like_trap(url):
@@ -102,28 +111,54 @@ class Scope:
         # it is one hop from a listing, so it cannot lead the crawl into a trap.
         return person_link and site_of(url) in self.sites
 
+    def links(self, urls, depth, person_link=False):
+        """(canonical URL, depth) of the ``urls`` in scope, and how many were malformed."""
+        kept, malformed = [], 0
+        for url in urls:
+            try:
+                canonical = canonical_url(url)
+            except BadURL:
+                malformed += 1
+                continue
+            if self(canonical, person_link):
+                kept.append((canonical, depth))
+        return kept, malformed
+
 
 class HostWorker:
-    """Crawls every source on one host, one request at a time, at the polite pace."""
+    """Crawls every source on one host, one request at a time, at the polite pace, within the host's
+    time budget. Nothing a page holds stops it: an unforeseen error is that page's error."""
 
     def __init__(self, host, sources, frontier, cache, settings, events, stop):
         self.host, self.sources, self.settings = host, sources, settings
         self.frontier, self.cache, self.events, self.stop = frontier, cache, events, stop
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
-        self.robots = {}  # site root -> (rules or False, when read)
+        self.robots = {}  # site root -> (rules or the FetchError that made it off-limits, when read)
         self.sites = defaultdict(SiteModel)  # source name -> what its pages taught so far
+        self.ends = None  # when the host's time budget runs out: counted from the start of its crawl
+
+    def time_left(self):
+        return self.ends - time.monotonic()
 
     def wait_turn(self, delay):
+        """Wait for this host's next turn. False, at once, when that turn comes after the time budget."""
         pause = self.next_request - time.monotonic()
+        if pause >= self.time_left():
+            return False
         if pause > 0:
             self.stop.wait(pause)
         self.next_request = time.monotonic() + delay
+        return True
 
     def run(self):
+        self.ends = time.monotonic() + self.settings.host_time_budget
         try:
             for source in self.sources:
-                self.crawl(source)
+                try:
+                    self.crawl(source)
+                except Exception:  # noqa: BLE001 - a bug: this source stops here, the other sources and the run go on
+                    log.exception("%s: the crawl of %s stopped", source.name, self.host)
                 if not self.stop.is_set():
                     self.events.put(SourceDone(source, self.sites.get(source.name)))
         finally:
@@ -140,26 +175,37 @@ class HostWorker:
         pending = list(queued)
         while pending and not self.stop.is_set():
             root = f"{urlsplit(pending[0][0]).scheme}://{urlsplit(pending[0][0]).netloc}"
-            rules = self.rules(root, delay)
-            if rules is False:
-                for url, depth in [p for p in pending if p[0].startswith(root + "/") or p[0] == root]:
+            try:
+                rules = self.rules(root, delay)
+            except FetchError as error:
+                on_host = [p for p in pending if p[0] == root or p[0].startswith(root + "/")]
+                for url, depth in on_host:
                     self.events.put(PageEvent(source, url, depth, "failed",
-                                              error="robots.txt could not be read (server error or network failure); "
-                                                    "host skipped this run"))
-                pending = [p for p in pending if not (p[0].startswith(root + "/") or p[0] == root)]
+                                              error=f"{error}; nothing fetched from this host this run"))
+                pending = [p for p in pending if p not in on_host]
                 continue
             crawl_delay = rules.crawl_delay(settings.agent)
             if crawl_delay:
                 delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
             url, depth = pending.pop(0)
+            if self.time_left() <= 0:
+                self.events.put(PageEvent(source, url, depth, "skipped", error=(
+                    f"the host's time budget ({settings.host_time_budget:g} s) is used up; left for the next run")))
+                continue
             if budget <= 0:
                 self.events.put(PageEvent(source, url, depth, "skipped", error="page budget for this source used up"))
                 continue
-            if not rules.can_fetch(url, settings.agent):
+            if not allowed(rules, url, settings.agent):
                 self.events.put(PageEvent(source, url, depth, "skipped", error="disallowed by robots.txt"))
                 continue
             budget -= 1
-            event = self.visit(source, url, depth, delay, scope)
+            try:
+                event = self.visit(source, url, depth, delay, scope, rules)
+            except Exception as error:  # noqa: BLE001 - a page no code foresaw is that page's error
+                log.exception("%s: %s could not be harvested", source.name, url)
+                event = PageEvent(source, url, depth, "failed", error=(
+                    f"could not be harvested ({type(error).__name__}: {str(error)[:200]}); "
+                    "the traceback is in the scrape log"))
             new = [(u, d) for u, d in event.links if u not in known and d <= settings.max_depth]
             known.update(u for u, _ in new)
             event.links = new
@@ -168,15 +214,22 @@ class HostWorker:
 
     def rules(self, root, delay):
         """A host's robots.txt rules, read again once they are older than the cache limit.
-        False means the host is off-limits (robots.txt unreadable)."""
+        Raises :class:`FetchError` saying why when the host is off-limits this run."""
         rules, read = self.robots.get(root, (None, 0.0))
         if rules is None or time.monotonic() - read > self.settings.robots_cache_hours * 3600:
-            self.wait_turn(delay)
-            rules = self.fetcher.robots(root) or False
+            try:
+                if not self.wait_turn(delay):
+                    raise FetchTimeout(f"the host's time budget ({self.settings.host_time_budget:g} s) "
+                                       "ran out before robots.txt could be read")
+                rules = self.fetcher.robots(root, time_limit=self.time_left())
+            except FetchError as error:
+                rules = error
             self.robots[root] = (rules, time.monotonic())
+        if isinstance(rules, FetchError):
+            raise rules
         return rules
 
-    def visit(self, source, url, depth, delay, scope):
+    def visit(self, source, url, depth, delay, scope, rules):
         cached = self.cache.get(url) or {}
         headers = {}
         if cached.get("etag"):
@@ -184,7 +237,7 @@ class HostWorker:
         if cached.get("last_modified"):
             headers["If-Modified-Since"] = cached["last_modified"]
         try:
-            page = self.fetch_with_retries(url, headers, delay, scope)
+            page = self.fetch_with_retries(url, headers, delay, scope, rules)
         except FetchError as error:
             return PageEvent(source, url, depth, "failed", error=str(error))
         if page.status == 304:
@@ -202,40 +255,43 @@ class HostWorker:
             return PageEvent(source, url, depth, "unchanged", 200, links=self.cached_links(cached, depth), cache=cache)
         body = {"text": page.text, "final_url": page.url,
                 "headers": {k: v for k, v in page.headers.items() if k in KEPT_HEADERS}}
-        try:
-            result = extract(page.text, page.url, source.selectors or None, country=source.country,
-                             language=source.language, learn_into=self.sites[source.name])
-        except Exception as error:  # noqa: BLE001 - one page's bad markup is that page's error, never the run's
-            log.exception("extraction failed on %s", url)
-            return PageEvent(source, url, depth, "failed", 200, error=f"extraction failed: {type(error).__name__}",
-                             cache=cache, body=body)
-        links = []
+        result = extract(page.text, page.url, source.selectors or None, country=source.country,
+                         language=source.language, learn_into=self.sites[source.name])
+        links, malformed = [], 0
         header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
         if not (result.nofollow or header_nofollow):
+            found = []
             if scope(url):  # pages outside the source's folders (a person's page elsewhere) lead nowhere
-                links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
-                links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u, person_link=True)]
+                found += [scope.links(result.listing_links, depth), scope.links(result.profile_links, depth + 1, True)]
             # The same profile in the site's other language: one more page about the same person.
-            links += [(canonical_url(u), depth) for u in result.alternate_links if scope(u, person_link=True)]
-        error = "page cut off at the size limit" if page.truncated else None
-        return PageEvent(source, url, depth, "done", 200, error=error, links=links, cache=cache, body=body,
-                         found=len(result.people))
+            found.append(scope.links(result.alternate_links, depth, True))
+            links = [u for kept, _bad in found for u in kept]
+            malformed = sum(bad for _kept, bad in found) + result.malformed_links
+        notes = ["page cut off at the size limit"] if page.truncated else []
+        if malformed:
+            notes.append(f"{malformed} malformed link(s) skipped")
+        return PageEvent(source, url, depth, "done", 200, error="; ".join(notes) or None, links=links, cache=cache,
+                         body=body, found=len(result.people), malformed_links=malformed)
 
     @staticmethod
     def cached_links(cached, depth):
         """Links a page gave last time, stored with depths relative to the page."""
         return [(url, depth + delta) for url, delta in json.loads(cached.get("links") or "[]")]
 
-    def fetch_with_retries(self, url, headers, delay, scope):
+    def fetch_with_retries(self, url, headers, delay, scope, rules):
+        """Fetch ``url``, retrying timeouts and 408/429/5xx answers while the host's time budget allows."""
         settings = self.settings
         for attempt in range(settings.retries + 1):
-            self.wait_turn(delay)
+            if not self.wait_turn(delay):
+                raise FetchTimeout(f"the host's time budget ({settings.host_time_budget:g} s) ran out "
+                                   "before this page could be fetched")
             try:
-                page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True))
+                page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True), robots=rules,
+                                        time_limit=self.time_left())
             except FetchTimeout:
-                if attempt == settings.retries:
-                    raise
                 self.next_request += settings.backoff * 2 ** attempt
+                if attempt == settings.retries or self.next_request >= self.ends:
+                    raise
                 continue
             if not worth_retrying(page.status) or attempt == settings.retries:
                 return page
@@ -244,6 +300,8 @@ class HostWorker:
             if retry_after is not None:
                 wait = max(wait, min(retry_after, settings.max_retry_after))
             self.next_request = time.monotonic() + wait
+            if self.next_request >= self.ends:  # no time for another try this run
+                return page
         return page
 
 
@@ -251,11 +309,12 @@ def retry_after_seconds(value):
     """Seconds from a Retry-After header (a number or an HTTP date), or None."""
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
 
 
@@ -297,9 +356,18 @@ def harvest(sources, store, settings, progress=None, refresh=False):
                     break
                 continue
             if isinstance(event, SourceDone):
-                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), run_id, event.site)
+                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), settings, run_id, event.site)
                 continue
-            save_event(store, run_id, event, summaries[event.source.name])
+            summary = summaries[event.source.name]
+            try:
+                save_event(store, run_id, event, summary)
+            except (sqlite3.OperationalError, OSError):
+                raise  # the database or the disk: the job stops here and resumes when run again
+            except Exception as error:  # noqa: BLE001 - what one page gave cannot be stored: that page's error
+                log.exception("%s: %s could not be stored", event.source.name, event.url)
+                save_event(store, run_id, replace(event, status="failed", links=[], cache=None, body=None, error=(
+                    f"could not be stored ({type(error).__name__}: {str(error)[:200]}); "
+                    "the traceback is in the scrape log")), summary)
             if progress:
                 progress(event, summaries)
         for future in futures:
@@ -328,24 +396,27 @@ def harvest(sources, store, settings, progress=None, refresh=False):
 
 
 def save_event(store, run_id, event, summary):
-    """Write one page's outcome (status, links, validators, body) to the store and count it."""
+    """Write one page's outcome (status, links, validators, body) to the store, then count it."""
     source = event.source
-    if event.status == "unchanged":
-        store.verify_unchanged_page(run_id, source, event.url)
-        summary.unchanged += 1
-    elif event.status == "gone":
-        store.forget_page(source, event.url)
-        summary.errors += 1
-    elif event.status == "done":
-        summary.pages += 1
-    elif event.status == "failed":
-        summary.errors += 1
-    else:
-        summary.skipped += 1
     log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url, event.found,
              f" error={event.error}" if event.error else "")
+    if event.status == "unchanged":
+        store.verify_unchanged_page(run_id, source, event.url)
+    elif event.status == "gone":
+        store.forget_page(source, event.url)
     store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
                       cache=event.cache, links=event.links, depth=event.depth, body=event.body)
+    if event.status == "unchanged":
+        summary.unchanged += 1
+    elif event.status == "done":
+        summary.pages += 1
+    elif event.status in ("gone", "failed"):
+        summary.errors += 1
+        if event.status == "failed" and summary.error is None:
+            summary.error = event.error
+    else:
+        summary.skipped += 1
+    summary.malformed_links += event.malformed_links
 
 
 def twin_pages(results, language):
@@ -365,7 +436,7 @@ def twin_pages(results, language):
     return twins
 
 
-def read_site(store, source, urls, run_id=None, site=None):
+def read_site(store, source, urls, settings, run_id=None, site=None):
     """Read a source's kept pages as one site and store what each page says about people.
 
     Runs after the crawl of a source (and by `directory reextract`, without the network). Pages read
@@ -390,6 +461,7 @@ def read_site(store, source, urls, run_id=None, site=None):
             continue  # extraction failed on this page; the log says why
         noindex = bool({d.strip().lower() for d in headers.get("x-robots-tag", "").split(",")} & {"noindex", "none"})
         people = [] if (result.noindex or noindex) else [p.record() for p in result.people]
+        people = [p for p in (clean_person(p, settings) for p in people) if p]
         for person in people:
             if person.get("profile_url") and canonical_url(person["profile_url"]) in dead:
                 del person["profile_url"]  # a link to a page that is gone is no one's profile now

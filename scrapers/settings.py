@@ -26,7 +26,11 @@ class CrawlSettings:
     workers: int = _setting(64, "Hosts harvested in parallel (one request at a time per host).")
     connect_timeout: float = _setting(10.0, "Seconds to wait for a connection.")
     read_timeout: float = _setting(20.0, "Seconds to wait between two reads of a response.")
-    fetch_deadline: float = _setting(60.0, "Wall-clock limit on one fetch, body included.")
+    fetch_deadline: float = _setting(60.0, "Wall-clock limit on one fetch, headers and body included, enforced on "
+                                           "the connection (a server dripping bytes is cut off).")
+    host_time_budget: float = _setting(
+        3600.0, "Wall-clock seconds one host may take in a run, waits and retries included; the pages it has "
+                "not reached by then are skipped this run.")
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest decoded body read; longer ones are cut off.")
     max_redirects: int = _setting(5, "Redirects followed for one fetch.")
     retries: int = _setting(2, "Retries on 408, 429, 5xx and timeouts, with exponential backoff.")
@@ -34,6 +38,12 @@ class CrawlSettings:
     max_pages: int = _setting(500, "Page budget per source and run.")
     max_depth: int = _setting(3, "Links followed away from a start URL.")
     max_url_length: int = _setting(2083, "Longer URLs are ignored.")
+    max_name_chars: int = _setting(200, "Longest name kept; a longer one is not a name, and its record is dropped.")
+    max_text_chars: int = _setting(300, "Titles, departments and other text are cut at a word to this length.")
+    max_phone_chars: int = _setting(50, "Longest phone number kept; a longer one is dropped.")
+    max_interest_chars: int = _setting(200, "Each research-interest phrase is cut at a word to this length.")
+    max_interests: int = _setting(50, "Interest phrases kept per record; the rest are dropped.")
+    max_other_names: int = _setting(10, "Other names (spellings, scripts) kept per record.")
     robots_cache_hours: float = _setting(24.0, "How long a host's robots.txt is trusted.")
     allow_private_hosts: bool = _setting(
         False,

@@ -25,6 +25,16 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def store(tmp_path):
+    """A fresh store (a real SQLite file) without an app, for harvesting tests."""
+    from directory.store import Store
+
+    store = Store(str(tmp_path / "store.sqlite"))
+    store.ensure_shape()
+    return store
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -45,8 +45,9 @@ def test_a_source_that_fails_entirely_exits_non_zero_and_runs_show_why(runner, m
     path.write_text(f'[[sources]]\nname = "down"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/s/"]\n')
     result = runner("scrape", "--sources", str(path))
     assert result.exit_code == 1 and "1 source(s) failed entirely: down" in result.output
+    assert "FAILED down: robots.txt answered HTTP 500" in result.output
     shown = runner("runs", "show", "1")
-    assert "robots.txt could not be read" in shown.output
+    assert "robots.txt answered HTTP 500" in shown.output
     assert "failed" in runner("runs").output
 
 

@@ -1,10 +1,12 @@
 """Faults through the real `directory` command: a locked database, a full disk, a missing index, an unreadable
-sources file. Each gives a message naming the problem, a non-zero exit status, and leaves the data whole."""
+sources file, a reindex killed with SIGKILL. Each gives a message naming the problem, a non-zero exit status, and leaves the data whole."""
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,58 @@ def test_read_only_commands_say_when_there_is_no_database_yet_and_create_none(tm
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "there is no database" in result.stderr and "directory init" in result.stderr
     assert not (tmp_path / "new" / "directory.sqlite").exists()
+def children_of(pid):
+    """Live (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if int(parent) == pid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid):
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_reindex_killed_with_sigkill_leaves_no_workers_and_no_locks(tmp_path):
+    from directory.store import Store
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    store = Store(str(instance / "directory.sqlite"))
+    store.ensure_shape()
+    rows = [json.loads(line) for line in rows_file(tmp_path / "rows.jsonl", 20000).read_text().splitlines()]
+    store.import_experts(rows)  # enough experts for a reindex in several processes
+    store.db.close()
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
+    job = subprocess.Popen([DIRECTORY, "reindex"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = []
+    try:
+        deadline = time.monotonic() + 180
+        while len(workers) < 2 and time.monotonic() < deadline and job.poll() is None:
+            workers = children_of(job.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the reindex never started its worker processes"
+        os.kill(job.pid, signal.SIGKILL)
+        job.wait()
+        deadline = time.monotonic() + 30
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(w) for w in workers), "worker processes outlived their killed parent"
+        again = directory(instance, "reindex")
+        assert again.returncode == 0 and "Indexed 20000 experts" in again.stdout, again.stderr
+        erased = directory(instance, "optout", "add", "--email", "k7@fault.example", timeout=120)
+        assert erased.returncode == 0 and "1 expert(s) erased" in erased.stdout, erased.stderr
+        whole(instance)
+    finally:
+        for pid in [job.pid, *workers]:  # on failure, end what this test started, and nothing else
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -42,13 +42,6 @@ def serve_staff(site):
                                             email="alan@uni.example", topic="computability"))
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store(str(tmp_path / "store.sqlite"))
-    store.ensure_shape()
-    return store
-
-
 def names(store):
     return sorted(e["name"] for e in store.iter_experts())
 

@@ -6,7 +6,6 @@ it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
 import errno
-import fcntl
 import functools
 import os
 import re
@@ -35,6 +34,7 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from directory import countries
+from directory.locks import exclusive_lock
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
@@ -172,15 +172,10 @@ class SearchIndex:
     def writing(self, waiting=None):
         """Hold the right to change the index (one writer per index across processes: a rebuild and an
         incremental update must not overlap, or the update lands in the folder being swapped out).
-        ``waiting`` is called once if another writer holds it; the lock dies with its process."""
+        ``waiting`` is called once if another writer holds it; the lock dies with its process, and the
+        processes a rebuild forks neither hold it nor outlive it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.parent / f".{self.path.name}.writing", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting:
-                    waiting()
-                fcntl.flock(handle, fcntl.LOCK_EX)
+        with exclusive_lock(self.path.parent / f".{self.path.name}.writing", waiting, wait=True):
             yield
 
     def ensure(self):

@@ -53,6 +53,7 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     result.nofollow = bool(doc.robots & {"nofollow", "none"})
     result.canonical = doc.canonical
     result.language = doc.lang
+    result.malformed_links = doc.malformed_links
     page_text = doc.text(doc.body)
     hints = list(dict.fromkeys(site.hints.get(doc.url, []) + (site.hints.get(doc.canonical, []) if doc.canonical else [])))
     context = Context(site=site, hints=hints, country=country, language=language or doc.lang,

@@ -54,6 +54,16 @@ def absolute_http(base, href):
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
+def malformed(base, href):
+    """Whether a link is broken: not mail, phone, script or a fragment, and no http(s) URL comes of it."""
+    href = (href or "").strip().lower()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:", "ftp:", "sms:", "callto:")):
+        return False
+    if "://" in href and not href.startswith(("http://", "https://")):
+        return False  # another scheme (webcal:, ...): not ours to judge
+    return absolute_http(base, href) is None
+
+
 class Document:
     """A parsed page: head facts (robots, canonical, alternates, JSON-LD), chrome marks and main content."""
 
@@ -81,6 +91,8 @@ class Document:
                               if (m.get("property") or "").lower() == "og:title"), "")
         for el in [el for el in self.root.iter(*DROPPED)]:
             el.drop_tree()
+        # Links no reader could follow ('http://[oops/', a port of 99999), counted for the curator.
+        self.malformed_links = sum(1 for a in self.root.iter("a") if malformed(url, a.get("href")))
         self.body = self.root.find("body")
         if self.body is None:
             self.body = self.root

@@ -302,7 +302,7 @@ def lone_person_link(doc, el, context):
     if not target:
         return False
     in_list = any(a.tag in ("li", "tr", "dd", "dl", "ul", "table") for a in el.iterancestors())
-    return context.site.is_person_link(target) or (in_list and slug_matches(doc.text(el), target, words_needed=1))
+    return in_list or context.site.is_person_link(target) or slug_matches(doc.text(el), target, words_needed=1)
 
 
 def under_news_heading(doc, el):

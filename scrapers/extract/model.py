@@ -59,5 +59,6 @@ class PageResult:
     canonical: str = None
     language: str = None  # the page's own (html lang), to tell a site's two languages apart
     kind: str = "other"  # listing, profile or other
+    malformed_links: int = 0
     # What was tried on a page that gave nobody, for `directory preview --explain`.
     notes: list = field(default_factory=list)

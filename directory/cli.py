@@ -175,7 +175,7 @@ class Progress:
 
     def __call__(self, event, summaries):
         self.pages += 1
-        self.people += len(event.people or [])
+        self.people += event.found
         self.hosts.add(event.url.split("/")[2])
         if time.monotonic() - self.last < 0.5:
             return

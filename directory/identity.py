@@ -14,12 +14,12 @@ Which records are one person is recomputed from the records themselves (``group`
 long as the records that make it, and a curator's "not the same person" (a split) is never joined over.
 """
 import hashlib
-import ipaddress
 import re
 import unicodedata
 from collections import defaultdict
-from functools import cache
 from urllib.parse import urlsplit, urlunsplit
+
+from scrapers.scope import registrable_domain
 
 SEP = "\x1f"  # between a key's value and its scope; never in a normalised value
 ADDRESS_KINDS = ("email", "url")
@@ -53,31 +53,6 @@ def normalise_name(name):
     return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
-@cache
-def _public_suffixes():
-    import tldextract
-
-    # The snapshot bundled with the package: no network fetch, no cache folder. Private suffixes count
-    # (github.io and the like), so two people's sites under one such suffix are two sites.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
-
-
-@cache
-def site_of(host):
-    """The registrable domain of ``host`` by the Public Suffix List (``www.eoe.liverpool.ac.uk`` ->
-    ``liverpool.ac.uk``); an IP address is its own site; a name under no listed suffix takes the list's
-    default rule (its last two labels)."""
-    host = (host or "").lower().strip(".[]")
-    if not host:
-        return None
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
-    found = _public_suffixes()(host).top_domain_under_public_suffix
-    return found or ".".join(host.split(".")[-2:])
-
-
 def host_of(url):
     try:
         return urlsplit(url or "").hostname
@@ -93,7 +68,8 @@ def is_curated(page_url):
 def same_site(url, page_url):
     """Whether ``url`` is on the site of ``page_url`` (same registrable domain): a page may speak for its
     own site's profile pages only."""
-    return is_curated(page_url) or (site_of(host_of(url)) is not None and site_of(host_of(url)) == site_of(host_of(page_url)))
+    site = registrable_domain(host_of(url) or "")
+    return is_curated(page_url) or (bool(site) and site == registrable_domain(host_of(page_url) or ""))
 
 
 def names_of(person):

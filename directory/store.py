@@ -7,6 +7,7 @@ merges are deterministic (recomputed from records) and reversible.
 import json
 import os
 import sqlite3
+import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,11 +34,11 @@ from directory.identity import (
     normalise_url,
     same_site,
     shared_addresses,
-    site_of,
     suppression_keys,
     urls_of,
 )
 from directory.paths import DATA
+from scrapers.scope import registrable_domain
 
 SCHEMA_VERSION = 4
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
@@ -128,6 +129,8 @@ class Store:
             db["page_cache"].create({"url": str, "source": str, "etag": str, "last_modified": str,
                                      "content_hash": str, "links": str, "fetched_at": str},
                                     pk="url", if_not_exists=True)
+            db["page_bodies"].create({"url": str, "source": str, "final_url": str, "fetched_at": str,
+                                      "headers": str, "body": bytes}, pk="url", if_not_exists=True)
             db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
                                       pk="key", if_not_exists=True)
             self._shape_index_queue()
@@ -306,15 +309,23 @@ class Store:
         return {row["url"]: row for row in rows}
 
     def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
-                    cache=None, links=(), depth=0, record_url=None):
+                    cache=None, links=(), depth=0, record_url=None, body=None):
         """Save one fetched page: its status, its people (kept under ``record_url`` when the page
-        names a canonical URL), the links (url, depth) it adds. All or nothing. The profile page of someone
-        who opted out (fetched before they did) is not kept at all."""
+        names a canonical URL), the links (url, depth) it adds, and its body ({"text", "final_url",
+        "headers"}) for reading again without the network. All or nothing. The profile page of someone who
+        opted out (fetched before they did) is not kept at all."""
         with self.transaction():
             if self.opted_out_profiles([url, *filter(None, [record_url])]):
                 return
             held = self.opted_out_profiles([u for u, _d in links])
             links = [(u, d) for u, d in links if u not in held]
+            if body is not None:
+                self.db.execute(
+                    "insert into page_bodies (url, source, final_url, fetched_at, headers, body) values (?, ?, ?, ?, ?, ?)"
+                    " on conflict(url) do update set source = excluded.source, final_url = excluded.final_url,"
+                    " fetched_at = excluded.fetched_at, headers = excluded.headers, body = excluded.body",
+                    [url, source.name, body["final_url"], now(), json.dumps(body.get("headers") or {}),
+                     zlib.compress(body["text"].encode("utf-8", "replace"), 6)])
             if people is not None:
                 self.save_people(source, record_url or url, people, run_id)
             if cache is not None:
@@ -326,6 +337,28 @@ class Store:
             self.db["pages"].upsert({"run_id": run_id, "url": url, "source": source.name, "status": status,
                                      "http_status": http_status, "error": error, "fetched_at": now(),
                                      "people": len(people or [])}, pk=("run_id", "url"))
+
+    def run_page_urls(self, run_id, source_name):
+        """The pages of a source that a run fetched or found unchanged, in the order it reached them."""
+        return [r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('done', 'unchanged') order by rowid",
+            [run_id, source_name])]
+
+    def dead_page_urls(self, run_id, source_name):
+        """Pages of a source that a run found gone (404, 410) or could not fetch."""
+        return {r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('gone', 'failed')", [run_id, source_name])}
+
+    def stored_page_urls(self, source_name):
+        """Every page of a source whose body is kept."""
+        return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url", [source_name])]
+
+    def page_bodies(self, urls):
+        """(url, final url, text, headers) of the kept pages among ``urls``, in that order."""
+        for url in urls:
+            row = self.db.execute("select final_url, body, headers from page_bodies where url = ?", [url]).fetchone()
+            if row is not None:
+                yield url, row[0] or url, zlib.decompress(row[1]).decode("utf-8", "replace"), json.loads(row[2] or "{}")
 
     def verify_unchanged_page(self, run_id, source, url):
         """A page that did not change: its people were seen again now."""
@@ -363,6 +396,7 @@ class Store:
                 "select distinct expert_id from records where source = ? and page_url = ?", [source.name, url])]
             self.db.execute("delete from records where source = ? and page_url = ?", [source.name, url])
             self.db.execute("delete from page_cache where url = ?", [url])
+            self.db.execute("delete from page_bodies where url = ?", [url])
             self._regroup([], affected)
 
     # -- people ----------------------------------------------------------------
@@ -433,7 +467,7 @@ class Store:
             if is_curated(page_url):
                 return True
             domain, host = email.rpartition("@")[2], host_of(page_url)
-            if site_of(domain) == site_of(host):
+            if registrable_domain(domain) == registrable_domain(host or ""):
                 return True
             mine = self.institution_for_host(host)
             return mine is not None and mine == self.institution_for_host(domain)
@@ -818,6 +852,10 @@ class Store:
             [(key, kind, now(), note, request) for key, kind in suppression_keys(people).items() if key not in shared])
         urls = {u for person in people for u in urls_of(person)}
         for source, page_url in {(r[1], r[2]) for r in rows}:
+            # A page that named them keeps no copy and no validators: it is fetched afresh and read again
+            # (without them) next time.
+            self.db.execute("delete from page_bodies where url = ? or final_url = ?", [page_url, page_url])
+            self.db.execute("delete from page_cache where url = ?", [page_url])
             if not is_curated(page_url) and not self.db.execute(
                     f"select 1 from records where source = ? and page_url = ? and id not in ({marks(record_ids)})",
                     [source, page_url, *record_ids]).fetchone():
@@ -840,6 +878,10 @@ class Store:
             for run_id, url in self.db.execute("select run_id, url from pages where url like ?", [pattern]).fetchall():
                 if normalise_url(url) in urls:
                     self.db.execute("delete from pages where run_id = ? and url = ?", [run_id, url])
+            for url, final_url in self.db.execute("select url, final_url from page_bodies where url like ? or final_url like ?",
+                                                  [pattern, pattern]).fetchall():
+                if {normalise_url(url), normalise_url(final_url)} & urls:
+                    self.db.execute("delete from page_bodies where url = ?", [url])
             for url, links in self.db.execute("select url, links from page_cache where url like ? or links like ?",
                                               [pattern, pattern]).fetchall():
                 kept = [link for link in json.loads(links or "[]") if normalise_url(link[0]) not in urls]

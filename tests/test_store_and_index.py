@@ -60,12 +60,12 @@ def test_the_same_person_on_a_listing_and_a_profile_is_one_expert_with_the_riche
 
 def test_two_sources_sharing_an_email_make_one_expert_and_the_merge_can_be_undone(store):
     # Two departments of one university, each on its own host of the university's site.
-    save(store, "http://chem.x.example/p", {"name": "Li Wei", "email": "li@x.example", "interests": ["batteries"]})
-    save(store, "http://www.physics.x.example/p", {"name": "Li Wei", "email": "LI@x.example", "interests": ["electrodes"]},
+    save(store, "https://www.chem.x.ac.uk/p", {"name": "Li Wei", "email": "li@x.ac.uk", "interests": ["batteries"]})
+    save(store, "https://physics.x.ac.uk/p", {"name": "Li Wei", "email": "LI@x.ac.uk", "interests": ["electrodes"]},
          source=src("dept-b", "Beta University", "CN"))
     [expert] = list(store.iter_experts())
     assert expert["sources"] == ["dept-a", "dept-b"] and expert["interests"] == ["batteries", "electrodes"]
-    save(store, "http://www.physics.x.example/p", source=src("dept-b"))  # the page no longer lists them
+    save(store, "https://physics.x.ac.uk/p", source=src("dept-b"))  # the page no longer lists them
     [expert] = list(store.iter_experts())
     assert expert["sources"] == ["dept-a"] and expert["interests"] == ["batteries"]
 

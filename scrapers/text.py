@@ -1,0 +1,12 @@
+"""Plain text from untrusted pages: one line, no invalid code points or control characters."""
+import re
+
+SPACE = re.compile(r"\s+")
+# Code points no text we keep should carry: C0/C1 controls (tab and newlines aside), lone surrogates,
+# non-characters, zero-width characters and byte-order marks.
+UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\u200b-\u200d\u2060\ufeff]")
+
+
+def clean(text):
+    """Text on one line, with runs of white space made one space and unclean code points removed."""
+    return SPACE.sub(" ", UNCLEAN.sub("", text or "")).strip()

@@ -10,6 +10,9 @@ A record's *join keys* say which other records may be the same person:
 - ``name:N<SEP>SOURCE<SEP>INSTITUTION`` each form of the name: joins within the source, unless the two sides
   have different addresses of one kind (two people who share a name but not an email or profile stay two).
 
+An address joins two sides only if their names could be one person's (``could_be_one``): differently named
+people who give one address (a department's email, a contact page) stay apart.
+
 Which records are one person is recomputed from the records themselves (``group``), so a merge lasts only as
 long as the records that make it, and a curator's "not the same person" (a split) is never joined over.
 """
@@ -17,6 +20,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapers.scope import registrable_domain
@@ -32,10 +36,12 @@ def digest(*parts):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+@lru_cache(maxsize=65536)  # each value is normalised many times while records are grouped
 def normalise_email(email):
     return CONTROL.sub("", (email or "").strip().lower()) or None
 
 
+@lru_cache(maxsize=65536)
 def normalise_url(url):
     """Compare URLs without scheme, case of host, 'www.', fragment or trailing slash."""
     if not url:
@@ -48,6 +54,7 @@ def normalise_url(url):
     return urlunsplit(("", host, parts.path.rstrip("/") or "/", parts.query, "")).lstrip("/")
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name):
     folded = unicodedata.normalize("NFKD", name or "").casefold()
     return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())

@@ -485,8 +485,8 @@ class Store:
 
     def _region(self, record_ids, expert_ids):
         """The records that who-is-who around these records and experts depends on: theirs, those sharing a
-        key with them, and so on (closed under keys and experts)."""
-        records, experts, keys = set(), set(), set()
+        key with them, and so on (closed under keys and experts), each with its join keys."""
+        records, experts, keys, keys_of = set(), set(), set(), {}
         todo, todo_experts = set(record_ids), {e for e in expert_ids if e}
         while todo or todo_experts:
             experts |= todo_experts
@@ -499,27 +499,28 @@ class Store:
                 todo_experts.update(r[0] for r in self.db.execute(
                     f"select distinct expert_id from records where id in ({marks(part)})", part) if r[0])
             todo_experts -= experts
-            found = {k for ks in self._keys_of(todo).values() for k in ks} - keys
+            reached = self._keys_of(todo)
+            keys_of.update(reached)
+            found = {k for ks in reached.values() for k in ks} - keys
             keys |= found
             todo = set()
             for part in chunks(found):
                 todo.update(r[0] for r in self.db.execute(
                     f"select record_id from record_keys where key in ({marks(part)})", part))
             todo -= records
-        return records
+        return {rid: keys_of.get(rid, set()) for rid in records}
 
     def _regroup(self, record_ids, expert_ids, run_id=None, demo=False):
         """Work out again which records are one person around ``record_ids`` (just saved) and ``expert_ids``
         (changed), from the records alone; erase anyone an opt-out holds; give each person an expert id
         and rebuild the experts that changed. Returns the expert ids of ``record_ids``."""
         expert_ids = {e for e in expert_ids if e}
-        region = self._region(record_ids, expert_ids)
+        region = keys = self._region(record_ids, expert_ids)
         rows = {}
         for part in chunks(region):
             rows.update((r[0], r) for r in self.db.execute(
                 f"select id, source, page_url, data, expert_id, record_key from records where id in ({marks(part)})", part))
         people = {rid: json.loads(row[3]) for rid, row in rows.items()}
-        keys = self._keys_of(list(rows))
         held = {rid: row[4] for rid, row in rows.items()}
         before = defaultdict(set)  # expert id: its records, as they were
         for rid, expert_id in held.items():
@@ -574,7 +575,7 @@ class Store:
             if chosen[number] is None:
                 made = [mint(key) for r in members for key in mints[r]]
                 made = chain(made, (digest(*made, str(n))[:16] for n in count()))
-                chosen[number] = next(i for i in made if i not in taken and (i in old_ids or self.expert(i) is None))
+                chosen[number] = next(i for i in made if i not in taken and (i in old_ids or not self.db.execute("select 1 from experts where id = ?", [i]).fetchone()))
             taken.add(chosen[number])
         return chosen
 
@@ -592,7 +593,7 @@ class Store:
         while pending:
             region = self._region([min(pending)], [])
             self._regroup(list(region), [])
-            pending -= region
+            pending -= region.keys()
 
     def _rebuild_expert(self, expert_id, run_id=None, demo=False):
         """Derive an expert's row from all its records (richest value per field wins)."""
@@ -984,6 +985,11 @@ class Store:
         prepared = []
         with self.transaction():
             for number, row in enumerate(rows, 1):
+                wrong = [k for k in EXPERT_FIELDS if row.get(k) is not None and not isinstance(row[k], str)]
+                wrong += [k for k in ("interests", "other_names") if not isinstance(row.get(k) or [], list)
+                          or not all(isinstance(v, str) for v in row.get(k) or [])]
+                if wrong:
+                    raise StoreError(f"row {number}: {wrong[0]!r} must be {'a list of texts' if wrong[0] in ('interests', 'other_names') else 'text'}")
                 row = {**(self.institution_from_domains(row) or {}), **{k: v for k, v in row.items() if v}}
                 if not countries.is_country(row.get("country") or ""):
                     raise StoreError(f"row {number}: country {row.get('country')!r} is not an ISO 3166-1 alpha-2 code"
@@ -1010,8 +1016,11 @@ class Store:
             pages = Counter(page for _n, _s, page, _p in prepared)
             notes += [f"{n} rows have the id {page[7:]}: the last one is kept" for page, n in pages.items() if n > 1]
             skipped = sum(not self.save_people(source, page, [person]) for _n, source, page, person in prepared)
-            experts = {r[0] for part in chunks(list(pages)) for r in self.db.execute(
-                f"select distinct expert_id from records where page_url in ({marks(part)})", part)}
+            by_source = defaultdict(set)
+            for _n, source, page, _p in prepared:
+                by_source[source.name].add(page)
+            experts = {r[0] for name, kept in by_source.items() for part in chunks(kept) for r in self.db.execute(
+                f"select distinct expert_id from records where source = ? and page_url in ({marks(part)})", [name, *part])}
         return ImportReport(rows=len(prepared), experts=len(experts), skipped=skipped, notes=notes)
 
 

@@ -77,13 +77,15 @@ def test_an_opt_out_holds_when_the_listing_and_the_profile_show_different_emails
     listed = ', <a href="mailto:a.lovelace@maths.uni.example">a.lovelace@maths.uni.example</a>'
     serve_department(site, ada_email=listed)
     scrape(runner, path)
-    [ada] = [e for name, e in experts(app).items() if name == "Ada Lovelace"]
+    ada = experts(app)["Ada Lovelace"]
     assert runner("optout", "add", "--email", "ada@uni.example").output.startswith("Opt-out recorded; 1 expert(s)")
-    # Later the profile is gone and the listing shows only the other email and no link.
-    site.page("/staff/", LISTING.format(ada_email=listed, more="").replace('<a href="/staff/ada">Dr Ada Lovelace</a>',
-                                                                         "Dr Ada Lovelace"))
+    serve_department(site, ada_email=listed, more="<li><a href=\"/staff/grace\">Dr Grace Hopper</a>, Lecturer</li>")
+    site.page("/staff/grace", PROFILE.format(name="Dr Grace Hopper", title="Lecturer", email="grace@uni.example",
+                                             topic="compilers"))
     scrape(runner, path)
     assert "Ada Lovelace" not in experts(app) and ada["id"] not in {e["id"] for e in experts(app).values()}
+    assert runner("optout", "add", "--email", "a.lovelace@maths.uni.example").output.startswith(
+        "Opt-out recorded; 0 expert(s)")  # the listing's email was held by the first opt-out already
 
 
 @pytest.fixture
@@ -216,6 +218,14 @@ def test_an_import_of_two_rows_sharing_a_profile_url_keeps_two_people_and_says_s
     assert "rows 1, 2 give one address (a.example/staff) under different names: kept apart" in result.output
 
 
+def test_an_import_row_with_a_value_of_the_wrong_kind_is_named_and_nothing_is_imported(runner, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"name": "Ann Lee", "country": "GB"}\n{"name": "Bo Chan", "country": "GB", "email": ["b@a.example"]}\n')
+    result = runner("import", str(data))
+    assert result.exit_code == 1 and "row 2: 'email' must be text; nothing was imported" in result.output
+    assert runner("export").output == ""
+
+
 def test_records_are_grouped_the_same_whatever_order_they_arrive_in():
     from directory.identity import group
 
@@ -260,8 +270,12 @@ def test_an_erased_person_leaves_nothing_in_the_database_the_logs_or_the_index(a
     db = sqlite3.connect(tmp_path / "directory.sqlite")
     assert not db.execute("select * from pages where url like '%/staff/ada%'").fetchall()
     assert not db.execute("select * from page_cache where url like '%/staff/ada%' or links like '%/staff/ada%'").fetchall()
-    assert db.execute("select count(*) from page_cache where url like '%/staff/'").fetchone()[0] == 1
     db.close()
+    with app.app_context():  # no kept copy of a page names them (the listing is fetched afresh next time)
+        store = get_store()
+        kept = list(store.page_bodies(store.stored_page_urls("maths")))
+        assert [url for url, *_rest in kept] == [f"{site.root}/staff/alan"]
+        assert not [text for _u, _f, text, _h in kept if "Lovelace" in text]
     log = (tmp_path / "logs" / "scrape.log").read_text()
     assert "/staff/alan" in log and "/staff/ada" not in log
     files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".log" and p.name != "sources.toml"]

@@ -88,6 +88,7 @@ class Store:
 
     def __init__(self, db, timeout=30):
         self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db, timeout)
+        self._institutions = {}  # host: institution, looked up once (the registry does not change)
 
     # -- shape -------------------------------------------------------------------
 
@@ -214,6 +215,11 @@ class Store:
 
     def institution_for_host(self, host):
         """The institution whose domain is a suffix of ``host`` (e.g. eoe.liverpool.ac.uk)."""
+        if host not in self._institutions:
+            self._institutions[host] = self._institution_for_host(host)
+        return self._institutions[host]
+
+    def _institution_for_host(self, host):
         labels = (host or "").lower().strip(".").split(".")
         for start in range(len(labels) - 1):
             row = self.db.execute(
@@ -510,12 +516,13 @@ class Store:
             todo -= records
         return {rid: keys_of.get(rid, set()) for rid in records}
 
-    def _regroup(self, record_ids, expert_ids, run_id=None, demo=False):
-        """Work out again which records are one person around ``record_ids`` (just saved) and ``expert_ids``
-        (changed), from the records alone; erase anyone an opt-out holds; give each person an expert id
-        and rebuild the experts that changed. Returns the expert ids of ``record_ids``."""
+    def _regroup(self, record_ids, expert_ids, around=(), run_id=None, demo=False):
+        """Work out again which records are one person around ``record_ids`` (just saved), ``expert_ids``
+        (changed) and ``around`` (records to look at again), from the records alone; erase anyone with
+        saved records whom an opt-out holds; give each person an expert id and rebuild the experts that
+        changed. Returns the expert ids of ``record_ids``."""
         expert_ids = {e for e in expert_ids if e}
-        region = keys = self._region(record_ids, expert_ids)
+        region = keys = self._region([*record_ids, *around], expert_ids)
         rows = {}
         for part in chunks(region):
             rows.update((r[0], r) for r in self.db.execute(
@@ -589,11 +596,12 @@ class Store:
             person.setdefault("institution", (sources.get(source) or {}).get("institution"))
             self.db.conn.executemany("insert into record_keys (record_id, key) values (?, ?)",
                                      [(record_id, k) for k in self._join_keys(person, source, page_url)])
-        pending = {r[0] for r in self.db.execute("select id from records")}
-        while pending:
-            region = self._region([min(pending)], [])
-            self._regroup(list(region), [])
-            pending -= region.keys()
+        done = set()
+        for (record_id,) in self.db.execute("select id from records order by id").fetchall():
+            if record_id not in done:
+                region = self._region([record_id], [])
+                self._regroup([], [], around=region)
+                done.update(region)
 
     def _rebuild_expert(self, expert_id, run_id=None, demo=False):
         """Derive an expert's row from all its records (richest value per field wins)."""
@@ -928,7 +936,7 @@ class Store:
             split_id = self.db["splits"].insert({"created": now(), "note": note}).last_pk
             self.db["split_sides"].insert_all({"split_id": split_id, "side": side, "source": source, "page_url": page,
                                                "name": name} for (source, page, name), side in sides.items())
-            self._regroup([r["id"] for r in records], [expert_id])
+            self._regroup([], [expert_id], around=[r["id"] for r in records])
             ids = [sorted({r[0] for r in self.db.execute(
                 "select expert_id from records where id in (%s)" % marks(side), side)})
                 for side in ([r["id"] for n, r in enumerate(records, 1) if n not in numbers],
@@ -946,7 +954,7 @@ class Store:
             records = [r["id"] for side in sides for r in self.db.query(
                 "select id, data from records where source = ? and page_url = ?", [side["source"], side["page_url"]])
                 if (names_of(json.loads(r["data"])) or [""])[0] == side["name"]]
-            self._regroup(records, [])
+            self._regroup([], [], around=records)
             return sorted({r[0] for part in chunks(records) for r in self.db.execute(
                 f"select expert_id from records where id in ({marks(part)})", part)})
 

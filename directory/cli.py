@@ -12,14 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, g
 from flask.cli import FlaskGroup
 
-from directory import create_app
+from directory import create_app, referrals
 from directory.db import get_index, get_store
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.search import IndexUnavailable
-from directory.store import StoreError, export_row
+from directory.store import Store, StoreError, export_row, open_read_only
 from scrapers.settings import CrawlSettings
 from scrapers.sources import SourcesError, load_sources
 
@@ -53,6 +53,13 @@ def main():
 
 def fail(message):
     raise click.ClickException(message)
+
+
+def read_only_store():
+    """The store for a command that only reads: opened read-only and its schema left alone, so the command
+    works on a full or read-only disk and while another job writes."""
+    g.store = Store(open_read_only(current_app.config["DATABASE"], current_app.config["DATABASE_TIMEOUT"]))
+    return g.store
 
 
 @contextmanager
@@ -122,6 +129,7 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
         click.echo("", err=True)
         updated, deleted = update_index(store)
+        referrals.fold(store, current_app.instance_path)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
         share = (lambda n: f"{100 * n // s.people}%" if s.people else "-")
@@ -190,7 +198,7 @@ class Progress:
 @click.argument("run_id", required=False, type=int)
 def runs_command(action, run_id):
     """List recent scrape runs, or `runs show ID` for one run's pages and errors."""
-    store = get_store()
+    store = read_only_store()
     if action == "show":
         if run_id is None:
             fail("give the run id: directory runs show ID")
@@ -218,7 +226,7 @@ def export_command(fmt, output):
     """Export every expert (opted-out people are never in the store)."""
     from directory.exports import csv_row
 
-    store = get_store()
+    store = read_only_store()
     rows = (export_row(e) for e in store.iter_experts())
     if fmt == "jsonl":
         for row in rows:
@@ -251,11 +259,16 @@ def import_command(path):
                 fail(f"{path}:{number}: each line must be an object with at least 'name' and 'country'")
             rows.append(row)
     with job_lock("scrape"):
+        referrals.fold(store, current_app.instance_path)
         try:
             report = store.import_experts(rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
-        update_index(store)
+        try:
+            update_index(store)
+        except IndexUnavailable as error:
+            fail(f"imported {report.experts} experts from {path} into the store, but {error} "
+                 "(or `directory check --repair`)")
     click.echo(f"Imported {report.experts} experts from {path}")
     if report.experts != report.rows or report.notes:
         joined = report.rows - report.skipped - report.experts
@@ -281,16 +294,20 @@ def reindex_command():
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what is found by updating the index from the store.")
 def check_command(repair):
-    """Report experts missing from the index, or indexed but no longer in the store."""
+    """Report experts missing from the index, or indexed but no longer in the store, and a damaged index
+    (which --repair rebuilds)."""
     store = get_store()
     index = get_index()
     try:
+        if index.exists():
+            index.search(per_page=1)  # reads what every search reads first (stored ids are only a part)
         missing, extra = check_index(store, index)
     except IndexUnavailable as error:
         if not repair:
-            fail(f"{error}; or run `directory check --repair`")
-        missing, extra = [], []
-        rebuild_index(store, index)
+            fail(f"{error} (or `directory check --repair`)")
+        click.echo(f"{error}: rebuilding it from the store", err=True)
+        click.echo(f"Rebuilt the index with {rebuild_index(store, index)} experts")
+        missing, extra = check_index(store, index)
     click.echo(f"{len(missing)} experts missing from the index, {len(extra)} indexed but not in the store")
     if repair and (missing or extra):
         repair_index(store, index, missing, extra)
@@ -348,7 +365,7 @@ def optout_add(email, profile_url, name, institution, note):
 @optout_group.command("list")
 def optout_list():
     """List opt-outs (only hashed keys are kept, never the details themselves)."""
-    for row in get_store().suppressions():
+    for row in read_only_store().suppressions():
         click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['keys']:>3} keys  {row['note'] or ''}")
 
 
@@ -465,7 +482,8 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
 @cli.command("referrals")
 def referrals_command():
     """Visits sent by intermediaries' links and widgets, per reference tag (aggregate counts only)."""
-    rows = get_store().referral_counts()
+    store = read_only_store()
+    rows = store.referral_counts(referrals.pending(store, current_app.instance_path))
     if not rows:
         click.echo("No referrals yet. Intermediaries tag their links with ?ref=NAME (see /embed).")
     for ref, count, last_day in rows:

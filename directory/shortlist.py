@@ -1,6 +1,7 @@
 """A shortlist without an account: expert ids kept in the browser's signed session cookie."""
 import csv
 import io
+import re
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
@@ -31,8 +32,16 @@ def change():
     elif get_store().expert(expert_id) is not None and expert_id not in ids:
         ids = (ids + [expert_id])[-MOST:]
     session["shortlist"] = ids
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("shortlist.show"))
+    return redirect(same_site_path(request.form.get("next", "")) or url_for("shortlist.show"))
+
+
+def same_site_path(target):
+    """``target`` if it is a path on this site, else None. Browsers drop tabs and newlines from a URL and read
+    a backslash as a slash, so "/\t/evil.example" and "/\\evil.example" lead off-site: any control
+    character or backslash refuses it (a CR or LF would also break the Location header)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or re.search(r"[\x00-\x20\x7f]", target):
+        return None
+    return target
 
 
 @bp.get("/")

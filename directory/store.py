@@ -12,8 +12,9 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import chain, count
-from urllib.parse import urlsplit
+from itertools import chain
+from itertools import count as numbers
+from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
@@ -79,6 +80,23 @@ def chunks(values):
         yield values[start:start + CHUNK]
 
 
+def open_read_only(path, timeout=30):
+    """Open the SQLite file for reading only, changing nothing (not even the journal mode), so that a command
+    that only reads works on a full or read-only disk. A read-only disk cannot hold the WAL's shared-memory
+    file, and nothing can write there, so the file is then read as immutable."""
+    if not os.path.isfile(path):
+        raise StoreError(f"there is no database at {path} yet: run `directory init` or a harvest first")
+    location = "file:" + quote(os.path.abspath(path))
+    try:
+        conn = sqlite3.connect(location + "?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(location + "?immutable=1", uri=True, check_same_thread=False)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open database {path}: {error}") from None
+    return sqlite_utils.Database(conn)
+
+
 def marks(values):
     return ",".join("?" * len(values))
 
@@ -136,6 +154,7 @@ class Store:
                                       pk="key", if_not_exists=True)
             self._shape_index_queue()
             db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
+            db["referral_batches"].create({"name": str, "folded": str}, pk="name", if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
                                    ("record_keys", ["key"]), ("record_keys", ["record_id"]),
                                    ("split_sides", ["page_url"]),
@@ -581,7 +600,7 @@ class Store:
         for number, members in enumerate(groups):
             if chosen[number] is None:
                 made = [mint(key) for r in members for key in mints[r]]
-                made = chain(made, (digest(*made, str(n))[:16] for n in count()))
+                made = chain(made, (digest(*made, str(n))[:16] for n in numbers()))
                 chosen[number] = next(i for i in made if i not in taken and (i in old_ids or not self.db.execute("select 1 from experts where id = ?", [i]).fetchone()))
             taken.add(chosen[number])
         return chosen
@@ -745,14 +764,32 @@ class Store:
         self.db.execute("insert into meta (key, value) values ('changed', ?) on conflict (key) do update set"
                         " value = max(value, excluded.value)", [stamp])
 
-    def count_referral(self, ref):
-        """One more visit arriving with ?ref= (aggregate per day; nothing about the visitor)."""
+    def add_referrals(self, batch, counts):
+        """Add ``counts`` ({(tag, day): visits}) from the spooled ``batch``, once: a batch already added is
+        skipped (a fold that stopped after its commit)."""
         with self.transaction():
-            self.db.execute("insert into referrals (ref, day, count) values (?, date('now'), 1)"
-                            " on conflict (ref, day) do update set count = count + 1", [ref[:64]])
+            if self.db.execute("select 1 from referral_batches where name = ?", [batch]).fetchone():
+                return
+            self.db.execute("insert into referral_batches (name, folded) values (?, ?)", [batch, now()])
+            self.db.conn.executemany("insert into referrals (ref, day, count) values (?, ?, ?) on conflict (ref, day) "
+                                     "do update set count = count + excluded.count",
+                                     [(ref, day, n) for (ref, day), n in counts.items()])
 
-    def referral_counts(self):
-        return self.db.execute("select ref, sum(count), max(day) from referrals group by ref order by 2 desc").fetchall()
+    def referral_batches(self):
+        """Names of the spooled batches already added."""
+        if "referral_batches" not in self.db.table_names():
+            return set()
+        return {row[0] for row in self.db.execute("select name from referral_batches")}
+
+    def referral_counts(self, pending=()):
+        """[(tag, visits, last day)], most visits first, with ``pending`` ({(tag, day): visits}) not yet added."""
+        counts, last = {}, {}
+        rows = self.db.execute("select ref, day, count from referrals").fetchall() \
+            if "referrals" in self.db.table_names() else []
+        for ref, day, count in [*rows, *((ref, day, n) for (ref, day), n in dict(pending).items())]:
+            counts[ref] = counts.get(ref, 0) + count
+            last[ref] = max(last.get(ref, day), day)
+        return sorted(((ref, n, last[ref]) for ref, n in counts.items()), key=lambda row: (-row[1], row[0]))
 
     def records_of(self, expert_id):
         """The records an expert is made of, in a fixed order (the numbers `split_expert` takes)."""
@@ -901,9 +938,10 @@ class Store:
 
     def suppressions(self):
         """One row per opt-out as it was asked for: its hashed key, kind, date, note and how many keys it holds."""
+        request = "request" if "request" in self.db["suppressions"].columns_dict else "key"  # (before schema 4)
         return list(self.db.query(
-            "select request as key, max(case when key = request then kind end) as kind, min(created) as created,"
-            " max(note) as note, count(*) as keys from suppressions group by request order by 3"))
+            f"select {request} as key, max(case when key = {request} then kind end) as kind, min(created) as created,"
+            f" max(note) as note, count(*) as keys from suppressions group by {request} order by 3"))
 
     def remove_suppression(self, key_prefix):
         """Lift one opt-out (every key it holds), named by the start of its key."""

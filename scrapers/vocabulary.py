@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 WORDS = Path(__file__).parent / "words"
-CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+CJK_CHARS = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 CJK = re.compile(f"[{CJK_CHARS}]")
-HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-KANA_OR_HAN = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+HAN = re.compile(r"^[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")  # with 々 (佐々木)
+KANA_OR_HAN = re.compile(r"^[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
 
 
@@ -59,7 +59,9 @@ HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suff
                               + r")|(?:" + "|".join(re.escape(p) for p in phrases("names", "honorific_suffix")
                                                     if CJK.search(p)) + r"))\s*$", re.I)
 NAME_PARTICLES = word_set("names", "particles")
-NOT_NAME_WORDS = word_set("names", "not_name") - NAME_PARTICLES
+# Column headers ("Cognome Nome", "Name Vorname") are not names either.
+NOT_NAME_WORDS = (word_set("names", "not_name") | {w for table in ("name", "family_name", "given_name")
+                                                   for p in phrases("labels", table) for w in p.split()}) - NAME_PARTICLES
 NAMES_LIKE_TITLES = word_set("names", "names_like_titles")
 CJK_NOT_NAME = re.compile("|".join(re.escape(p) for p in phrases("names", "cjk_not_name")))
 CHINESE_SURNAMES = frozenset("".join(_file("names")["surnames"]["zh"].split()))

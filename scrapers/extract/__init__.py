@@ -48,6 +48,7 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     result.noindex = bool(doc.robots & {"noindex", "none"})
     result.nofollow = bool(doc.robots & {"nofollow", "none"})
     result.canonical = doc.canonical
+    result.language = doc.lang
     page_text = doc.text(doc.body)
     hints = list(dict.fromkeys(site.hints.get(doc.url, []) + (site.hints.get(doc.canonical, []) if doc.canonical else [])))
     context = Context(site=site, hints=hints, country=country, language=language or doc.lang,
@@ -60,7 +61,7 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     else:
         person, _name_el = page_person(doc, context)
         people, profile_links = listing_people(doc, context)
-        if person is not None and not hints and len(people) >= 2:
+        if person is not None and not hints and people:
             if any(same_name(person.name, p.name) for p in people) or len(people) >= 3:
                 person = None  # the "profile" heading is one card of a listing, or the page lists a team
     if person is not None:

@@ -98,13 +98,17 @@ class Document:
                 continue
             role = (el.get("role") or "").lower()
             tokens = set((el.get("class") or "").lower().split()) | {(el.get("id") or "").lower()}
-            if el.tag in CHROME_TAGS and el.tag != "nav":
+            if el.tag in ("header", "footer"):
                 if any(a.tag in ("article", "main", "li", "td") or (a.get("role") or "") == "main"
                        for a in el.iterancestors()):
-                    continue  # a card's own header or footer
+                    continue  # a card's or the main content's own header or footer
+            elif el.tag == "aside":
+                if any(a.tag in ("article", "li", "td") for a in el.iterancestors()):
+                    continue  # a card's aside; a sidebar beside the content is chrome
             elif el.tag == "form":
-                if len(self.text(el)) > 400:
-                    continue  # a page-wide form (ASP.NET) holds the content
+                inputs = [i for i in el.iter("input") if (i.get("type") or "text").lower() not in ("hidden", "submit")]
+                if not inputs or len(self.text(el)) > 400:
+                    continue  # a page-wide form (ASP.NET, CMS templates) holds the content
             elif not (el.tag == "nav" or role in CHROME_ROLES or tokens & CHROME_TOKENS):
                 continue
             roots.append(el)

@@ -10,6 +10,7 @@ from scrapers.text import clean
 
 DIGITS = re.compile(r"\d+")
 LETTER = re.compile(r"[A-ZÄÖÜÅÆØÑ]|[A-Z]\s?[-–]\s?[A-Z]|[А-ЯЁ]|[ㄱ-ㅎ가-힣]|[あ-んア-ン]行?")
+TABS = re.compile(r"(?:^|[\s_-])(?:tabs?|tablist|nav-tabs|tab-nav|pills|alphabet|alfabeto|az|a-z|letters|abc|filter)(?:$|[\s_-])", re.I)
 PAGE_NUMBER = re.compile(r"\d{1,3}|[‹«<>»›→←]+|\.\.\.|…")
 
 
@@ -44,7 +45,7 @@ def pagination_links(doc, next_selector_links=()):
         except ValueError:
             continue
         if ("next" in rel or (text and vocab.NEXT_WORDS.fullmatch(text)) or PAGE_NUMBER.fullmatch(text or "-")
-                or LETTER.fullmatch(text or "-")
+                or LETTER.fullmatch(text or "-") or in_tabs(anchor)
                 or (set(k.lower() for k in query) & vocab.PAGE_PARAMETERS and len(text.split()) <= 3)):
             found.append(href)
     urls = []
@@ -53,6 +54,17 @@ def pagination_links(doc, next_selector_links=()):
         if target and urlsplit(target).hostname == urlsplit(doc.url).hostname and target != doc.url:
             urls.append(target)
     return list(dict.fromkeys(urls))
+
+
+def in_tabs(anchor):
+    """A link in a row of tabs (or letter filters) that splits one listing over pages."""
+    for count, el in enumerate(anchor.iterancestors()):
+        if count > 3:
+            return False
+        marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
+        if marks and TABS.search(marks):
+            return True
+    return anchor.get("role") == "tab"
 
 
 def alternate_links(doc):

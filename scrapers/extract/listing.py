@@ -1,15 +1,16 @@
 """People in listings: staff tables read by their column headers, and repeated person-like blocks (cards,
 rows, list items, paragraphs, definition lists) found by grouping the elements that carry names by their
 place in the page. Every step is linear in the page's size."""
+import re
 from collections import Counter, defaultdict
 
 from scrapers import vocabulary as vocab
 from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
 from scrapers.extract.model import Person
-from scrapers.fields.emails import best_email, block_emails
+from scrapers.fields.emails import USER_NAME, best_email, block_emails
 from scrapers.fields.labels import labelled_value
 from scrapers.fields.interests import interests_in_lines, interests_in_prose, label_of, merge_phrases, split_phrases
-from scrapers.fields.names import name_in, names_in, same_name, slug_matches, title_and_name
+from scrapers.fields.names import name_in, names_in, same_name, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.phones import block_phone
 from scrapers.fields.titles import clean_title, group_title, looks_like_title, split_title
 from scrapers.scope import same_site
@@ -53,6 +54,12 @@ def header_fields(doc, row):
             for field_name in ("given_name", "family_name", "name", "title", "email", "phone", "department", "interests"):
                 if vocab.LABELS[field_name].fullmatch(label):
                     columns.setdefault(column, []).append(field_name)
+            words = [w for w in re.split(r"[\s,/&+-]+", label) if w]
+            family = [i for i, w in enumerate(words) if vocab.LABELS["family_name"].fullmatch(w)]
+            given = [i for i, w in enumerate(words) if vocab.LABELS["given_name"].fullmatch(w)]
+            if column not in columns and family and given and set(family) != set(given):
+                # "Cognome Nome", "Name, Vorname" over one column: the header says which part comes first
+                columns[column] = ["family_first" if min(family) < max(given) and min(family) not in given else "name"]
         column += span
     kinds = {k for v in columns.values() for k in v}
     resolved = {}
@@ -61,11 +68,11 @@ def header_fields(doc, row):
             resolved[column] = "given_name"  # "Nombre" beside "Apellidos", "Vorname" beside "Name"
         elif ("family_name" in options or "name" in options) and "given_name" in kinds - set(options):
             resolved[column] = "family_name"
-        elif "name" in options:
-            resolved[column] = "name"
+        elif "name" in options or "family_first" in options:
+            resolved[column] = options[0] if options[0] in ("name", "family_first") else "name"
         else:
             resolved[column] = options[0] if options[0] not in ("given_name", "family_name") else "name"
-    if not {"name", "family_name"} & set(resolved.values()):
+    if not {"name", "family_name", "family_first"} & set(resolved.values()):
         return None
     return resolved
 
@@ -113,6 +120,8 @@ def row_person(doc, row, cells, context):
     text = {k: clean(doc.text(v)) for k, v in cells.items()}
     if "name" in text:
         raw = text["name"]
+    elif "family_first" in text:
+        raw = given_name_first(text["family_first"])
     else:
         given, family = text.get("given_name", ""), text.get("family_name", "")
         cjk = vocab.CJK.search(family + given)
@@ -126,7 +135,7 @@ def row_person(doc, row, cells, context):
     person = Person(name=name, other_names=others, strategy="listing")
     person.note("name", "table column " + ", ".join(k for k in cells if k.endswith("name")))
     block = Block(doc, [row])
-    name_cell = next((cells[k] for k in ("name", "family_name", "given_name") if k in cells), None)
+    name_cell = next((cells[k] for k in ("name", "family_first", "family_name", "given_name") if k in cells), None)
     fill_from_block(doc, person, block, name_cell, context, title_hint=title_in_name)
     if "title" in cells and text["title"]:
         person.title, unit = split_title(text["title"])
@@ -142,7 +151,22 @@ def row_person(doc, row, cells, context):
     if "email" in cells:
         person.email = best_email(block_emails(Block(doc, [cells["email"]]), context.stand_in, context.domain),
                                   name) or person.email
+        if not person.email and context.domain and USER_NAME.match(text["email"]):
+            person.email = f"{text['email'].lower()}@{context.domain}"  # a user name; the page gives the domain
+            person.note("email", "user name in the email column, domain from the page's note")
     return person
+
+
+def given_name_first(text):
+    """'De Luca Anna Maria' under a 'Cognome Nome' header -> 'Anna Maria De Luca' (particles stay with
+    the family name)."""
+    words = clean(text).split()
+    if vocab.CJK.search(text) or len(words) < 2 or "," in text:
+        return text
+    cut = 1
+    while cut < len(words) - 1 and words[cut - 1].casefold() in vocab.NAME_PARTICLES:
+        cut += 1
+    return " ".join(words[cut:] + words[:cut])
 
 
 # -- repeated blocks ---------------------------------------------------------------------
@@ -176,24 +200,33 @@ def candidate_groups(doc, context):
             outer.add(parent)
             parent = parent.getparent()
     fine, coarse = defaultdict(list), defaultdict(list)
+    # On a profile page, a name every page repeats is a contact box, not a person of this page.
+    template = context.site.is_template if context.hints else (lambda _text: False)
     for el in carriers:
-        if el not in outer and not context.site.is_template(doc.text(el)):
+        if el not in outer and not template(doc.text(el)):
             fine[signature(el)].append(el)
             coarse[signature(el, classes=1)].append(el)
-    return ranked_groups(doc, fine) + ranked_groups(doc, coarse)
+    return ranked_groups(doc, fine, context) + ranked_groups(doc, coarse, context)
 
 
-def ranked_groups(doc, groups):
+def ranked_groups(doc, groups, context):
     ranked = []
     for members in groups.values():
+        texts = [doc.text(el) for el in members]
+        if len(set(texts)) < 0.5 * len(texts):
+            continue  # people have different names: six "Currículo Lattes" links are buttons
+        if sum(context.site.is_template(t) for t in texts) * 2 >= len(texts):
+            continue  # a menu every page repeats (a secretary every page names stays, among her colleagues)
         named = [(el, names_in(doc.text(el))) for el in members]
         named = [(el, found) for el, found in named if found[0]]
         if named:
             # Groups whose elements hold the name and little else come first: the <a> before its <li>.
             tightness = sum(len(found[0]) / len(doc.text(el)) for el, found in named) / len(named)
-            ranked.append((len(named), tightness, members, named))
-    ranked.sort(key=lambda g: (g[0], g[1]), reverse=True)
-    return [(members, named) for _n, _t, members, named in ranked]
+            # On a Chinese, Japanese or Korean page the names in its own script come before their romanised forms.
+            own_script = (doc.lang in ("zh", "ja", "ko")) == bool(vocab.CJK.search(named[0][1][0]))
+            ranked.append((len(named), own_script, tightness, members, named))
+    ranked.sort(key=lambda g: g[:3], reverse=True)
+    return [(members, named) for *_rank, members, named in ranked]
 
 
 def group_people(doc, members, named, context, used):
@@ -295,7 +328,7 @@ def person_blocks(doc, members):
             if counts[ancestor] > 1 or ancestor in stop or len(doc.text(ancestor)) > MAX_BLOCK_TEXT:
                 break
             top = ancestor
-        if len(doc.text(top)) <= len(members[el]) + 8 and top.getparent() is not None:
+        if len(strip_honorifics(doc.text(top))) <= len(members[el]) + 3 and top.getparent() is not None:
             run = [top]
             for sibling in top.itersiblings():
                 if not isinstance(sibling.tag, str):
@@ -318,11 +351,16 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     person.profile_url = profile_link(doc, block, name_el, person.name, context)
     if person.profile_url:
         person.note("profile_url", "link of the name" if name_el is not None and name_el.tag == "a" else "link in the block")
-    emails = [e for e in block_emails(block, context.stand_in, context.domain) if not context.site.is_template(e)]
+    emails = block_emails(block, context.stand_in, context.domain)
+    # An address most pages show is the office's, unless it spells this person's name (the secretary's own).
+    emails = [e for e in emails if not context.site.is_template_email(e) or best_email([e], person.name, strict=True)]
     person.email = best_email(emails, person.name)
     if person.email:
         person.note("email", "in the block")
     person.phone = block_phone(block, context.country)
+    near = Block(doc, [name_el.getparent()]) if name_el is not None and name_el.getparent() is not None else block
+    person.other_names = merge_names(person.other_names, other_script_names(doc, near if len(near) < 400 else block,
+                                                                            person.name))
     title, how = clean_title(labelled_value(lines, "title") or ""), "labelled title"
     if title is None:
         for el in block.iter():
@@ -334,9 +372,9 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
                     break
     if title is None:
         for line in lines:
-            text = line.text
-            if name_text and name_text in text and text != name_text:
-                text = text.replace(name_text, " ", 1)  # "Dr Jane Smith, Lecturer" on one line
+            if line.is_heading and context.site.is_template(line.text):
+                continue  # a box every page has ("Colleagues", "同系教师")
+            text = without_names(line.text, [name_text, person.name, *person.other_names])
             if text != name_text and not same_name(text, person.name):
                 value = clean_title(text)
                 if value:
@@ -351,7 +389,8 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     department = labelled_value(lines, "department")
     if department and len(department) <= 150:
         person.department = department
-    person.interests = interests_in_lines(lines) or tag_interests(doc, block, name_el)
+    chips = tag_interests(doc, block, name_el)
+    person.interests = (chips if len(chips) >= 2 else []) or interests_in_lines(lines) or chips
     if not person.interests:
         person.interests = interests_in_prose(lines)
         if person.interests:
@@ -361,6 +400,35 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     image = next((i for i in block.iter("img") if i.get("src") and not _icon(i)), None)
     if image is not None:
         person.photo_url = absolute_http(doc.url, image.get("src"))
+
+
+def without_names(text, names):
+    """A line with the person's names taken out ('Dr Jane Smith, Lecturer' -> ', Lecturer'), or the
+    line itself when it is only a name."""
+    rest = text
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        rest = rest.replace(name, " ")
+        if not vocab.CJK.search(name) and len(name.split()) == 2:  # 'YAMADA Taro' for 'Taro Yamada'
+            first, last = name.split()
+            rest = re.sub(rf"(?<![A-Za-z]){re.escape(last)},?\s+{re.escape(first)}(?![A-Za-z])", " ", rest, flags=re.I)
+    return clean(rest) if clean(rest) else text
+
+
+def other_script_names(doc, block, name):
+    """Forms of the person's name in another script beside it ('YAMADA Taro' beside '山田 太郎')."""
+    native = bool(vocab.CJK.search(name))
+    found = []
+    for el in block.iter("span", "p", "div", "a", "h1", "h2", "h3", "h4", "em", "small", "td"):
+        text = doc.text(el)
+        if 2 < len(text) <= 60 and bool(vocab.CJK.search(text)) != native:
+            other = name_in(text)
+            if other and other not in found:
+                found.append(other)
+    return found[:2]
+
+
+def merge_names(first, second):
+    return list(dict.fromkeys(list(first) + list(second)))
 
 
 def _icon(image):
@@ -414,7 +482,7 @@ def tag_interests(doc, block, name_el):
         parent_classes = (el.getparent().get("class") or "").lower() if el.getparent() is not None else ""
         if (any(t in classes or t in parent_classes for t in TAG_CLASSES) or (el.tag == "a" and _is_tag_link(el))):
             text = clean(doc.text(el))
-            if 1 < len(text) <= 80 and not name_in(text) and el.find(".//a") is None:
+            if 1 < len(text) <= 80 and not name_in(text) and el.find(".//a") is None and not label_of(text):
                 chips.append(text)
     return merge_phrases([], chips) if len(chips) >= 1 else []
 

@@ -57,6 +57,7 @@ class PageResult:
     noindex: bool = False
     nofollow: bool = False
     canonical: str = None
+    language: str = None  # the page's own (html lang), to tell a site's two languages apart
     kind: str = "other"  # listing, profile or other
     # What was tried on a page that gave nobody, for `directory preview --explain`.
     notes: list = field(default_factory=list)

@@ -51,7 +51,7 @@ def find_name(doc, hints, context):
     """(element, name, other forms) of the page's person."""
     template = context.site.is_template
     if hints:
-        for el in prominent_elements(doc):
+        for el in prominent_elements(doc, deep=True):
             text = doc.text(el)
             if len(text) <= 150 and not template(text) and any(contains_name(text, hint) for hint in hints):
                 name, others = names_in(text, loose=True)
@@ -75,7 +75,7 @@ def find_name(doc, hints, context):
     return None, None, []
 
 
-def prominent_elements(doc):
+def prominent_elements(doc, deep=False):
     """Where pages put the person's name, most likely first: headings, then name-like elements."""
     seen = set()
     for tags in (("h1",), ("h2",)):
@@ -89,9 +89,10 @@ def prominent_elements(doc):
         if marks and NAME_CLASSES.search(marks) and len(doc.text(el)) <= 120:
             seen.add(el)
             yield el
-    for el in list(doc.elements(("h3", "strong", "b", "td", "th", "span", "div", "p")))[:400]:
-        if el not in seen and el.tag in HEADING_TAGS + ("strong", "b", "td", "th", "span", "div", "p"):
-            yield el
+    if deep:  # looking for a name a listing gave: it may be anywhere
+        for el in list(doc.elements(("h3", "strong", "b", "td", "th", "span", "div", "p")))[:400]:
+            if el not in seen:
+                yield el
 
 
 def title_parts(doc):

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from scrapers.extract.links import url_template
+from scrapers.fields.emails import EMAIL, deobfuscate, from_mailto
 from scrapers.text import clean
 
 
@@ -24,6 +25,7 @@ class SiteModel:
         self.seen.add(doc.canonical or doc.url)
         self.pages += 1
         self.counts.update(doc.units())
+        self.counts.update("email:" + e for e in set(page_emails(doc)))
 
     def learn_listing(self, result, url):
         """Remember the names a listing gave its profile links."""
@@ -41,8 +43,19 @@ class SiteModel:
             return False
         return self.counts[clean(text).casefold()] >= max(4, 0.5 * self.pages)
 
+    def is_template_email(self, address):
+        """An address most pages show (the department office in a contact box or footer)."""
+        return self.is_template("email:" + address)
+
     def is_person_link(self, url):
         return self.person_templates[url_template(url)] >= 2
+
+
+def page_emails(doc):
+    """Every address a page shows, in links or text."""
+    found = [from_mailto(a.get("href")) for a in doc.body.iter("a") if a.get("href")]
+    found += [m.group(0).lower() for m in EMAIL.finditer(deobfuscate(doc.text(doc.body)))]
+    return [e for e in found if e]
 
 
 NO_SITE = SiteModel()

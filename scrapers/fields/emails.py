@@ -125,8 +125,8 @@ def block_emails(block, stand_in=None, domain=None):
     return found
 
 
-def best_email(candidates, name, excluded=()):
-    """The address that belongs to the person: one that spells their name, else the first."""
+def best_email(candidates, name, excluded=(), strict=False):
+    """The address that belongs to the person: one that spells their name, else (unless ``strict``) the first."""
     candidates = [c for c in candidates if c not in excluded]
     if not candidates:
         return None
@@ -137,4 +137,4 @@ def best_email(candidates, name, excluded=()):
         local = fold(address.split("@")[0])
         return any(w in local for w in words) or (len(initials) >= 2 and local.startswith(initials))
 
-    return next((c for c in candidates if spells(c)), candidates[0])
+    return next((c for c in candidates if spells(c)), None if strict else candidates[0])

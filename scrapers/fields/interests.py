@@ -4,7 +4,7 @@ X, Y and Z")."""
 import re
 
 from scrapers import vocabulary as vocab
-from scrapers.text import clean
+from scrapers.text import clean, squeeze_cjk
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
 LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|as well as|sowie|ainsi que|así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
@@ -45,7 +45,7 @@ def merge_phrases(first, second):
 
 def label_of(text):
     """(label, rest) when a line starts with an interests label ('Research interests: a, b'), else None."""
-    bare = text.lstrip(LABEL_LEAD)
+    bare = squeeze_cjk(text.lstrip(LABEL_LEAD))
     match = vocab.INTEREST_HEADING.match(bare)
     if not match:
         return None

@@ -1,13 +1,13 @@
 """Reading labelled fields ('Titel: Professorin', 'Department' above 'Food Engineering', '职称：教授')."""
 from scrapers import vocabulary as vocab
-from scrapers.text import clean
+from scrapers.text import clean, squeeze_cjk
 
 LEAD = "•·-–*☑✉☎►▶ \u00a0"
 
 
 def labelled(text, field):
     """The value after a label of ``field`` at the start of a line ('E-mail: jsmith' -> 'jsmith')."""
-    bare = text.lstrip(LEAD)
+    bare = squeeze_cjk(text.lstrip(LEAD))
     match = vocab.LABELS[field].match(bare)
     if not match:
         return None
@@ -21,7 +21,7 @@ def labelled(text, field):
 
 def is_label(text, field):
     """Whether a whole line is just a label of ``field`` ('Department', 'Research interests:')."""
-    bare = clean(text).strip(LEAD + ":：")
+    bare = squeeze_cjk(clean(text).strip(LEAD + ":："))
     return bool(bare) and bool(vocab.LABELS[field].fullmatch(bare))
 
 

@@ -11,6 +11,9 @@ from scrapers.text import clean
 QUOTED = re.compile(r"\s*[\"“”„«»‘’‚'][^\"“”„«»‘’‚']{1,20}[\"“”„«»‘’‚']\s*")  # nicknames: Zhaohui "Steve" Qin
 BRACKETED = re.compile(r"\s*[(（\[][^()（）\[\]]{0,60}[)）\]]\s*")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
+# Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
+CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
+SHOUTED = re.compile(r"[A-ZÀ-Þ]{2,}")
 NAME_SEPARATORS = " -'’."
 
 
@@ -50,12 +53,14 @@ def looks_like_name(text, loose=False):
         return False
     if any(w.casefold().strip(".:") in vocab.NOT_NAME_WORDS for w in words):
         return False
-    if any(ch in text for ch in "!?:;/|<>{}[]()=+*#%&"):
-        return False
+    if any(ch in " ".join(w for w in words if w.casefold() not in vocab.NAME_PARTICLES) for ch in "!?:;/|<>{}[]()=+*#%&"):
+        return False  # ("a/l" in "Ravichandran a/l Subramaniam" is a particle)
+    if vocab.PROFILE_LINK_WORDS.fullmatch(text) or vocab.NEWS_HEADING.fullmatch(text):
+        return False  # "Currículo Lattes", "Read more", "Latest news"
     if sum(bool(vocab.TITLE_WORDS.fullmatch(w)) for w in words) * 2 > len(words):
         return False  # "Contratado Doctor", "Senior Lecturer": ranks, not names
-    if vocab.TITLE_WORDS.fullmatch(words[0]) and words[0].casefold() not in vocab.NAMES_LIKE_TITLES:
-        return False  # "Investigadora Ramón y Cajal"
+    if any(vocab.TITLE_WORDS.fullmatch(w) and w.casefold() not in vocab.NAMES_LIKE_TITLES for w in (words[0], words[-1])):
+        return False  # "Investigadora Ramón y Cajal", "Do-Yun Kim Professor"
     rank = vocab.TITLE_WORDS.match(text)
     if rank and len(rank.group(0).split()) >= 2:
         return False  # "Akademische Oberrätin Ute Heuer" holds a name; it is not one
@@ -78,19 +83,23 @@ def reorder(name):
         if last and first and looks_like_name(f"{first} {last}", loose=True):
             name = f"{first} {last}"
     words = name.split()
-    caps = [w for w in words if len(w.strip(".-")) > 1 and w.isupper()]
+    caps = [w for w in words if SHOUTED.search(w) and w.isupper()]  # not initials like 'J.A.'
+
     if caps and len(caps) < len(words):
         # "DUPONT Marie" / "Marie DUPONT": the capitals mark the family name, which goes last.
         lead = 0
-        while lead < len(words) and (words[lead].isupper() or words[lead].casefold() in vocab.NAME_PARTICLES):
+        while lead < len(words) and ((SHOUTED.search(words[lead]) and words[lead].isupper())
+                                     or words[lead].casefold() in vocab.NAME_PARTICLES):
             lead += 1
         if 0 < lead < len(words):
             words = words[lead:] + words[:lead]
-        words = [capitalise(w) if w.isupper() and len(w.strip(".-")) > 1 else w for w in words]
+        words = [capitalise(w) if w.isupper() and SHOUTED.search(w) else w for w in words]
         name = " ".join(words)
     elif caps:
-        name = " ".join(capitalise(w) if len(w.strip(".-")) > 1 else w for w in words)
-    return name
+        name = " ".join(capitalise(w) if SHOUTED.search(w) else w for w in words)
+    words = name.split()
+    return " ".join([words[0]] + [w.lower() if w.casefold() in vocab.NAME_PARTICLES and w[:1].isupper() and caps
+                                  else w for w in words[1:]]) if words else name
 
 
 def capitalise(word):
@@ -103,6 +112,7 @@ def capitalise(word):
 def name_in(text, loose=False):
     """The name in a text like 'Prof. Dr. Anna Weber, PhD' or 'WEBER, Anna', or None."""
     name = strip_honorifics(QUOTED.sub(" ", text or ""))
+    name = CALLED_NAME.sub(lambda m: m.group(2) + " ", name)
     name = strip_honorifics(BRACKETED.sub(" ", name)) if BRACKETED.search(name) else name
     if not looks_like_name(name, loose):
         return None
@@ -127,17 +137,17 @@ def names_in(text, loose=False):
 
 
 def title_and_name(text):
-    """Split 'Professor Dr. Matthias Brandl' or 'Akademische Oberrätin Ute Heuer' into (title, name).
-    Degrees are not a title: 'Prof. Dr.-Ing. Anna Weber' gives (None, 'Anna Weber')."""
+    """Split 'Professor Dr. Matthias Brandl', 'Akademische Oberrätin Ute Heuer' or 'Do-Yun Kim Professor'
+    into (title, name). Degrees are not a title: 'Prof. Dr.-Ing. Anna Weber' gives (None, 'Anna Weber')."""
     words = clean(text).split()
     for cut in range(1, min(len(words) - 1, 6)):
-        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        if not vocab.TITLE_WORDS.match(head):
-            continue
-        name = name_in(tail)
-        if name and not name_in(head):
-            title = strip_degrees(head)
-            return title, name
+        for head, tail in ((words[:cut], words[cut:]), (words[-cut:], words[:-cut])):
+            head, tail = " ".join(head), " ".join(tail)
+            if not vocab.TITLE_WORDS.match(head):
+                continue
+            name = name_in(tail)
+            if name and not name_in(head):
+                return strip_degrees(head), name
     return None, name_in(text)
 
 

@@ -3,6 +3,7 @@ import csv
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -21,6 +22,8 @@ from directory.search import IndexUnavailable
 from directory.store import Store, StoreError, export_row, open_read_only
 from scrapers.settings import CrawlSettings
 from scrapers.sources import SourcesError, load_sources
+
+URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
@@ -155,6 +158,20 @@ def job_log(name):
     finally:
         logger.removeHandler(handler)
         handler.close()
+        scrub_logs(get_store())  # a page fetched before its person opted out named them
+
+
+def scrub_logs(store):
+    """Remove the lines of the job logs that name the profile page of someone who opted out."""
+    for path in (Path(current_app.instance_path) / "logs").glob("*.log"):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.readlines()
+        named = store.opted_out_profiles({u for line in lines for u in URL.findall(line)})
+        if named:
+            kept = [line for line in lines if not named.intersection(URL.findall(line))]
+            temporary = path.with_suffix(".scrubbing")
+            temporary.write_text("".join(kept), encoding="utf-8")
+            os.replace(temporary, path)
 
 
 class Progress:
@@ -243,14 +260,21 @@ def import_command(path):
     with job_lock("scrape"):
         referrals.fold(store, current_app.instance_path)
         try:
-            count = store.import_experts(rows)
+            report = store.import_experts(rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
         try:
             update_index(store)
         except IndexUnavailable as error:
-            fail(f"imported {count} experts from {path} into the store, but {error} (or `directory check --repair`)")
-    click.echo(f"Imported {count} experts from {path}")
+            fail(f"imported {report.experts} experts from {path} into the store, but {error} "
+                 "(or `directory check --repair`)")
+    click.echo(f"Imported {report.experts} experts from {path}")
+    if report.experts != report.rows or report.notes:
+        joined = report.rows - report.skipped - report.experts
+        click.echo(f"  {report.rows} rows: {report.skipped} held back by an opt-out, "
+                   f"{max(joined, 0)} the same person as another row (one email or profile URL)")
+    for note in report.notes:
+        click.echo(f"  {note}")
 
 
 @cli.command("reindex")
@@ -328,14 +352,20 @@ def optout_add(email, profile_url, name, institution, note):
     except StoreError as error:
         fail(str(error))
     update_index(store)
-    click.echo(f"Opt-out recorded; {len(erased)} expert(s) erased from the store and the index.")
+    try:
+        with job_lock("scrape", background=False):
+            scrub_logs(store)
+        logs = "and the job logs"
+    except click.ClickException:
+        logs = "(the running scrape cleans its log of them when it ends)"
+    click.echo(f"Opt-out recorded; {len(erased)} expert(s) erased from the store, the index {logs}.")
 
 
 @optout_group.command("list")
 def optout_list():
     """List opt-outs (only hashed keys are kept, never the details themselves)."""
     for row in read_only_store().suppressions():
-        click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['note'] or ''}")
+        click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['keys']:>3} keys  {row['note'] or ''}")
 
 
 @optout_group.command("remove")
@@ -347,6 +377,60 @@ def optout_remove(key):
     except StoreError as error:
         fail(str(error))
     click.echo(f"Removed opt-out {row['key'][:16]} ({row['kind']}); the person may be harvested again.")
+
+
+@cli.group("experts")
+def experts_group():
+    """Look at how an expert was put together from records, and undo a wrong merge."""
+
+
+@experts_group.command("show")
+@click.argument("expert_id")
+def experts_show(expert_id):
+    """List an expert's records (numbered, for `experts split`) and the splits that apply to them."""
+    store = get_store()
+    expert = store.expert(expert_id)
+    if expert is None:
+        fail(f"no expert with id {expert_id!r}")
+    click.echo(f"{expert['id']}  {expert['name']}  ({expert.get('institution') or '-'})")
+    for number, record in enumerate(store.records_of(expert_id), 1):
+        data = record["data"]
+        click.echo(f"  {number:>3}  [{record['source']}] {record['page_url']}  {data.get('name')}  "
+                   f"{data.get('email') or '-'}  {data.get('profile_url') or '-'}")
+    for split_id, created, note, side in store.splits_of(expert_id):
+        click.echo(f"  split {split_id} ({created}{', ' + note if note else ''}): these records are side {side}")
+
+
+@experts_group.command("split")
+@click.argument("expert_id")
+@click.argument("records", nargs=-1, required=True, type=int)
+@click.option("--note", help="Why, for your records (e.g. a ticket number).")
+def experts_split(expert_id, records, note):
+    """Say that RECORDS (numbers from `experts show`) are not the same person as the expert's other records.
+
+    The two sides become separate experts and stay apart through every later harvest and import
+    (`experts unsplit SPLIT` lifts it)."""
+    store = get_store()
+    try:
+        split_id, (first, second) = store.split_expert(expert_id, set(records), note=note)
+    except StoreError as error:
+        fail(str(error))
+    update_index(store)
+    click.echo(f"Split {split_id}: records {', '.join(map(str, sorted(set(records))))} are now expert(s) "
+               f"{', '.join(second)}; the others {', '.join(first)}.")
+
+
+@experts_group.command("unsplit")
+@click.argument("split_id", type=int)
+def experts_unsplit(split_id):
+    """Lift split SPLIT_ID: its records may be joined into one expert again."""
+    store = get_store()
+    try:
+        ids = store.unsplit(split_id)
+    except StoreError as error:
+        fail(str(error))
+    update_index(store)
+    click.echo(f"Split {split_id} lifted; its records now make up expert(s) {', '.join(ids)}.")
 
 
 @cli.command("preview")

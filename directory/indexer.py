@@ -49,8 +49,8 @@ def _apply_queue(store, index, batch=2000):
         experts = store.experts(ids)
         found = {e["id"] for e in experts}
         gone = [i for i in ids if i not in found]
-        # update_document replaces by id; ids no longer in the store are deleted.
-        index.update(with_topics(experts), deleted_ids=gone)
+        # update_document replaces by id; ids no longer in the store are deleted, and an opt-out's purged.
+        index.update(with_topics(experts), deleted_ids=gone, purge=bool(store.erasures(taken)))
         store.clear_index_queue(taken)
         updated, deleted = updated + len(experts), deleted + len(gone)
 
@@ -63,6 +63,7 @@ def check_index(store, index):
 
 
 def repair_index(store, index, missing, extra):
-    """Add experts missing from the index and drop ids the store no longer has."""
+    """Add experts missing from the index and drop ids the store no longer has (purged: they may have been
+    erased)."""
     with index.writing():
-        index.update(with_topics(store.experts(missing)), deleted_ids=extra)
+        index.update(with_topics(store.experts(missing)), deleted_ids=extra, purge=bool(extra))

@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-# The snapshot shipped inside tldextract: no network, no cache folder.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# The snapshot shipped inside tldextract: no network, no cache folder. Private suffixes count too, so two
+# people's sites under one hosting suffix (a.github.io, b.github.io) are two sites.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 @lru_cache(maxsize=4096)

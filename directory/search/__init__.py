@@ -31,6 +31,7 @@ from whoosh.analysis import (
     StemmingAnalyzer,
 )
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
 from directory import countries
@@ -244,8 +245,10 @@ class SearchIndex:
         return count
 
     @reading
-    def update(self, experts, deleted_ids=()):
-        """Add or replace these experts and delete these ids, in one commit."""
+    def update(self, experts, deleted_ids=(), purge=False):
+        """Add or replace these experts and delete these ids, in one commit. With ``purge`` (an erasure),
+        every segment holding deleted documents is rewritten without them: a deleted document's stored
+        fields, terms and spelling words otherwise stay in its segment until a merge."""
         self.ensure()
         ix = self._open()
         writer = ix.writer(timeout=30, compound=False)
@@ -258,7 +261,7 @@ class SearchIndex:
                     writer.delete_by_term("id", expert_id, searcher=searcher)
             for doc in documents.values():
                 writer.add_document(**doc)
-            writer.commit()
+            writer.commit(mergetype=without_deleted if purge else None)
         except BaseException:
             writer.cancel()
             raise
@@ -439,6 +442,20 @@ class SearchIndex:
         counted once per index version."""
         facts = self._facts(self.searcher())
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(facts.visible if hide else facts.live))
+
+
+def without_deleted(writer, segments):
+    """A Whoosh merge policy: segments holding deleted documents are copied into the new segment (which
+    keeps only live documents), the others stay as they are."""
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def region_counts(country_counts, nation_counts=None):

@@ -37,7 +37,8 @@ def page_person(doc, context):
         person.title = near
         person.note("title", "title-like line after the name")
     person.photo_url = photo(doc, person.name) or person.photo_url
-    if not (person.email or person.interests or person.title or hints):
+    # A page no listing pointed to needs more than a title to be someone's profile.
+    if not (person.email or person.interests or hints):
         return None, None
     return person, name_el
 
@@ -54,9 +55,12 @@ def find_name(doc, hints, context):
         for el in prominent_elements(doc, deep=True):
             text = doc.text(el)
             if len(text) <= 150 and not template(text) and any(contains_name(text, hint) for hint in hints):
-                name, others = names_in(text, loose=True)
-                name = name if name and any(same_name(name, h) for h in hints) else hints[0]
-                return el, name, [o for o in others if o != name]
+                found, others = names_in(text, loose=True)
+                # The listing's form names the person (it is what the listing's record says); the page's
+                # own form, when it differs ('J. Alawatugoda' for 'Janaka Alawatugoda'), is another.
+                name = hints[0]
+                others = [o for o in [found, *others] if o and o != name]
+                return el, name, others
         return None, hints[0], []
     for el in prominent_elements(doc):
         text = doc.text(el)

@@ -8,6 +8,7 @@ from scrapers.text import clean, squeeze_cjk
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
 LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|as well as|sowie|ainsi que|así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
+NOT_A_TOPIC = re.compile(r"@|https?://|www\.|^\+?[\d\s().-]{7,}$")  # an address or a phone number in the list
 LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|ed|og|och|or|oder|ou|o)\s+", re.I)
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)|[。！？；;]")
 FILLERS = re.compile(r"^(?:(?:" + vocab.pattern("page", "prose_fillers").pattern + r")\s*)+", re.I)
@@ -29,7 +30,7 @@ def split_phrases(text):
     parts.append("".join(current))
     phrases = [LEADING_CONJUNCTION.sub("", clean(p).strip(".。·-–—:：•*► ")) for p in parts]
     phrases = [p for p in phrases if p]
-    return [p for p in phrases if 1 < len(p) <= MAX_PHRASE]
+    return [p for p in phrases if 1 < len(p) <= MAX_PHRASE and not NOT_A_TOPIC.search(p)]
 
 
 def merge_phrases(first, second):

@@ -139,6 +139,8 @@ def names_in(text, loose=False):
             native = next(n for n in found if vocab.CJK.search(n))
             return native, [n for n in found if n != native]
     name = name_in(text, loose)
+    if name and QUOTED.search(text):  # 'Zhaohui "Steve" Qin': the form with the nickname is his too
+        return name, [strip_honorifics(text)]
     return (name, []) if name else (None, [])
 
 

@@ -66,8 +66,7 @@ def pages_per_second(sites, whole_site):
         for pages in sites:
             if whole_site:
                 texts = [(url, decode_html(body)) for url, body in pages]
-                for _url, _result in extract_site(lambda: texts):
-                    pass
+                extract_site(lambda: texts)
             else:
                 for url, body in pages:
                     extract(decode_html(body), url)

@@ -419,23 +419,6 @@ def save_event(store, run_id, event, summary):
     summary.malformed_links += event.malformed_links
 
 
-def twin_pages(results, language):
-    """{page: (primary, secondary)} for profile pages that are the same person's page in two languages
-    (each names the other as its translation); the primary is the one in the source's language."""
-    twins = {}
-    for url, result in results.items():
-        if result is None or result.kind != "profile" or url in twins:
-            continue
-        for other in result.alternate_links:
-            twin = results.get(other)
-            if twin is not None and twin.kind == "profile" and twin.people and result.people and other not in twins:
-                primary = url if (result.language or "") == (language or "") or (twin.language or "") != (language or "") else other
-                pair = (primary, other if primary == url else url)
-                twins[url] = twins[other] = pair
-                break
-    return twins
-
-
 def read_site(store, source, urls, settings, run_id=None, site=None):
     """Read a source's kept pages as one site and store what each page says about people.
 
@@ -449,11 +432,8 @@ def read_site(store, source, urls, settings, run_id=None, site=None):
             kept[final_url] = (url, headers)
             yield final_url, text
 
-    results = dict(extract_site(pages, source.selectors or None, source.country, source.language, site))
+    results = extract_site(pages, source.selectors or None, source.country, source.language, site)
     dead = store.dead_page_urls(run_id, source.name) if run_id is not None else set()
-    twins = twin_pages(results, source.language)
-    # Where the site has pages in the source's language, its pages in other languages are translations.
-    bilingual = any(r is not None and r.language == source.language for r in results.values())
     people_count = 0
     for final_url, result in results.items():
         url, headers = kept[final_url]
@@ -465,17 +445,9 @@ def read_site(store, source, urls, settings, run_id=None, site=None):
         for person in people:
             if person.get("profile_url") and canonical_url(person["profile_url"]) in dead:
                 del person["profile_url"]  # a link to a page that is gone is no one's profile now
-            aliases = [url] if url != final_url and person.get("profile_url") == final_url else []
-            if final_url in twins and result.kind == "profile":
-                primary, secondary = twins[final_url]
-                other = results[secondary if final_url == primary else primary].people[0]
-                aliases.append(secondary if final_url == primary else primary)
-                person["other_names"] = list(dict.fromkeys(person.get("other_names", []) + [other.name, *other.other_names]))
-            if aliases:
-                person["alias_urls"] = aliases
-            if bilingual and source.language and result.language and result.language != source.language:
-                for field_name in ("title", "department"):  # a translation: its names and topics, not its title
-                    person.pop(field_name, None)
+            if url != final_url and person.get("profile_url") == final_url:
+                # redirected: the listing linked the old address, which names the same person
+                person["alias_urls"] = [url, *person.get("alias_urls", [])]
         # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
         canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
         with store.transaction():

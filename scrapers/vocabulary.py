@@ -52,7 +52,8 @@ def word_set(name, table):
 
 TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
-LABELS = {field: pattern("labels", field) for field in _file("labels")}
+LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
+GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
 INTEREST_HEADING = LABELS["interests"]
 HONORIFIC_PREFIX = re.compile(r"^(?:" + pattern("names", "honorific_prefix").pattern + r")[\s,]*", re.I)
 HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suffix").pattern.replace(r"(?<!\w)", "")

@@ -17,7 +17,7 @@ from scrapers.extract.markup import structured_people
 from scrapers.extract.model import PageResult, Person
 from scrapers.extract.override import override_people
 from scrapers.extract.profile import page_person
-from scrapers.extract.site import NO_SITE, SiteModel
+from scrapers.extract.site import NO_SITE, SiteModel, settle
 from scrapers.fields.emails import domain_note, stand_in_for_at
 from scrapers.fields.names import name_key, same_name
 
@@ -128,8 +128,8 @@ def explain_nobody(doc, context):
 def extract_site(pages, selectors=None, country=None, language=None, site=None):
     """Read a site's pages together. ``pages`` is a function returning an iterable of (url, html) (it is
     called twice: once to learn the site, once to read it); ``site`` is what a crawl already learnt
-    (pages it learnt from are not read twice). Yields (url, PageResult), or (url, None) for a page
-    extraction failed on (logged)."""
+    (pages it learnt from are not read twice). Returns {url: PageResult}, None for a page extraction
+    failed on (logged), with what the pages say of each other settled (see site.settle)."""
     site = site or SiteModel()
     for url, html in pages():
         if url in site.learned:
@@ -139,9 +139,12 @@ def extract_site(pages, selectors=None, country=None, language=None, site=None):
             site.learn(doc, extract_document(doc, html, selectors, NO_SITE, country, language))
         except Exception:  # noqa: BLE001 - one page's bad markup must not stop the site's reading
             log.exception("extraction failed on %s", url)
+    results = {}
     for url, html in pages():
         try:
-            yield url, extract(html, url, selectors, site, country, language)
+            results[url] = extract(html, url, selectors, site, country, language)
         except Exception:  # noqa: BLE001
             log.exception("extraction failed on %s", url)
-            yield url, None
+            results[url] = None
+    settle(results, language)
+    return results

@@ -22,9 +22,10 @@ MAX_NAME_TEXT = 90
 MAX_BLOCK_TEXT = 2500
 TITLE_CLASSES = ("position", "title", "role", "job", "rank", "designation", "function", "funktion", "poste", "cargo",
                  "qualifica", "status", "grade", "subtitle", "dimmed", "minor", "jobtitle")
-TAG_CLASSES = ("tag", "keyword", "topic", "interest", "chip", "badge", "pill", "subject", "expertise", "research-area",
-               "label-", "field", "thema", "schlagwort", "mots", "keywords")
-TAG_URLS = ("keyword", "topic", "tag", "expertise", "subject", "schlagwort", "thema", "fingerprint", "concept", "research-area")
+# Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
+TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|subjects?|"
+                      r"expertise|research-areas?|fields?|thema|themen|schlagw\w*|mots-cles|fingerprints?|concepts?)"
+                      r"(?:$|[-_\s/?=&.\d])", re.I)
 SOCIAL_HOSTS = ("linkedin.", "twitter.", "x.com", "facebook.", "instagram.", "youtube.", "researchgate.", "scholar.google",
                 "orcid.org", "github.com", "mendeley.", "academia.edu", "weibo.", "wechat", "mastodon", "bsky.")
 
@@ -472,9 +473,7 @@ def profile_link(doc, block, name_el, name, context):
 
 
 def _is_tag_link(anchor):
-    href = (anchor.get("href") or "").lower()
-    classes = (anchor.get("class") or "").lower()
-    return any(t in href for t in TAG_URLS) or any(t in classes for t in TAG_CLASSES)
+    return bool(TAG_MARK.search(anchor.get("href") or "") or TAG_MARK.search(anchor.get("class") or ""))
 
 
 def tag_interests(doc, block, name_el):
@@ -483,9 +482,9 @@ def tag_interests(doc, block, name_el):
     for el in block.iter("a", "span", "li"):
         if el is name_el:
             continue
-        classes = (el.get("class") or "").lower()
-        parent_classes = (el.getparent().get("class") or "").lower() if el.getparent() is not None else ""
-        if (any(t in classes or t in parent_classes for t in TAG_CLASSES) or (el.tag == "a" and _is_tag_link(el))):
+        classes = el.get("class") or ""
+        parent_classes = (el.getparent().get("class") or "") if el.getparent() is not None else ""
+        if TAG_MARK.search(classes) or TAG_MARK.search(parent_classes) or (el.tag == "a" and _is_tag_link(el)):
             text = clean(doc.text(el))
             if 1 < len(text) <= 80 and not name_in(text) and el.find(".//a") is None and not label_of(text):
                 chips.append(text)

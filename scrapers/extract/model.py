@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, fields
 from scrapers.fields.interests import merge_phrases
 
 RECORD_FIELDS = ("name", "title", "email", "phone", "interests", "profile_url", "photo_url", "department",
-                 "other_names", "strategy")
+                 "other_names", "alias_urls", "strategy")
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Person:
     photo_url: str = None
     department: str = None
     other_names: list = field(default_factory=list)
+    alias_urls: list = field(default_factory=list)  # other addresses of the person's own page (a translation)
     strategy: str = None
     # How each field was found ({field: "method: element"}), for `directory preview --explain`; never stored.
     evidence: dict = field(default_factory=dict, repr=False, compare=False)
@@ -28,8 +29,8 @@ class Person:
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if f.name == "interests":
                 self.interests = merge_phrases(mine, theirs)
-            elif f.name == "other_names":
-                self.other_names = [n for n in dict.fromkeys(mine + theirs) if n != self.name]
+            elif f.name in ("other_names", "alias_urls"):
+                setattr(self, f.name, [n for n in dict.fromkeys(mine + theirs) if n not in (self.name, self.profile_url)])
             elif f.name == "strategy":
                 self.strategy = "+".join(dict.fromkeys(filter(None, f"{mine or ''}+{theirs or ''}".split("+"))))
             elif f.name == "evidence":

@@ -65,4 +65,30 @@ def page_emails(doc):
     return [e for e in found if e]
 
 
+def settle(results, language):
+    """What a site's pages say of each other ({url: PageResult}, changed in place):
+    - a profile in two languages (each page naming the other as its translation) is one person: both pages
+      carry both names and both addresses;
+    - where the site has pages in the source's ``language``, its pages in other languages are translations,
+      whose names and topics count but not their titles;
+    - a title a listing took from the heading a group sits under yields to the one the person's own page states."""
+    pages = {url: r for url, r in results.items() if r is not None}
+    bilingual = any(r.language == language for r in pages.values())
+    profiles = {url: r.people[0] for url, r in pages.items() if r.kind == "profile" and r.people}
+    for url, person in profiles.items():
+        for other_url in pages[url].alternate_links:
+            twin = profiles.get(other_url)
+            if twin is not None and twin is not person:
+                person.other_names = [n for n in dict.fromkeys(person.other_names + [twin.name, *twin.other_names])
+                                      if n != person.name]
+                person.alias_urls = list(dict.fromkeys(person.alias_urls + [other_url]))
+    for url, result in pages.items():
+        translated = bilingual and language and result.language and result.language != language
+        for person in result.people:
+            own = profiles.get(person.profile_url)
+            if translated or (own is not None and own is not person and own.title
+                              and person.evidence.get("title", "").startswith("heading")):
+                person.title = person.department = None
+
+
 NO_SITE = SiteModel()

@@ -125,20 +125,25 @@ def lines_after_label(lines, start):
 
 
 def interests_in_lines(lines):
-    """Interests from a block's lines: the first interests label or heading with phrases after it."""
+    """Interests from a block's lines: the phrases after the first interests label or heading, a full label
+    ('Thèmes de recherche') before an everyday word ('Recherche'); a label that is a link is navigation."""
+    generic = []
     for number, line in enumerate(lines):
         labelled = label_of(line.text)
-        if labelled is None:
+        if labelled is None or (line.lead is not None and line.lead.tag == "a") or (
+                line.element is not None and line.element.tag == "a"):
             continue
-        _label, rest = labelled
+        label, rest = labelled
         phrases = split_phrases(rest) if rest and len(rest) <= 600 and not looks_like_prose(rest) else []
         if rest and not phrases:
             phrases = prose_phrases(rest) or split_phrases(rest)
         if not rest:
             phrases = lines_after_label(lines, number)
         if phrases:
-            return merge_phrases([], phrases)
-    return []
+            if label.casefold() not in vocab.GENERIC_INTEREST_LABELS:
+                return merge_phrases([], phrases)
+            generic = generic or phrases
+    return merge_phrases([], generic)
 
 
 def interests_in_prose(lines):

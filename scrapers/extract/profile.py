@@ -38,7 +38,7 @@ def page_person(doc, context):
         person.note("title", "title-like line after the name")
     person.photo_url = photo(doc, person.name) or person.photo_url
     # A page no listing pointed to needs more than a title to be someone's profile.
-    if not (person.email or person.interests or hints):
+    if not (person.email or person.interests or hints or (person.title and (person.phone or person.department))):
         return None, None
     return person, name_el
 

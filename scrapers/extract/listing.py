@@ -62,6 +62,10 @@ def header_fields(doc, row):
                 # "Cognome Nome", "Name, Vorname" over one column: the header says which part comes first
                 columns[column] = ["family_first" if min(family) < max(given) and min(family) not in given else "name"]
         column += span
+    labels = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    if (any(clean(doc.text(c)).endswith((":", "：")) for c in labels)
+            or (len(columns) < 2 and not all(c.tag == "th" for c in labels) and row.getparent().tag != "thead")):
+        return None  # a profile's own field table ("Name: Jan Kowalski"), not the header of a staff table
     kinds = {k for v in columns.values() for k in v}
     resolved = {}
     for column, options in columns.items():
@@ -271,7 +275,40 @@ def group_people(doc, members, named, context, used):
             used.update(top.iter())
             used.update(top.iterancestors())
         people.append(person)
+    if len(people) >= 2:
+        people += neighbour_entries(doc, people, candidates, context, used)
     return people
+
+
+LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(]\s*")
+
+
+def neighbour_entries(doc, people, candidates, context, used):
+    """Entries beside a listing's people that write the name as the start of a line of text, with no
+    element of its own: '<li>mgr Anna Kaczmarek - specjalista, tel. ..., e-mail: ...</li>'."""
+    parents = {b.first.getparent() for _p, b, _e in candidates if len(b.elements) == 1}
+    tags = {b.first.tag for _p, b, _e in candidates}
+    found = []
+    for parent in parents:
+        for el in parent if parent is not None else ():
+            if not isinstance(el.tag, str) or el.tag not in tags or el in used:
+                continue
+            text = doc.text(el)
+            lead = LEADING_NAME.split(text, maxsplit=1)[0]
+            name = name_in(lead) if 3 < len(lead) < len(text) else None
+            if not name:
+                continue
+            person = Person(name=name, strategy="listing")
+            person.note("name", "the start of an entry beside the listing's people")
+            fill_from_block(doc, person, Block(doc, [el]), None, context)
+            title = next((t for t in map(clean_title, LEADING_NAME.split(text)[1:3]) if t), None)
+            if title:
+                person.title = title
+                person.note("title", "the words after the name")
+            if person.email or person.title or person.phone:
+                used.update(el.iter())
+                found.append(person)
+    return found
 
 
 def vouched_name(text):

@@ -6,6 +6,7 @@ import re
 from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
 from scrapers.extract.listing import TITLE_CLASSES, fill_from_block
 from scrapers.extract.model import Person
+from scrapers.fields.labels import labelled_value
 from scrapers.fields.names import name_in, names_in, same_name, title_and_name
 from scrapers.fields.titles import clean_title
 from scrapers.text import clean
@@ -62,6 +63,11 @@ def find_name(doc, hints, context):
                 others = [o for o in [found, *others] if o and o != name]
                 return el, name, others
         return None, hints[0], []
+    labelled = labelled_value(Block(doc, [doc.content]).lines(), "name")
+    if labelled:  # "Imię i nazwisko: prof. dr hab. inż. Jan Kowalski", "氏名：山田 太郎"
+        name, others = names_in(labelled)
+        if name:
+            return None, name, others
     for el in prominent_elements(doc):
         text = doc.text(el)
         if not text or len(text) > 120 or template(text):

@@ -10,12 +10,14 @@ from scrapers.fields.names import fold
 from scrapers.text import clean
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
-AT_WORDS = r"at|ät|arroba|chez|bei|snabel-a|apud|@|＠|艾特"
-DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|\.|．|點|点"
+# "@" and "." as people write them out, in many languages (Polish małpa, Italian chiocciola, Czech zavináč...).
+AT_WORDS = (r"at|ät|arroba|arobase|chez|bei|snabel-a|apud|małpa|malpa|chiocciola|zavináč|kukac|klammeraffe|"
+            r"sobaka|собака|エット|골뱅이|@|＠|艾特")
+DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|kropka|tečka|pont|nokta|точка|\.|．|點|点"
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
-SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät)\s+(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point)\s)\s*)\w)")
-SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto)\s+(?=\w)")
+SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa)\s+(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
+SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto|kropka)\s+(?=\w)")
 # "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.
 REPLACE_NOTE = re.compile(r"([#＃*※★☆]|\(at\)|\[at\])\s*(?:替换为|替換為|换成|換成|改为|改為|に変換|を@|→|->|with|by|par|por|durch|mit)\s*[@＠]"
                           r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆])", re.I)

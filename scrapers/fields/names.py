@@ -12,9 +12,15 @@ from scrapers.text import clean
 QUOTED = re.compile(r"\s*[\"“”„«»‘’‚'][^\"“”„«»‘’‚']{1,20}[\"“”„«»‘’‚']\s*")  # nicknames: Zhaohui "Steve" Qin
 BRACKETED = re.compile(r"\s*[(（\[][^()（）\[\]]{0,60}[)）\]]\s*")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
+# Scripts without capital letters (Arabic, Hebrew, Thai, Devanagari and their kin): a name's words are
+# letters, and the page's structure has to vouch for the rest.
+CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f\u0980-\u09ff\u0e00-\u0e7f"
+                           r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
 SHOUTED = re.compile(r"[A-ZÀ-Þ]{2,}")
+# ", prof. PW": a Polish professor's title at a named institution, written after the name.
+INSTITUTION_PROFESSOR = re.compile(r",?\s+prof\.\s*(?:[A-ZĄĆĘŁŃÓŚŹŻ]{1,5}|uczelni|ucz\.)\s*$")
 NAME_SEPARATORS = " -'’."
 
 
@@ -30,7 +36,7 @@ def strip_honorifics(text):
         if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1):
             break  # "M. Vidyasagar", "D. S. Deegalla": an initial, not "M." for Monsieur
         text = vocab.HONORIFIC_PREFIX.sub("", text).strip(" ,")
-        text = vocab.HONORIFIC_SUFFIX.sub("", text).strip(" ,")
+        text = vocab.HONORIFIC_SUFFIX.sub("", INSTITUTION_PROFESSOR.sub("", text)).strip(" ,")
     return text
 
 
@@ -67,6 +73,8 @@ def looks_like_name(text, loose=False):
     rank = vocab.TITLE_WORDS.match(text)
     if rank and len(rank.group(0).split()) >= 2:
         return False  # "Akademische Oberrätin Ute Heuer" holds a name; it is not one
+    if all(CASELESS_WORD.match(w) for w in words):
+        return not any(w in vocab.NOT_NAME_WORDS for w in words)
     capitalised = 0
     for word in words:
         if word.casefold() in vocab.NAME_PARTICLES:

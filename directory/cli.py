@@ -1,4 +1,4 @@
-"""Curator commands: `directory --help` lists them. The group is also the Flask CLI."""
+"""Curator commands: `directory --help` lists them."""
 import csv
 import fcntl
 import json
@@ -6,24 +6,33 @@ import logging
 import os
 import sqlite3
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
 
 from directory import create_app
 from directory.db import get_index, get_store
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
+from directory.progress import JobProgress
 from directory.search import IndexUnavailable
 from directory.store import StoreError, export_row
 from scrapers.settings import CrawlSettings
 from scrapers.sources import SourcesError, load_sources
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+class DirectoryGroup(click.Group):
+    """Our own command group, not Flask's CLI (which would add its --app, --debug and the extensions'
+    commands): every command runs inside the application, made by create_app() or given as ``obj``."""
+
+    def invoke(self, ctx):
+        app = ctx.obj if isinstance(ctx.obj, Flask) else create_app()
+        with app.app_context():
+            return super().invoke(ctx)
+
+
+@click.group(cls=DirectoryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """Expertise Directory: harvest university staff pages, index them, and serve the directory.
 
@@ -116,8 +125,11 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
     store = get_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
     with job_lock("scrape"), job_log("scrape"):
-        run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
-        click.echo("", err=True)
+        progress = ScrapeProgress(sources)
+        try:
+            run_id, summaries = harvest(sources, store, settings, progress=progress)
+        finally:
+            progress.close()
         updated, deleted = update_index(store)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
@@ -150,22 +162,23 @@ def job_log(name):
         handler.close()
 
 
-class Progress:
-    """A live one-line display of a scrape job on stderr: pages, hosts, people, errors."""
+class ScrapeProgress:
+    """A scrape job's progress: pages done of those found so far, hosts, people and errors."""
 
     def __init__(self, sources):
-        self.sources, self.last, self.pages, self.people, self.hosts = sources, 0.0, 0, 0, set()
+        self.hosts, self.people, self.sources = set(), 0, len(sources)
+        self.shown = JobProgress("Harvesting", total=sum(len(s.start_urls) for s in sources), unit="page")
 
     def __call__(self, event, summaries):
-        self.pages += 1
         self.people += len(event.people or [])
         self.hosts.add(event.url.split("/")[2])
-        if time.monotonic() - self.last < 0.5:
-            return
-        self.last = time.monotonic()
         errors = sum(s.errors for s in summaries.values())
-        click.echo(f"\r  {self.pages} pages from {len(self.hosts)} hosts ({self.sources} sources), "
-                   f"{self.people} people found, {errors} errors ", nl=False, err=True)
+        self.shown.update(total=(self.shown.total or 0) + len(event.links),
+                          status=f"{len(self.hosts)} hosts ({self.sources} sources), {self.people} people, "
+                                 f"{errors} errors")
+
+    def close(self):
+        self.shown.close()
 
 
 @cli.command("runs")
@@ -250,8 +263,8 @@ def reindex_command():
     # Several processes pay off for large stores only: each one starts up and writes its own segment.
     procs = min(os.cpu_count() or 1, 4) if total >= 20000 else 1
     with job_lock("reindex"):
-        with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-            count = rebuild_index(store, get_index(), progress=lambda n: bar.update(1), procs=procs)
+        with JobProgress("Indexing", total=total, unit="expert") as shown:
+            count = rebuild_index(store, get_index(), progress=lambda n: shown.update(), procs=procs)
     click.echo(f"Indexed {count} experts into {current_app.config['INDEX']}")
 
 
@@ -389,6 +402,17 @@ def referrals_command():
         click.echo(f"{ref:<30} {count:>8}  last {last_day}")
 
 
+def free_port_or_fail(host, port, command):
+    """Stop before any work when the address is taken, saying how to choose another."""
+    from directory.server import port_in_use
+
+    problem = port_in_use(host, port)
+    if problem:
+        fail(f"cannot serve on {host}:{port}: {problem}. Choose another port: "
+             f"`make run PORT={port + 1}` or `directory {command} --port {port + 1}` (and HOST= / --host "
+             "for another address)")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -401,6 +425,7 @@ def serve_command(host, port, workers, threads):
     """Serve the site and API with the production server (gunicorn)."""
     from directory.server import serve
 
+    free_port_or_fail(host, port, "serve")
     get_store()
     get_index().ensure()
     click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
@@ -416,6 +441,8 @@ def demo_command(host, port, no_serve):
     from directory.demo.server import demo_sources, serve_demo_sites
     from scrapers.job import harvest
 
+    if not no_serve:
+        free_port_or_fail(host, port, "demo")
     store = get_store()
     with serve_demo_sites() as addresses, job_lock("scrape", background=no_serve), job_log("scrape"):
         sources = demo_sources(addresses)

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from directory import create_app
 from directory.db import get_index, get_store
+from directory.health import share, source_health, sparkline
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.progress import JobProgress
 from directory.search import IndexUnavailable
@@ -133,9 +134,9 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         updated, deleted = update_index(store)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
-        share = (lambda n: f"{100 * n // s.people}%" if s.people else "-")
         line = (f"  {name}: {s.people} people from {s.pages} pages ({s.unchanged} unchanged, {s.errors} errors); "
-                f"title {share(s.with_title)}, email {share(s.with_email)}, interests {share(s.with_interests)}")
+                f"title {share(s.with_title, s.people)}, email {share(s.with_email, s.people)}, "
+                f"interests {share(s.with_interests, s.people)}")
         click.echo(line)
         if s.warning:
             click.secho(f"  WARNING {name}: {s.warning}", fg="yellow", err=True)
@@ -204,6 +205,29 @@ def runs_command(action, run_id):
     for run in store.runs():
         sources = ", ".join(json.loads(run["sources"]))
         click.echo(f"{run['id']:>5}  {run['status']:<11}  {run['started']}  {sources}")
+
+
+@cli.command("sources")
+@click.option("--runs", default=10, show_default=True, type=click.IntRange(2, 100),
+              help="How many recent runs the trend covers.")
+def sources_command(runs):
+    """Each harvested source's health: people now, the trend over recent runs, last success, errors and
+    the share of people with a title, an email and interests; warns of a source that dropped sharply."""
+    health = source_health(get_store(), runs)
+    if not health:
+        click.echo("No sources harvested yet: `directory scrape --sources FILE`.")
+        return
+    width = max(len(h.name) for h in health)
+    click.echo(f"{'source':<{width}}  {'people':>6}  {'trend':<{runs}}  {'change':>6}  {'last success':<25}  "
+               f"{'errors':>6}  {'title':>5}  {'email':>5}  {'interests':>9}")
+    for h in health:
+        change = "-" if h.change is None else f"{h.change:+d}"
+        click.echo(f"{h.name:<{width}}  {h.people:>6}  {sparkline(h.history):<{runs}}  {change:>6}  "
+                   f"{h.last_success or 'never':<25}  {h.errors:>6}  {h.share(h.with_title):>5}  "
+                   f"{h.share(h.with_email):>5}  {h.share(h.with_interests):>9}")
+    for h in health:
+        if h.warning:
+            click.secho(f"WARNING {h.name}: {h.warning}", fg="yellow", err=True)
 
 
 @cli.command("export")

@@ -31,6 +31,9 @@ SETTINGS = [
     Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (flask-limiter storage URI)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
+    Setting("CURATOR_PAGES", False, "Serve the read-only curator pages (/curator/sources: each source's people over "
+                                    "recent runs, errors and field coverage). They have no login: turn them on "
+                                    "only where the proxy in front asks for one, or on a private address."),
     Setting("JOB_NICENESS", 10, "How far scrape, import and reindex jobs lower their CPU priority (os.nice), so "
                                 "that searches stay quick while they run on the same machine; 0 leaves it."),
 ]

@@ -219,3 +219,42 @@ def test_serving_on_a_busy_port_says_so_and_how_to_choose_another(command, tmp_p
     assert done.returncode == 1
     assert f"127.0.0.1:{port}: the port is in use" in done.stderr and f"make run PORT={port + 1}" in done.stderr
     assert "Connection in use" not in done.stderr and "Harvesting" not in done.stdout
+
+
+def test_sources_shows_each_sources_people_over_its_runs_and_warns_of_a_sharp_drop(runner, make_site, tmp_path, app,
+                                                                                   client):
+    site = make_site(143)
+    site.robots("")
+    site.page("/staff/", "<main><h1>Staff</h1><ul>" + "".join(
+        f'<li><a href="/staff/{slug}">{name}</a>, Lecturer</li>' for slug, name in
+        (("ada", "Dr Ada Lovelace"), ("alan", "Prof Alan Turing"))) + "</ul></main>")
+    site.page("/staff/ada", "<main><h1>Dr Ada Lovelace</h1><p>Senior Lecturer</p><p>ada@uni.example</p>"
+                            "<h2>Research interests</h2><ul><li>analytical engines</li></ul></main>")
+    site.page("/staff/alan", "<main><h1>Prof Alan Turing</h1><p>Professor</p>"
+                             "<h2>Research interests</h2><ul><li>computability</li></ul></main>")
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[sources]]\nname = "fixture"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/staff/"]\n')
+    assert "No sources harvested yet" in runner("sources").output
+    for _run in range(2):
+        assert runner("scrape", "--sources", str(path)).exit_code == 0
+    site.page("/staff/", "<main><p>Our staff pages are moving.</p></main>")
+    assert runner("scrape", "--sources", str(path)).exit_code == 0
+
+    shown = runner("sources", "--runs", "5")
+    assert shown.exit_code == 0, shown.output
+    header, row = shown.output.splitlines()[:2]
+    assert header.split() == ["source", "people", "trend", "change", "last", "success", "errors", "title", "email",
+                              "interests"]
+    cells = row.split()
+    assert cells[:4] == ["fixture", "2", "██▁", "-2"] and cells[5:] == ["0", "100%", "50%", "100%"]
+    with app.app_context():
+        from directory.db import get_store
+
+        assert cells[4] == get_store().run(3)["finished"]  # the last run found nobody, but did not fail
+    assert "WARNING fixture: found 0 people, against 2 last time" in shown.output
+
+    assert client.get("/curator/sources").status_code == 404  # off unless CURATOR_PAGES is set
+    app.config["CURATOR_PAGES"] = True
+    page = client.get("/curator/sources").get_data(as_text=True)
+    assert "<polyline points=" in page and "People in the last 3 runs: 2, 2, 0" in page
+    assert "found 0 people, against 2 last time" in page

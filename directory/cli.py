@@ -1,5 +1,4 @@
 """Curator commands: `directory --help` lists them."""
-import csv
 import fcntl
 import json
 import logging
@@ -236,21 +235,15 @@ def sources_command(runs):
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
 def export_command(fmt, output):
     """Export every expert (opted-out people are never in the store)."""
-    from directory.exports import csv_row
+    from directory.exports import write_csv
 
     store = get_store()
     rows = (export_row(e) for e in store.iter_experts())
-    if fmt == "jsonl":
-        for row in rows:
-            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if fmt == "csv":
+        write_csv(output, rows)
         return
-    writer = None
     for row in rows:
-        flat = csv_row(row)
-        if writer is None:
-            writer = csv.DictWriter(output, fieldnames=list(flat))
-            writer.writeheader()
-        writer.writerow(flat)
+        output.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @cli.command("import")

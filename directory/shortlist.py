@@ -1,11 +1,10 @@
 """A shortlist without an account: expert ids kept in the browser's signed session cookie."""
-import csv
 import io
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
 from directory.db import get_store
-from directory.exports import csv_row, vcard
+from directory.exports import vcard, write_csv
 from directory.store import export_row
 
 bp = Blueprint("shortlist", __name__, url_prefix="/shortlist")
@@ -42,12 +41,8 @@ def show():
 
 @bp.get("/shortlist.csv")
 def as_csv():
-    rows = [csv_row(export_row(e)) for e in get_store().experts(shortlisted())]
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(out, (export_row(e) for e in get_store().experts(shortlisted())))
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=shortlist.csv"})
 

@@ -78,7 +78,7 @@ def test_export_import_round_trip_and_csv_is_formula_safe(runner, tmp_path):
     assert set(exported[0]) >= {"id", "name", "title", "email", "profile_url", "institution", "country",
                                 "department", "interests", "source", "last_verified"}
     csv_text = runner("export", "--format", "csv").output
-    assert "'+Lecturer" in csv_text and "'=HYPERLINK" in csv_text
+    assert csv_text.startswith("\ufeffname,title,") and "'+Lecturer" in csv_text and "'=HYPERLINK" in csv_text
 
 
 def test_import_reports_the_bad_line_and_loads_nothing(runner, tmp_path):

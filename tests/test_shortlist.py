@@ -50,9 +50,25 @@ def test_offsite_redirects_are_refused(client, filled):
 
 def test_csv_export_is_safe_from_formula_injection(client, filled):
     add(client, filled["Ann Lee"])
-    rows = list(csv.DictReader(io.StringIO(client.get("/shortlist/shortlist.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/shortlist/shortlist.csv").data.decode("utf-8-sig"))))
     assert rows[0]["name"] == "Ann Lee"
     assert rows[0]["title"].startswith("'=") and rows[0]["interests"] == "glass; +ceramics"
+
+
+def test_csv_opens_in_a_spreadsheet_with_names_intact_and_always_has_its_documented_header(client, fill):
+    from pathlib import Path
+
+    ids = fill([{"name": "Camila Álvarez", "country": "CL", "institution": "Universidad Austral", "interests": ["glass"]}])
+    empty = client.get("/shortlist/shortlist.csv").data
+    assert empty.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark a spreadsheet looks for
+    header = empty.decode("utf-8-sig").splitlines()
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    documented = re.findall(r"`(\w+)`", re.search(r"CSV columns, in order: (.+?)A cell", readme, re.S).group(1))
+    assert header == [",".join(documented)]
+    assert "source" not in header[0].split(",") and "may_have_left" not in header[0]
+    add(client, ids["Camila Álvarez"])
+    body = client.get("/shortlist/shortlist.csv").data
+    assert body.startswith(b"\xef\xbb\xbfname,") and "Camila Álvarez".encode() in body
 
 
 def test_vcard_export(client, filled):

@@ -5,6 +5,7 @@ Override them in ``<instance>/config.py`` (upper-case names) or with the
 settings live in :mod:`scrapers.settings` and are set here as ``CRAWL_<NAME>``.
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ SETTINGS = [
     Setting("SEARCH_RATE_LIMIT", "60 per minute", "HTML searches one client may make (per worker process)."),
     Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (flask-limiter storage URI)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
+    Setting("PERMANENT_SESSION_LIFETIME", timedelta(days=365),
+            "How long the shortlist cookie lasts after the visitor's last visit (it holds expert ids only)."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
     Setting("CURATOR_PAGES", False, "Serve the read-only curator pages (/curator/sources: each source's people over "
                                     "recent runs, errors and field coverage). They have no login: turn them on "

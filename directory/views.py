@@ -4,6 +4,7 @@ from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.api import error_response
@@ -15,6 +16,8 @@ from directory.search import IndexUnavailable, QueryError
 bp = Blueprint("views", __name__)
 REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 EXPERT_PAGES = "/experts/"
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as a sources file gives it
+PAGE_LANGUAGE = "en"  # templates/base.html
 
 
 def count_referral(ref):
@@ -84,6 +87,16 @@ def search_link(**args):
 def expert_link(expert_id):
     """The link to an expert's page, as url_for makes it but without its routing work (twenty a page)."""
     return f"{request.script_root}{EXPERT_PAGES}{quote(expert_id, safe='')}"
+
+
+@bp.app_template_global()
+def lang_of(expert):
+    """` lang="xx"` for an element holding an expert's scraped text (name, title, interests) when their
+    source's language is not the pages' own (English), so that a screen reader reads it in the right voice."""
+    language = expert.get("language") or ""
+    if LANGUAGE.match(language) and language.split("-")[0].lower() != PAGE_LANGUAGE:
+        return Markup(f' lang="{language}"')
+    return ""
 
 
 @bp.app_template_filter()

@@ -146,6 +146,34 @@ def test_the_shortlist_keeps_experts_and_exports_them(site, page):
     assert "Tom Briggs" in text and "t.briggs@northshore.example" in text
 
 
+def test_the_shortlist_survives_closing_the_browser_and_opens_from_a_shared_link(site, browser):
+    first = browser.new_context()
+    page = first.new_page()
+    page.goto(site + "/search?q=enzymes+that+work+in+cold+water")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Add to shortlist\W+Amelia Hart")).click()
+    state = first.storage_state()
+    first.close()
+    kept = [cookie for cookie in state["cookies"] if cookie["expires"] != -1]  # what a closing browser keeps
+    reopened = browser.new_context(storage_state={"cookies": kept, "origins": []})
+    page = reopened.new_page()
+    page.goto(site + "/shortlist/")
+    assert page.get_by_role("link", name="Amelia Hart").is_visible()
+    link = page.get_by_label(re.compile("Share this list")).input_value()
+    reopened.close()
+
+    stranger = browser.new_context()
+    page = stranger.new_page()
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "A shared shortlist"
+    assert page.get_by_role("link", name="Amelia Hart").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Add all 1 to my shortlist")).click()
+    page.goto(site + "/shortlist/")
+    assert page.get_by_role("link", name="Amelia Hart").is_visible()
+    stranger.close()
+
+
 @pytest.mark.parametrize("path", ["/", "/search?q=enzymes+that+work+in+cold+water", "/search?q=zzzz", "/browse",
                                   "/shortlist/", "/embed?q=enzymes&ref=x", "/api/docs"])
 def test_pages_have_no_serious_or_critical_accessibility_violations(site, page, path):

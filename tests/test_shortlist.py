@@ -81,3 +81,32 @@ def test_vcard_export(client, filled):
 def test_browse_shows_coverage_by_country_and_institution(client, filled):
     page = client.get("/browse").get_data(as_text=True)
     assert "United Kingdom" in page and "China" in page and "Alpha University" in page
+
+
+def test_the_shortlist_cookie_outlives_the_browser_and_holds_nothing_but_ids(client, filled, app):
+    response = add(client, filled["Ann Lee"])
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie  # a dated cookie: a browser keeps it after closing, unlike a session cookie
+    with app.test_request_context():
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.split(";")[0].split("=", 1)[1])
+    assert data["shortlist"] == [filled["Ann Lee"]] and set(data) <= {"shortlist", "csrf_token", "_permanent"}
+
+
+def test_a_shared_link_recreates_the_list_for_anyone(client, filled, app):
+    add(client, filled["Ann Lee"])
+    add(client, filled["Bo Chan"])
+    page = client.get("/shortlist/").get_data(as_text=True)
+    link = re.search(r'id="share-link" class="share" type="url" readonly value="([^"]+)"', page).group(1)
+    assert link.endswith(f"/shortlist/?ids={filled['Ann Lee']},{filled['Bo Chan']}")
+
+    friend = app.test_client()
+    shared = friend.get(link).get_data(as_text=True)
+    assert "A shared shortlist" in shared and "Ann Lee" in shared and "Bo Chan" in shared
+    assert "Your shortlist is empty" in friend.get("/shortlist/").get_data(as_text=True)  # theirs is untouched
+    csv_rows = friend.get(link.replace("/shortlist/?", "/shortlist/shortlist.csv?")).data.decode("utf-8-sig")
+    assert [r["name"] for r in csv.DictReader(io.StringIO(csv_rows))] == ["Ann Lee", "Bo Chan"]
+    friend.post("/shortlist/", data={"ids": f"{filled['Bo Chan']},no-such-expert", "action": "add",
+                                     "csrf_token": token(friend)})
+    mine = friend.get("/shortlist/").get_data(as_text=True)
+    assert "Bo Chan" in mine and "Ann Lee" not in mine and "Shortlist (1)" in mine
+    assert "names no expert" in friend.get("/shortlist/?ids=%3Cscript%3E,zzz").get_data(as_text=True)

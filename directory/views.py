@@ -132,9 +132,13 @@ def search():
 
 @bp.get("/browse")
 def browse():
-    """Coverage by country (with a bar chart), institution and topic."""
+    """Coverage on a world map (server-drawn SVG, each country shaded by its experts and linking to their
+    search), then by country as a table, by topic and by institution."""
     counts = country_counts()
+    width, height, shapes = countries.world_shapes()
     return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
+                           counts=counts, levels=countries.shade_levels(counts), map_size=(width, height),
+                           shapes=shapes, undrawn=[c for c in country_choices() if c[0] not in shapes],
                            institutions=institution_counts(limit=50), topics=topic_counts())
 
 

@@ -262,3 +262,25 @@ def test_foreign_text_is_marked_with_its_language(site, page):
     assert {li.get_attribute("lang") for li in page.locator("ul.interests li").all()} == {"de"}
     page.goto(site + "/embed/results?q=injection+moulds")
     assert page.get_by_role("link", name="Katrin Müller").get_attribute("lang") == "de"
+
+
+def test_browse_opens_with_a_world_map_that_links_each_covered_country_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/browse")
+    counted = {c["code"]: c["experts"] for c in json.load(urlopen(site + "/api/v1/countries"))["countries"]}
+    world = page.locator("svg.world")
+    assert world.is_visible() and world.bounding_box()["y"] < page.locator("table.coverage").bounding_box()["y"]
+    links = world.locator("a")
+    named = {links.nth(i).get_attribute("aria-label") for i in range(links.count())}
+    assert named == {f"{country} {n} expert{'' if n == 1 else 's'}" for country, n in
+                     ((page.locator(f'table.coverage a[href$="country={code}"]').inner_text() + ":", n)
+                      for code, n in counted.items())}
+    shade = lambda code: world.locator(f'a[href$="country={code}"] path').get_attribute("class")
+    most, fewest = max(counted, key=counted.get), min(counted, key=counted.get)
+    assert shade(most) == "shade5" and shade(fewest) < shade(most)
+    assert world.locator('path[aria-hidden="true"]').count() > 100  # the rest of the world, drawn but silent
+    world.get_by_role("link", name=re.compile("^Chile:")).press("Enter")  # Chile's middle is in Argentina
+    page.wait_for_url("**/search?country=CL")
+    assert page.get_by_role("link", name="Camila Álvarez").is_visible()
+    context.close()

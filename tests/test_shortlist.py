@@ -110,3 +110,14 @@ def test_a_shared_link_recreates_the_list_for_anyone(client, filled, app):
     mine = friend.get("/shortlist/").get_data(as_text=True)
     assert "Bo Chan" in mine and "Ann Lee" not in mine and "Shortlist (1)" in mine
     assert "names no expert" in friend.get("/shortlist/?ids=%3Cscript%3E,zzz").get_data(as_text=True)
+
+
+def test_the_world_map_ships_small_with_its_licence_and_iso_codes():
+    from directory import countries
+    from directory.paths import DATA
+
+    width, height, shapes = countries.world_shapes()
+    assert (DATA / "world_map.json").stat().st_size < 60_000 and "public domain" in (DATA / "world_map.LICENSE").read_text()
+    assert len(shapes) > 150 and all(countries.is_country(code) for code in shapes) and "AQ" not in shapes
+    assert {"GB", "CL", "NZ", "FJ", "RU"} <= set(shapes) and width > height
+    assert countries.shade_levels({"GB": 100, "CL": 10, "FR": 1, "DE": 0}) == {"GB": 5, "CL": 3, "FR": 1}

@@ -284,3 +284,23 @@ def test_browse_opens_with_a_world_map_that_links_each_covered_country_without_j
     page.wait_for_url("**/search?country=CL")
     assert page.get_by_role("link", name="Camila Álvarez").is_visible()
     context.close()
+
+
+def test_the_embed_builder_copies_snippets_and_checks_the_colour_as_it_is_chosen(site, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site + "/embed?q=enzymes&region=europe&name=Chamber")
+    page.get_by_role("button", name="Copy the results widget snippet").click()
+    assert page.get_by_role("status").inner_text() == "Copied."
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#snippet-frame").inner_text()
+    assert "contrast of 6.7:1" in page.locator("#contrast").inner_text()
+    page.get_by_label("Colour").fill("#f2d600")  # not yet submitted: the page checks it at once
+    assert page.locator("#contrast").inner_text().startswith("Warning: this colour on white has a contrast of 1.5:1")
+    context.close()
+
+    still = browser.new_context(java_script_enabled=False)
+    page = still.new_page()
+    page.goto(site + "/embed?q=enzymes&colour=%23f2d600")
+    assert page.get_by_role("button", name=re.compile("^Copy")).count() == 0  # hidden: select and copy by hand
+    assert page.locator("#contrast").inner_text().startswith("Warning: this colour on white has a contrast of 1.5:1")
+    still.close()

@@ -61,8 +61,9 @@ def sparkline(history):
 
 
 def chart_points(history, width=120, height=32, pad=3):
-    """The SVG polyline points of people per run, zero at the bottom; failed runs count as zero."""
-    counts = [n or 0 for n in history]
+    """The SVG polyline points of people per run, zero at the bottom; failed runs count as zero. One run is
+    drawn as a level line."""
+    counts = [n or 0 for n in history] * (2 if len(history) == 1 else 1)
     most = max(counts, default=0) or 1
     step = (width - 2 * pad) / max(len(counts) - 1, 1)
     return " ".join(f"{pad + i * step:.1f},{height - pad - n / most * (height - 2 * pad):.1f}"

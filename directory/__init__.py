@@ -19,6 +19,9 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     app.config["DATABASE"] = app.config["DATABASE"] or str(app.instance_path + "/directory.sqlite")
     app.config["INDEX"] = app.config["INDEX"] or str(app.instance_path + "/index")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"] or f"sqlite://{app.instance_path}/ratelimits.sqlite"
+    if not app.config["TRUSTED_HOSTS"]:  # Werkzeug would read an empty list as "any host"
+        raise ValueError("TRUSTED_HOSTS must name at least one host name the site answers to")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
 

@@ -5,19 +5,21 @@ Described by /api/v1/openapi.json (directory/data/openapi.json), read by people 
 import json
 from datetime import datetime
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from directory import countries, thesaurus
 from directory.db import get_store
-from directory.limits import api_limit, limiter
+from directory.limits import api_limit, limiter, searching
 from directory.paths import DATA
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
 from directory.search import IndexUnavailable, QueryError
 from directory.store import export_row
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-limiter.limit(api_limit)(bp)
+UNAVAILABLE = "The search index is being rebuilt or is unavailable; try again shortly."
+RETRY_AFTER_UNAVAILABLE = 30  # seconds: a rebuild of a small directory, or the wait for a curator's repair
+limiter.shared_limit(api_limit, scope="api")(bp)  # one bucket for every endpoint
 
 
 def error_response(status, message):
@@ -31,16 +33,31 @@ def bad_query(error):
     return error_response(400, str(error))
 
 
+def unavailable(response, error):
+    """``response`` as a 503 while the index is missing or damaged (logged with its cause): the index is
+    rebuilt from the store, so clients are told to retry."""
+    current_app.logger.warning("search unavailable: %s", error, exc_info=error)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
+
+
 @bp.errorhandler(IndexUnavailable)
-def no_index(_error):
-    return error_response(503, "The search index is being rebuilt or is unavailable; try again shortly.")
+def no_index(error):
+    return unavailable(error_response(503, UNAVAILABLE), error)
 
 
 @bp.errorhandler(HTTPException)
 def http_error(error):
-    response = error_response(error.code, error.description)
+    """Any HTTP error in the one JSON shape; the app's handler sends here the API's errors that arise before
+    the API is routed to (an unknown path or method, an untrusted host name, the rate limit)."""
     if error.code == 429:
+        response = error_response(429, f"Too many requests ({error.description}); please wait a minute.")
         response.headers["Retry-After"] = "60"
+    else:
+        response = error_response(error.code, error.description)
+    if getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 
@@ -76,6 +93,7 @@ def page_args(default=50, most=500):
 
 
 @bp.get("/search")
+@searching
 def search():
     """Search experts: q, country, region, topic, institution, page, per_page, sort, expand."""
     query = SearchRequest.from_args(request.args)

@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
-from directory import create_app
+from directory import create_app, referrals
 from directory.db import get_index, get_store
 from directory.health import share, source_health, sparkline
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.progress import JobProgress
 from directory.search import IndexUnavailable
-from directory.store import StoreError, export_row
+from directory.store import Store, StoreError, export_row, open_read_only
 from scrapers.settings import CrawlSettings
 from scrapers.sources import SourcesError, load_sources
 
@@ -59,6 +59,13 @@ def main():
 
 def fail(message):
     raise click.ClickException(message)
+
+
+def read_only_store():
+    """The store for a command that only reads: opened read-only and its schema left alone, so the command
+    works on a full or read-only disk and while another job writes."""
+    g.store = Store(open_read_only(current_app.config["DATABASE"], current_app.config["DATABASE_TIMEOUT"]))
+    return g.store
 
 
 @contextmanager
@@ -131,6 +138,7 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         finally:
             progress.close()
         updated, deleted = update_index(store)
+        referrals.fold(store, current_app.instance_path)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
         line = (f"  {name}: {s.people} people from {s.pages} pages ({s.unchanged} unchanged, {s.errors} errors); "
@@ -170,7 +178,7 @@ class ScrapeProgress:
         self.shown = JobProgress("Harvesting", total=sum(len(s.start_urls) for s in sources), unit="page")
 
     def __call__(self, event, summaries):
-        self.people += len(event.people or [])
+        self.people += event.found
         self.hosts.add(event.url.split("/")[2])
         errors = sum(s.errors for s in summaries.values())
         self.shown.update(total=(self.shown.total or 0) + len(event.links),
@@ -186,7 +194,7 @@ class ScrapeProgress:
 @click.argument("run_id", required=False, type=int)
 def runs_command(action, run_id):
     """List recent scrape runs, or `runs show ID` for one run's pages and errors."""
-    store = get_store()
+    store = read_only_store()
     if action == "show":
         if run_id is None:
             fail("give the run id: directory runs show ID")
@@ -212,7 +220,7 @@ def runs_command(action, run_id):
 def sources_command(runs):
     """Each harvested source's health: people now, the trend over recent runs, last success, errors and
     the share of people with a title, an email and interests; warns of a source that dropped sharply."""
-    health = source_health(get_store(), runs)
+    health = source_health(read_only_store(), runs)
     if not health:
         click.echo("No sources harvested yet: `directory scrape --sources FILE`.")
         return
@@ -237,7 +245,7 @@ def export_command(fmt, output):
     """Export every expert (opted-out people are never in the store)."""
     from directory.exports import write_csv
 
-    store = get_store()
+    store = read_only_store()
     rows = (export_row(e) for e in store.iter_experts())
     if fmt == "csv":
         write_csv(output, rows)
@@ -264,11 +272,15 @@ def import_command(path):
                 fail(f"{path}:{number}: each line must be an object with at least 'name' and 'country'")
             rows.append(row)
     with job_lock("scrape"):
+        referrals.fold(store, current_app.instance_path)
         try:
             count = store.import_experts(rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
-        update_index(store)
+        try:
+            update_index(store)
+        except IndexUnavailable as error:
+            fail(f"imported {count} experts from {path} into the store, but {error} (or `directory check --repair`)")
     click.echo(f"Imported {count} experts from {path}")
 
 
@@ -288,16 +300,20 @@ def reindex_command():
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what is found by updating the index from the store.")
 def check_command(repair):
-    """Report experts missing from the index, or indexed but no longer in the store."""
+    """Report experts missing from the index, or indexed but no longer in the store, and a damaged index
+    (which --repair rebuilds)."""
     store = get_store()
     index = get_index()
     try:
+        if index.exists():
+            index.search(per_page=1)  # reads what every search reads first (stored ids are only a part)
         missing, extra = check_index(store, index)
     except IndexUnavailable as error:
         if not repair:
-            fail(f"{error}; or run `directory check --repair`")
-        missing, extra = [], []
-        rebuild_index(store, index)
+            fail(f"{error} (or `directory check --repair`)")
+        click.echo(f"{error}: rebuilding it from the store", err=True)
+        click.echo(f"Rebuilt the index with {rebuild_index(store, index)} experts")
+        missing, extra = check_index(store, index)
     click.echo(f"{len(missing)} experts missing from the index, {len(extra)} indexed but not in the store")
     if repair and (missing or extra):
         repair_index(store, index, missing, extra)
@@ -349,7 +365,7 @@ def optout_add(email, profile_url, name, institution, note):
 @optout_group.command("list")
 def optout_list():
     """List opt-outs (only hashed keys are kept, never the details themselves)."""
-    for row in get_store().suppressions():
+    for row in read_only_store().suppressions():
         click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['note'] or ''}")
 
 
@@ -412,7 +428,8 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
 @cli.command("referrals")
 def referrals_command():
     """Visits sent by intermediaries' links and widgets, per reference tag (aggregate counts only)."""
-    rows = get_store().referral_counts()
+    store = read_only_store()
+    rows = store.referral_counts(referrals.pending(store, current_app.instance_path))
     if not rows:
         click.echo("No referrals yet. Intermediaries tag their links with ?ref=NAME (see /embed).")
     for ref, count, last_day in rows:

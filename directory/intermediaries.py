@@ -4,15 +4,20 @@ import re
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from markupsafe import escape
 
-from directory.api import api_docs
+from directory.api import api_docs, unavailable
 from directory.db import get_store
 from directory import countries
+from directory.limits import searching
 from directory.queries import SearchRequest, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
-from directory.views import REF, count_referral, topic_names
+from directory.referrals import REF, count_visit
+from directory.views import UNAVAILABLE, topic_names
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+# Characters XML 1.0 forbids (most control characters, lone surrogates, U+FFFE and U+FFFF): one in a scraped
+# name or a query would make the whole feed unreadable, so they are dropped from what is sent.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 AA_TEXT = 4.5  # WCAG 2 level AA: the least contrast for normal-sized text
 WIDGET_BACKGROUND = "#ffffff"  # templates/embed_results.html
 
@@ -70,19 +75,23 @@ def embed():
 
 
 @bp.get("/embed/results")
+@searching
 def embed_results():
     """A compact results list to show in an iframe on an intermediary's site."""
     colour, name = embed_look(request.args)
-    ref = count_referral(request.args.get("ref"))
+    ref = count_visit(request.args.get("ref"))
+    query, found, error, problem = SearchRequest(), None, None, None
     try:
         query = SearchRequest.from_args({**request.args, "per_page": request.args.get("per_page", "10")})
         found = perform(query)
-        error = None
-    except (QueryError, IndexUnavailable) as problem:
-        query, found, error = SearchRequest(), None, str(problem) if isinstance(problem, QueryError) else \
-            "Search is briefly unavailable."
+    except QueryError as bad:
+        error = str(bad)
+    except IndexUnavailable as missing:
+        error, problem = UNAVAILABLE, missing
     response = make_response(render_template("embed_results.html", query=query, found=found, error=error,
                                              colour=colour, name=name, ref=ref), 400 if error else 200)
+    if problem:
+        unavailable(response, problem)
     origins = current_app.config["EMBED_ORIGINS"].strip() or "'none'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -98,6 +107,7 @@ def opensearch():
 
 
 @bp.get("/feeds/search.atom")
+@searching
 def search_feed():
     """Experts newly added or updated for a search, newest first (subscribe in a feed reader)."""
     try:
@@ -105,8 +115,9 @@ def search_feed():
     except QueryError as error:
         return make_response(str(error), 400, {"Content-Type": "text/plain; charset=utf-8"})
     found = perform(query, highlight=False)
-    response = make_response(render_template("feed.atom.xml", query=query, found=found,
-                                             updated=get_store().last_change() or "1970-01-01T00:00:00+00:00"))
+    feed = render_template("feed.atom.xml", query=query, found=found,
+                           updated=get_store().last_change() or "1970-01-01T00:00:00+00:00")
+    response = make_response(NOT_XML.sub("", feed))
     response.mimetype = "application/atom+xml"
     return response
 

@@ -52,8 +52,16 @@ def change():
         wanted = request.form.get("ids", request.form.get("id", "")).split(",")
         ids = (ids + [e["id"] for e in store.experts(list(dict.fromkeys(wanted))) if e["id"] not in ids])[-MOST:]
     keep(ids)
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("shortlist.show"))
+    return redirect(same_site_path(request.form.get("next", "")) or url_for("shortlist.show"))
+
+
+def same_site_path(target):
+    """``target`` if it is a path on this site, else None. Browsers drop tabs and newlines from a URL and read
+    a backslash as a slash, so "/\t/evil.example" and "/\\evil.example" lead off-site: any control
+    character or backslash refuses it (a CR or LF would also break the Location header)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or re.search(r"[\x00-\x20\x7f]", target):
+        return None
+    return target
 
 
 @bp.get("/")

@@ -6,12 +6,13 @@ merges are deterministic (recomputed from records) and reversible.
 """
 import hashlib
 import json
+import zlib
 import os
 import sqlite3
 import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import sqlite_utils
 
@@ -42,6 +43,23 @@ def open_db(path, timeout=30):
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open database {path}: {error}") from None
+    return sqlite_utils.Database(conn)
+
+
+def open_read_only(path, timeout=30):
+    """Open the SQLite file for reading only, changing nothing (not even the journal mode), so that a command
+    that only reads works on a full or read-only disk. A read-only disk cannot hold the WAL's shared-memory
+    file, and nothing can write there, so the file is then read as immutable."""
+    if not os.path.isfile(path):
+        raise StoreError(f"there is no database at {path} yet: run `directory init` or a harvest first")
+    location = "file:" + quote(os.path.abspath(path))
+    try:
+        conn = sqlite3.connect(location + "?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(location + "?immutable=1", uri=True, check_same_thread=False)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"cannot open database {path}: {error}") from None
     return sqlite_utils.Database(conn)
@@ -132,10 +150,13 @@ class Store:
             db["page_cache"].create({"url": str, "source": str, "etag": str, "last_modified": str,
                                      "content_hash": str, "links": str, "fetched_at": str},
                                     pk="url", if_not_exists=True)
+            db["page_bodies"].create({"url": str, "source": str, "final_url": str, "fetched_at": str,
+                                      "headers": str, "body": bytes}, pk="url", if_not_exists=True)
             db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
                                       pk="key", if_not_exists=True)
             self._shape_index_queue()
             db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
+            db["referral_batches"].create({"name": str, "folded": str}, pk="name", if_not_exists=True)
             for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
                                    ("expert_keys", ["expert_id"]),
                                    ("experts", ["country"]), ("experts", ["last_verified"]), ("experts", ["demo"]),
@@ -292,10 +313,18 @@ class Store:
         return {row["url"]: row for row in rows}
 
     def record_page(self, run_id, source, url, status, http_status=None, error=None, people=None,
-                    cache=None, links=(), depth=0, record_url=None):
+                    cache=None, links=(), depth=0, record_url=None, body=None):
         """Save one fetched page: its status, its people (kept under ``record_url`` when the page
-        names a canonical URL), the links (url, depth) it adds. All or nothing."""
+        names a canonical URL), the links (url, depth) it adds, and its body ({"text", "final_url",
+        "headers"}) for reading again without the network. All or nothing."""
         with self.transaction():
+            if body is not None:
+                self.db.execute(
+                    "insert into page_bodies (url, source, final_url, fetched_at, headers, body) values (?, ?, ?, ?, ?, ?)"
+                    " on conflict(url) do update set source = excluded.source, final_url = excluded.final_url,"
+                    " fetched_at = excluded.fetched_at, headers = excluded.headers, body = excluded.body",
+                    [url, source.name, body["final_url"], now(), json.dumps(body.get("headers") or {}),
+                     zlib.compress(body["text"].encode("utf-8", "replace"), 6)])
             if people is not None:
                 self.save_people(source, record_url or url, people, run_id)
             if cache is not None:
@@ -307,6 +336,28 @@ class Store:
             self.db["pages"].upsert({"run_id": run_id, "url": url, "source": source.name, "status": status,
                                      "http_status": http_status, "error": error, "fetched_at": now(),
                                      "people": len(people or [])}, pk=("run_id", "url"))
+
+    def run_page_urls(self, run_id, source_name):
+        """The pages of a source that a run fetched or found unchanged, in the order it reached them."""
+        return [r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('done', 'unchanged') order by rowid",
+            [run_id, source_name])]
+
+    def dead_page_urls(self, run_id, source_name):
+        """Pages of a source that a run found gone (404, 410) or could not fetch."""
+        return {r[0] for r in self.db.execute(
+            "select url from pages where run_id = ? and source = ? and status in ('gone', 'failed')", [run_id, source_name])}
+
+    def stored_page_urls(self, source_name):
+        """Every page of a source whose body is kept."""
+        return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url", [source_name])]
+
+    def page_bodies(self, urls):
+        """(url, final url, text, headers) of the kept pages among ``urls``, in that order."""
+        for url in urls:
+            row = self.db.execute("select final_url, body, headers from page_bodies where url = ?", [url]).fetchone()
+            if row is not None:
+                yield url, row[0] or url, zlib.decompress(row[1]).decode("utf-8", "replace"), json.loads(row[2] or "{}")
 
     def verify_unchanged_page(self, run_id, source, url):
         """A page that did not change: its people were seen again now."""
@@ -358,6 +409,7 @@ class Store:
                 "select distinct expert_id from records where source = ? and page_url = ?", [source.name, url])]
             self.db.execute("delete from records where source = ? and page_url = ?", [source.name, url])
             self.db.execute("delete from page_cache where url = ?", [url])
+            self.db.execute("delete from page_bodies where url = ?", [url])
             for expert_id in affected:
                 self._rebuild_expert(expert_id)
 
@@ -571,14 +623,32 @@ class Store:
         """When anything a reader sees last changed (for Last-Modified)."""
         return self.db.execute("select max(last_verified) from experts").fetchone()[0]
 
-    def count_referral(self, ref):
-        """One more visit arriving with ?ref= (aggregate per day; nothing about the visitor)."""
+    def add_referrals(self, batch, counts):
+        """Add ``counts`` ({(tag, day): visits}) from the spooled ``batch``, once: a batch already added is
+        skipped (a fold that stopped after its commit)."""
         with self.transaction():
-            self.db.execute("insert into referrals (ref, day, count) values (?, date('now'), 1)"
-                            " on conflict (ref, day) do update set count = count + 1", [ref[:64]])
+            if self.db.execute("select 1 from referral_batches where name = ?", [batch]).fetchone():
+                return
+            self.db.execute("insert into referral_batches (name, folded) values (?, ?)", [batch, now()])
+            self.db.conn.executemany("insert into referrals (ref, day, count) values (?, ?, ?) on conflict (ref, day) "
+                                     "do update set count = count + excluded.count",
+                                     [(ref, day, n) for (ref, day), n in counts.items()])
 
-    def referral_counts(self):
-        return self.db.execute("select ref, sum(count), max(day) from referrals group by ref order by 2 desc").fetchall()
+    def referral_batches(self):
+        """Names of the spooled batches already added."""
+        if "referral_batches" not in self.db.table_names():
+            return set()
+        return {row[0] for row in self.db.execute("select name from referral_batches")}
+
+    def referral_counts(self, pending=()):
+        """[(tag, visits, last day)], most visits first, with ``pending`` ({(tag, day): visits}) not yet added."""
+        counts, last = {}, {}
+        rows = self.db.execute("select ref, day, count from referrals").fetchall() \
+            if "referrals" in self.db.table_names() else []
+        for ref, day, count in [*rows, *((ref, day, n) for (ref, day), n in dict(pending).items())]:
+            counts[ref] = counts.get(ref, 0) + count
+            last[ref] = max(last.get(ref, day), day)
+        return sorted(((ref, n, last[ref]) for ref, n in counts.items()), key=lambda row: (-row[1], row[0]))
 
     def records_of(self, expert_id):
         return [{**r, "data": json.loads(r["data"])} for r in self.db.query(

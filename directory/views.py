@@ -3,29 +3,23 @@ import re
 from functools import cache
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from directory import countries, thesaurus
-from directory.api import error_response
+from directory import countries, referrals, thesaurus
+from directory.api import http_error as api_http_error
+from directory.api import unavailable
 from directory.db import get_index, get_store
-from directory.limits import limiter, search_limit
+from directory.limits import searching
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
-REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UNAVAILABLE = "Search is briefly unavailable while the index is rebuilt. Please try again in a minute."
 EXPERT_PAGES = "/experts/"
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as a sources file gives it
 PAGE_LANGUAGE = "en"  # templates/base.html
-
-
-def count_referral(ref):
-    """Count a visit sent by an intermediary's ?ref= tag (aggregate only); returns the valid tag or None."""
-    if not ref or not REF.match(ref):
-        return None
-    get_store().count_referral(ref)
-    return ref
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -113,9 +107,9 @@ def home():
 
 
 @bp.get("/search")
-@limiter.limit(search_limit)
+@searching
 def search():
-    count_referral(request.args.get("ref"))
+    referrals.count_visit(request.args.get("ref"))
     try:
         query = SearchRequest.from_args(request.args)
     except QueryError as error:
@@ -123,9 +117,9 @@ def search():
                                error=str(error), found=None), 400
     try:
         found = perform(query)
-    except IndexUnavailable:
-        return render_template("search.html", query=query, found=None,
-                               error="Search is briefly unavailable while the index is rebuilt. Please try again."), 503
+    except IndexUnavailable as error:
+        return unavailable(make_response(render_template("search.html", query=query, found=None, error=UNAVAILABLE)),
+                           error)
     pages = max(1, -(-found["total"] // query.per_page))
     return render_template("search.html", query=query, found=found, pages=pages, error=None)
 
@@ -156,21 +150,19 @@ def expert(expert_id):
 
 
 @bp.app_errorhandler(IndexUnavailable)
-def index_unavailable(_error):
+def index_unavailable(error):
     # API requests never get here: the API blueprint answers its own errors as JSON.
-    return render_template("error.html", message="Search is briefly unavailable while the index is rebuilt. "
-                                                 "Please try again in a minute."), 503
+    return unavailable(make_response(render_template("error.html", message=UNAVAILABLE)), error)
 
 
-@bp.app_errorhandler(429)
-def too_many(_error):
-    if request.path.startswith("/api/"):  # the limiter's refusal reaches the app's handler, not the API's
-        return error_response(429, "Too many requests; please wait a minute.")
-    return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
-
-
-@bp.app_errorhandler(404)
-def not_found(_error):
-    if request.path.startswith("/api/"):  # outside /api/v1, which answers its own 404s
-        return error_response(404, "Not found.")
-    return render_template("error.html", message="That page does not exist."), 404
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    if request.path.startswith("/api/"):
+        return api_http_error(error)
+    if isinstance(error, SecurityError):  # an untrusted Host: no links can be made for it, so Werkzeug's own page
+        return error
+    if error.code == 429:
+        return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
+    if error.code == 404:
+        return render_template("error.html", message="That page does not exist."), 404
+    return error

@@ -17,12 +17,14 @@ from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.extract import extract
+from scrapers.extract import extract, extract_site
 from scrapers.fetch import FetchError, Fetcher, FetchTimeout, worth_retrying
+from scrapers.scope import site_of
 
 log = logging.getLogger(__name__)
 SESSION_PARAMETERS = {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "utm_source", "utm_medium",
                       "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid"}
+KEPT_HEADERS = ("content-type", "x-robots-tag", "etag", "last-modified")
 CALENDAR = re.compile(r"/(?:19|20)\d\d/\d\d?(?:/\d\d?)?/|[?&](?:date|month|year|day)=", re.I)
 
 
@@ -38,7 +40,14 @@ class PageEvent:
     people: list = None
     links: list = field(default_factory=list)  # [(url, depth)]
     cache: dict = None
-    record_url: str = None  # the page's canonical URL, under which its people are kept
+    body: dict = None  # {"text", "final_url", "headers"}: kept so the site can be read as a whole
+    found: int = 0  # people the page names, as the crawl saw it (the site reading decides)
+
+
+@dataclass
+class SourceDone:
+    """A host worker has crawled all it will of one source: the writer reads the source's pages now."""
+    source: object
 
 
 @dataclass
@@ -72,17 +81,24 @@ def looks_like_trap(url):
 
 
 class Scope:
-    """Which URLs a source may enter: its start URLs' hosts and folders, plus its 'allow' prefixes."""
+    """Which URLs a source may enter: its start URLs' folders and its 'allow' prefixes; and, for the
+    person links a listing gives, anywhere on the same site (registrable domain), one hop."""
 
     def __init__(self, source, max_url_length):
         self.prefixes = [u[: u.rfind("/") + 1] for u in (canonical_url(s) for s in source.start_urls)]
         self.prefixes += [canonical_url(a) for a in source.allow]
+        self.sites = {site_of(u) for u in source.start_urls}
         self.max_url_length = max_url_length
 
-    def __call__(self, url):
+    def __call__(self, url, person_link=False):
         url = canonical_url(url)
-        return (len(url) <= self.max_url_length and any(url.startswith(p) for p in self.prefixes)
-                and not looks_like_trap(url))
+        if len(url) > self.max_url_length:
+            return False
+        if any(url.startswith(p) for p in self.prefixes) and not looks_like_trap(url):
+            return True
+        # A person's page may sit anywhere on the site ('/staff/' linking to '/people/x', a dated post);
+        # it is one hop from a listing, so it cannot lead the crawl into a trap.
+        return person_link and site_of(url) in self.sites
 
 
 class HostWorker:
@@ -93,7 +109,7 @@ class HostWorker:
         self.frontier, self.cache, self.events, self.stop = frontier, cache, events, stop
         self.fetcher = Fetcher(settings)
         self.next_request = 0.0
-        self.robots, self.robots_read = None, 0.0
+        self.robots = {}  # site root -> (rules or False, when read)
 
     def wait_turn(self, delay):
         pause = self.next_request - time.monotonic()
@@ -105,6 +121,8 @@ class HostWorker:
         try:
             for source in self.sources:
                 self.crawl(source)
+                if not self.stop.is_set():
+                    self.events.put(SourceDone(source))
         finally:
             self.fetcher.close()
 
@@ -114,18 +132,19 @@ class HostWorker:
         queued, known = self.frontier[source.name]
         if not queued:
             return
-        root = f"{urlsplit(queued[0][0]).scheme}://{urlsplit(queued[0][0]).netloc}"
         scope = Scope(source, settings.max_url_length)
         budget = (source.max_pages or settings.max_pages) - (len(known) - len(queued))
         pending = list(queued)
         while pending and not self.stop.is_set():
+            root = f"{urlsplit(pending[0][0]).scheme}://{urlsplit(pending[0][0]).netloc}"
             rules = self.rules(root, delay)
             if rules is False:
-                for url, depth in pending:
+                for url, depth in [p for p in pending if p[0].startswith(root + "/") or p[0] == root]:
                     self.events.put(PageEvent(source, url, depth, "failed",
                                               error="robots.txt could not be read (server error or network failure); "
                                                     "host skipped this run"))
-                return
+                pending = [p for p in pending if not (p[0].startswith(root + "/") or p[0] == root)]
+                continue
             crawl_delay = rules.crawl_delay(settings.agent)
             if crawl_delay:
                 delay = max(delay, min(float(crawl_delay), settings.max_crawl_delay))
@@ -145,12 +164,14 @@ class HostWorker:
             self.events.put(event)
 
     def rules(self, root, delay):
-        """The host's robots.txt rules, read again once they are older than the cache limit.
+        """A host's robots.txt rules, read again once they are older than the cache limit.
         False means the host is off-limits (robots.txt unreadable)."""
-        if self.robots is None or time.monotonic() - self.robots_read > self.settings.robots_cache_hours * 3600:
+        rules, read = self.robots.get(root, (None, 0.0))
+        if rules is None or time.monotonic() - read > self.settings.robots_cache_hours * 3600:
             self.wait_turn(delay)
-            self.robots, self.robots_read = self.fetcher.robots(root) or False, time.monotonic()
-        return self.robots
+            rules = self.fetcher.robots(root) or False
+            self.robots[root] = (rules, time.monotonic())
+        return rules
 
     def visit(self, source, url, depth, delay, scope):
         cached = self.cache.get(url) or {}
@@ -176,23 +197,26 @@ class HostWorker:
                  "content_hash": content_hash}
         if cached.get("content_hash") == content_hash:
             return PageEvent(source, url, depth, "unchanged", 200, links=self.cached_links(cached, depth), cache=cache)
-        result = extract(page.text, page.url, source.selectors or None)
-        header_noindex = bool(page.robots_directives & {"noindex", "none"})
-        header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
-        people = [] if (result.noindex or header_noindex) else [asdict(p) for p in result.people]
-        if page.url != url:  # redirected: the listing linked the old address, which names the same person
-            for person in people:
-                if person.get("profile_url") == page.url:
-                    person["alias_urls"] = [url]
+        body = {"text": page.text, "final_url": page.url,
+                "headers": {k: v for k, v in page.headers.items() if k in KEPT_HEADERS}}
+        try:
+            result = extract(page.text, page.url, source.selectors or None, country=source.country,
+                             language=source.language)
+        except Exception as error:  # noqa: BLE001 - one page's bad markup is that page's error, never the run's
+            log.exception("extraction failed on %s", url)
+            return PageEvent(source, url, depth, "failed", 200, error=f"extraction failed: {type(error).__name__}",
+                             cache=cache, body=body)
         links = []
+        header_nofollow = bool(page.robots_directives & {"nofollow", "none"})
         if not (result.nofollow or header_nofollow):
-            links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
-            links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u)]
+            if scope(url):  # pages outside the source's folders (a person's page elsewhere) lead nowhere
+                links = [(canonical_url(u), depth) for u in result.listing_links if scope(u)]
+                links += [(canonical_url(u), depth + 1) for u in result.profile_links if scope(u, person_link=True)]
+            # The same profile in the site's other language: one more page about the same person.
+            links += [(canonical_url(u), depth) for u in result.alternate_links if scope(u, person_link=True)]
         error = "page cut off at the size limit" if page.truncated else None
-        # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
-        canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
-        return PageEvent(source, url, depth, "done", 200, error=error, people=people, links=links, cache=cache,
-                         record_url=canonical)
+        return PageEvent(source, url, depth, "done", 200, error=error, links=links, cache=cache, body=body,
+                         found=len(result.people))
 
     @staticmethod
     def cached_links(cached, depth):
@@ -204,7 +228,7 @@ class HostWorker:
         for attempt in range(settings.retries + 1):
             self.wait_turn(delay)
             try:
-                page = self.fetcher.get(url, headers=headers, in_scope=scope)
+                page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True))
             except FetchTimeout:
                 if attempt == settings.retries:
                     raise
@@ -232,8 +256,9 @@ def retry_after_seconds(value):
         return None
 
 
-def harvest(sources, store, settings, progress=None):
-    """Harvest ``sources`` into ``store``; resumes an interrupted run over the same sources.
+def harvest(sources, store, settings, progress=None, refresh=False):
+    """Harvest ``sources`` into ``store``; resumes an interrupted run over the same sources. With
+    ``refresh``, pages are fetched and read again even when they have not changed.
 
     Returns (run id, {source name: SourceSummary}).
     """
@@ -250,7 +275,7 @@ def harvest(sources, store, settings, progress=None):
             store.queue_pages(run_id, source.name, [canonical_url(u) for u in source.start_urls], 0)
     frontier = {s.name: store.frontier(run_id, s.name) for s in sources}
     # Workers do not touch the store, so they get what they need to ask "changed?" up front.
-    cache = store.cached_pages(names)
+    cache = {} if refresh else store.cached_pages(names)
     by_host = defaultdict(list)
     for source in sources:
         by_host[urlsplit(source.start_urls[0]).hostname].append(source)
@@ -267,6 +292,9 @@ def harvest(sources, store, settings, progress=None):
             except queue.Empty:
                 if all(f.done() for f in futures) and events.empty():
                     break
+                continue
+            if isinstance(event, SourceDone):
+                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), run_id)
                 continue
             save_event(store, run_id, event, summaries[event.source.name])
             if progress:
@@ -297,7 +325,7 @@ def harvest(sources, store, settings, progress=None):
 
 
 def save_event(store, run_id, event, summary):
-    """Write one page's outcome to the store and count it."""
+    """Write one page's outcome (status, links, validators, body) to the store and count it."""
     source = event.source
     if event.status == "unchanged":
         store.verify_unchanged_page(run_id, source, event.url)
@@ -311,9 +339,47 @@ def save_event(store, run_id, event, summary):
         summary.errors += 1
     else:
         summary.skipped += 1
-    people = event.people if event.status == "done" else None
-    log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url,
-             len(people or []), f" error={event.error}" if event.error else "")
+    log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url, event.found,
+             f" error={event.error}" if event.error else "")
     store.record_page(run_id, source, event.url, event.status, event.http_status, event.error,
-                      people=people, cache=event.cache, links=event.links, depth=event.depth,
-                      record_url=event.record_url)
+                      cache=event.cache, links=event.links, depth=event.depth, body=event.body)
+
+
+def read_site(store, source, urls, run_id=None):
+    """Read a source's kept pages as one site and store what each page says about people.
+
+    Runs after the crawl of a source (and by `directory reextract`, without the network). Pages read
+    together let extraction tell a site's chrome from its people's data; see scrapers.extract."""
+    scope = Scope(source, 10 ** 6)
+    kept = {}  # final URL -> (requested URL, headers)
+
+    def pages():
+        for url, final_url, text, headers in store.page_bodies(urls):
+            kept[final_url] = (url, headers)
+            yield final_url, text
+
+    results = dict(extract_site(pages, source.selectors or None, source.country, source.language))
+    dead = store.dead_page_urls(run_id, source.name) if run_id is not None else set()
+    people_count = 0
+    for final_url, result in results.items():
+        url, headers = kept[final_url]
+        if result is None:
+            continue  # extraction failed on this page; the log says why
+        noindex = bool({d.strip().lower() for d in headers.get("x-robots-tag", "").split(",")} & {"noindex", "none"})
+        people = [] if (result.noindex or noindex) else [p.record() for p in result.people]
+        for person in people:
+            if person.get("profile_url") and canonical_url(person["profile_url"]) in dead:
+                del person["profile_url"]  # a link to a page that is gone is no one's profile now
+            aliases = [url] if url != final_url and person.get("profile_url") == final_url else []
+            if result.kind == "profile":  # the same person's page in the site's other language
+                aliases += [a for a in result.alternate_links if a in results and results[a] is not None
+                            and results[a].kind == "profile"]
+            if aliases:
+                person["alias_urls"] = aliases
+        # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
+        canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
+        with store.transaction():
+            store.save_people(source, canonical or url, people, run_id)
+        people_count += len(people)
+    log.info("%s: %s people on %s pages read as one site", source.name, people_count, len(results))
+    return people_count

@@ -17,6 +17,7 @@ PAGES = Path(__file__).parent / "pages"
 def app(tmp_path):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"),
                       "INDEX": str(tmp_path / "index"), "CRAWL_DELAY": 0.0,
+                      "RATELIMIT_STORAGE_URI": f"sqlite://{tmp_path}/ratelimits.sqlite",
                       "CRAWL_ALLOW_PRIVATE_HOSTS": True,
                       "JOB_NICENESS": 0})  # commands run in this process: lowering its priority would last
     app.instance_path = str(tmp_path)

@@ -234,7 +234,7 @@ def test_sources_shows_each_sources_people_over_its_runs_and_warns_of_a_sharp_dr
                              "<h2>Research interests</h2><ul><li>computability</li></ul></main>")
     path = tmp_path / "s.toml"
     path.write_text(f'[[sources]]\nname = "fixture"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/staff/"]\n')
-    assert "No sources harvested yet" in runner("sources").output
+    assert runner("init").exit_code == 0 and "No sources harvested yet" in runner("sources").output
     for _run in range(2):
         assert runner("scrape", "--sources", str(path)).exit_code == 0
     site.page("/staff/", "<main><p>Our staff pages are moving.</p></main>")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from damage import DAMAGES, damage_index
 
 DIRECTORY = Path(sys.executable).parent / "directory"
 
@@ -103,3 +104,81 @@ def test_an_unreadable_sources_file_is_named(instance, tmp_path):
     result = directory(instance, "scrape", "--sources", sources)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert str(sources) in result.stderr or sources.name in result.stderr
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_index_is_named_by_check_and_import_and_check_repair_rebuilds_it(instance, tmp_path, how):
+    damage_index(instance / "index", how)
+    checked = directory(instance, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert "directory check --repair" in checked.stderr
+    assert "search index" in checked.stderr or "50 experts missing from the index" in checked.stdout  # no index at all
+    # Whoosh's writer reads only some parts of the index: the import fails clearly when it needs a damaged one.
+    imported = directory(instance, "import", rows_file(tmp_path / "more.jsonl", 5, start=50))
+    assert "Traceback" not in imported.stderr
+    assert "Imported 5 experts" in imported.stdout if imported.returncode == 0 else \
+        imported.returncode == 1 and "imported 5 experts" in imported.stderr and "search index" in imported.stderr
+    repaired = directory(instance, "check", "--repair")
+    assert repaired.returncode == 0 and "Traceback" not in repaired.stderr
+    assert "Rebuilt the index with 55 experts" in repaired.stdout or "Repaired." in repaired.stdout
+    whole(instance)
+
+
+READ_ONLY_COMMANDS = [("export", "--format", "jsonl"), ("export", "--format", "csv"), ("runs",), ("referrals",),
+                      ("optout", "list")]
+
+
+def filled_instance(folder, tmp_path):
+    """An instance with experts, an opt-out and spooled referrals, as the read-only commands find it."""
+    folder.mkdir()
+    assert directory(folder, "import", rows_file(tmp_path / "first.jsonl", 20)).returncode == 0
+    assert directory(folder, "optout", "add", "--email", "k3@fault.example", "--note", "ticket-7").returncode == 0
+    (folder / "referrals.spool").write_text("2026-12-01\tchamber-1\n")
+    db = sqlite3.connect(folder / "directory.sqlite")
+    with db:
+        db.execute("insert into runs (started, finished, status, sources, summary) values "
+                   "('2026-12-01T09:00:00+00:00', '2026-12-01T09:05:00+00:00', 'finished', '[\"fault-source\"]', '{}')")
+    db.close()
+    return {args: directory(folder, *args).stdout for args in READ_ONLY_COMMANDS}
+
+
+def assert_read_only_commands_answer(folder, expected):
+    for args in READ_ONLY_COMMANDS:
+        result = directory(folder, *args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+        assert result.stdout == expected[args] and result.stdout, args
+    assert "Kim Tester19" in expected[("export", "--format", "jsonl")] and "ticket-7" in expected[("optout", "list")]
+    assert "chamber-1" in expected[("referrals",)] and "fault-source" in expected[("runs",)]
+
+
+def test_read_only_commands_work_on_a_read_only_disk(small_disk, tmp_path):
+    instance = small_disk / "instance"
+    expected = filled_instance(instance, tmp_path)
+    made = subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make the file system read-only here: {made.stderr.decode().strip()}")
+    try:
+        assert_read_only_commands_answer(instance, expected)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=False)
+
+
+def test_read_only_commands_work_on_a_full_disk(small_disk, tmp_path):
+    instance = small_disk / "instance"
+    expected = filled_instance(instance, tmp_path)
+    with open(small_disk / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass  # the disk is full
+    assert_read_only_commands_answer(instance, expected)
+
+
+@pytest.mark.parametrize("args", READ_ONLY_COMMANDS)
+def test_read_only_commands_say_when_there_is_no_database_yet_and_create_none(tmp_path, args):
+    result = directory(tmp_path / "new", *args)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "there is no database" in result.stderr and "directory init" in result.stderr
+    assert not (tmp_path / "new" / "directory.sqlite").exists()

@@ -153,3 +153,38 @@ def test_the_snippets_filters_are_shown_each_with_a_link_that_removes_it(client,
     assert 'name="region"' not in again.split('id="snippet-box"')[1].split("</code>")[0]
     assert "Country: <strong>United Kingdom</strong>" in again and "Region:" not in again.split("filters-heading")[1]
     assert "name=Chamber" in without_region and "ref=c1" in without_region and "q=moulds" in without_region
+def test_a_feed_is_valid_xml_whatever_control_characters_the_data_and_the_query_hold(client, fill):
+    fill([{"name": "Ann\x01 Lee\x0b", "country": "GB", "title": "Lecturer\x1b[31m", "interests": ["glass\x00 fibre\ufffe"]}])
+    response = client.get("/feeds/search.atom", query_string={"q": "glass\x02\x1f"})
+    entries = ET.fromstring(response.data).findall(f"{ATOM}entry")  # raises on invalid XML
+    assert [e.find(f"{ATOM}title").text.split(",")[0] for e in entries] == ["Ann Lee"]
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=glass", "/feeds/search.atom", "/opensearch.xml", "/embed?q=glass",
+                                  "/embed/results?q=glass", "/api/v1/search?q=glass", "/api/v1/openapi.json"])
+def test_a_request_for_an_untrusted_host_name_is_refused_before_any_link_is_made(client, filled, path):
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 400 and b"evil.example/" not in response.data
+    if path.startswith("/api/"):
+        assert response.get_json()["error"]["status"] == 400
+
+
+def test_absolute_links_name_the_configured_host(app, filled):
+    app.config["TRUSTED_HOSTS"] = ["experts.example.org"]
+    client = app.test_client()
+    feed = client.get("/feeds/search.atom", headers={"Host": "experts.example.org"}).get_data(as_text=True)
+    assert "http://experts.example.org/experts/" in feed
+    assert client.get("/feeds/search.atom").status_code == 400  # localhost is no longer one of its names
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("POST", "/api/v1/search", 405), ("DELETE", "/api/v1/experts/x", 405), ("PUT", "/api/v1/nothing", 405),
+    ("GET", "/api/v2/search", 404), ("GET", "/api/", 404), ("GET", "/api/v1/nothing", 404),
+])
+def test_every_api_error_has_the_one_json_shape(client, filled, method, path, status):
+    response = client.open(path, method=method)
+    assert response.status_code == status and response.mimetype == "application/json"
+    matches_schema(response.get_json(), "Error")
+    assert response.get_json()["error"]["status"] == status
+    if status == 405:
+        assert "GET" in response.headers["Allow"]

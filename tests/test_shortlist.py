@@ -42,10 +42,13 @@ def test_add_and_remove_without_an_account_and_without_javascript(client, filled
     assert "Bo Chan" not in client.get("/shortlist/").get_data(as_text=True)
 
 
-def test_offsite_redirects_are_refused(client, filled):
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "/\\evil.example", "/\n/evil.example",
+                                    "/search\r\nSet-Cookie: x=1", "https://evil.example/", "javascript:alert(1)",
+                                    " /evil", "/\x00/evil.example"])
+def test_offsite_and_broken_redirects_are_refused(client, filled, target):
     response = client.post("/shortlist/", data={"id": filled["Ann Lee"], "action": "add", "csrf_token": token(client),
-                                                "next": "//evil.example/"})
-    assert response.headers["Location"] == "/shortlist/"
+                                                "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/shortlist/"
 
 
 def test_csv_export_is_safe_from_formula_injection(client, filled):

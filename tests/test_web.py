@@ -1,8 +1,11 @@
 """The site and the API over a real store and index."""
 import pytest
+from damage import DAMAGES, damage_index
 
+from directory.api import UNAVAILABLE as UNAVAILABLE_API
 from directory.db import get_index, get_store
 from directory.indexer import sync_index
+from directory.views import UNAVAILABLE as UNAVAILABLE_SITE
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -72,6 +75,21 @@ def test_a_missing_index_is_a_clear_503_not_a_crash(client, filled, app):
     app.extensions.pop("search_index", None)
     assert client.get("/api/v1/search?q=enzymes").status_code == 503
     assert client.get("/search?q=enzymes").status_code == 503
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_index_is_a_503_with_retry_after_everywhere_that_searches(client, filled, app, how):
+    damage_index(app.config["INDEX"], how)
+    app.extensions.pop("search_index", None)  # as a worker starting after the damage
+    api = client.get("/api/v1/search?q=enzymes")
+    assert api.status_code == 503 and api.headers["Retry-After"]
+    assert api.get_json() == {"error": {"status": 503, "message": UNAVAILABLE_API}}
+    for path in ("/search?q=enzymes", "/embed/results?q=enzymes", "/feeds/search.atom", "/browse"):
+        response = client.get(path)
+        assert response.status_code == 503 and response.headers["Retry-After"], path
+        assert UNAVAILABLE_SITE in response.get_data(as_text=True), path
+    assert client.get("/").status_code == 200  # counts come from the store meanwhile
+    assert "Ann Lee" in client.get(f"/experts/{filled['Ann']}").get_data(as_text=True)
 
 
 def test_people_who_may_have_left_are_hidden_from_search_but_keep_their_page(app, client, filled):

@@ -5,7 +5,9 @@ is a symbolic link to the live index folder; a rebuild writes a new folder besid
 it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
+import errno
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -56,6 +58,35 @@ class IndexUnavailable(Exception):
 
 class QueryError(ValueError):
     """The query cannot be run; the message says why, for the person searching."""
+
+
+DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def reading(method):
+    """Any error while ``method`` opens or reads the index becomes IndexUnavailable. A damaged file raises
+    whatever its bytes make of Whoosh's readers (struct, zlib, pickle, OS, key and plain errors alike), so
+    nothing narrower catches them all; the cause is chained, for the log. A full or read-only disk is not
+    a damaged index and keeps its own error."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (IndexUnavailable, QueryError):
+            raise
+        except OSError as error:
+            if error.errno in DISK_ERRORS:
+                raise
+            raise _unavailable(self, error) from error
+        except Exception as error:  # noqa: BLE001 - see above
+            raise _unavailable(self, error) from error
+    return guarded
+
+
+def _unavailable(index, error):
+    index._local.searcher = None  # reopened at the next read, after a repair
+    return IndexUnavailable(f"the search index at {index.path} is missing or damaged ({type(error).__name__}: "
+                            f"{error}); run `directory reindex`")
 
 
 def schema():
@@ -157,6 +188,7 @@ class SearchIndex:
         if not self.exists():
             self._swap_in(self._new_folder())
 
+    @reading
     def outdated(self):
         """Whether the index was built with another schema (an older version): it needs a rebuild."""
         return set(self._open().schema.names()) != set(schema().names())
@@ -216,6 +248,7 @@ class SearchIndex:
         self._swap_in(folder)
         return count
 
+    @reading
     def update(self, experts, deleted_ids=()):
         """Add or replace these experts and delete these ids, in one commit."""
         self.ensure()
@@ -235,11 +268,13 @@ class SearchIndex:
             writer.cancel()
             raise
 
+    @reading
     def ids(self):
         """Every id in the index (for `directory check`)."""
         with self._open().searcher() as searcher:
             return {fields["id"] for fields in searcher.all_stored_fields()}
 
+    @reading
     def doc_count(self):
         with self._open().searcher() as searcher:
             return searcher.doc_count()
@@ -255,6 +290,7 @@ class SearchIndex:
             raise IndexUnavailable(f"the search index at {self.path} is missing or damaged ({error}); "
                                    "run `directory reindex`") from None
 
+    @reading
     def searcher(self):
         """A searcher reused across requests of this thread, refreshed when the index changes."""
         target = os.path.realpath(self.path)
@@ -306,6 +342,7 @@ class SearchIndex:
         """A thesaurus label as a query that needs all its words (parsed once, then reused)."""
         return self._parser().parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
 
+    @reading
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
                sort="relevance", hide=True, expansions=()):
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
@@ -347,6 +384,7 @@ class SearchIndex:
         return Results(total=total, hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
                        facets=counts, terms=terms, suggestion=self.suggest(text) if not total else None)
 
+    @reading
     def _facts(self, searcher):
         """Per-document country, topics and hidden flag for this searcher's segments (cached)."""
         leaves = leaf_readers(searcher)
@@ -360,6 +398,7 @@ class SearchIndex:
                 self._segment_facts = {k: v for k, v in self._segment_facts.items() if k in live}
             return facts
 
+    @reading
     def suggest(self, text):
         """A respelling of ``text`` from the words in the index, or None."""
         words = re.findall(r"\w+", text)
@@ -375,6 +414,7 @@ class SearchIndex:
         suggestion = " ".join(fixed)
         return suggestion if suggestion.lower() != " ".join(words).lower() else None
 
+    @reading
     def similar(self, expert_id, interests, count=5):
         """Ids of other experts whose interests share the most telling words with ``interests`` (remembered
         while the index stays as it is)."""
@@ -398,6 +438,7 @@ class SearchIndex:
         """``make()``, made once for ``key`` while the index stays as it is (any change starts afresh)."""
         return self._facts(self.searcher()).remembered.get(key, make)
 
+    @reading
     def coverage(self, hide=True):
         """{country code: experts a search finds (with ``hide``, not those who may have left)}, largest first,
         counted once per index version."""

@@ -1,0 +1,140 @@
+"""Reading email addresses, however a page hides them: mailto links (entities, %40, TYPO3's shifted
+letters, Cloudflare's protection), "name [at] uni [dot] edu" and its kin in many languages, a full-width ＠,
+a '#' with a note to replace it, and a bare user name beside a note that gives the domain."""
+import re
+from urllib.parse import unquote
+
+from scrapers import vocabulary as vocab
+from scrapers.fields.labels import labelled
+from scrapers.fields.names import fold
+from scrapers.text import clean
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+AT_WORDS = r"at|ät|arroba|chez|bei|snabel-a|apud|@|＠|艾特"
+DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|\.|．|點|点"
+BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
+BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
+SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät)\s+(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point)\s)\s*)\w)")
+SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto)\s+(?=\w)")
+# "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.
+REPLACE_NOTE = re.compile(r"([#＃*※★☆]|\(at\)|\[at\])\s*(?:替换为|替換為|换成|換成|改为|改為|に変換|を@|→|->|with|by|par|por|durch|mit)\s*[@＠]"
+                          r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆])", re.I)
+DOMAIN_NOTE = re.compile(r"(?:^|[\s(（\"'“:：])[@＠]\s?((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24})\b")
+USER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._\-]{1,40}$")
+CLOUDFLARE = re.compile(r"/cdn-cgi/l/email-protection#([0-9a-f]+)", re.I)
+
+
+def deobfuscate(text, stand_in=None):
+    """Undo the common ways pages hide email addresses from harvesters."""
+    text = text.replace("＠", "@").replace("．", ".")
+    text = BRACKETED_AT.sub("@", text)
+    text = BRACKETED_DOT.sub(".", text)
+    text = SPELLED_AT.sub("@", text)
+    if "@" in text:
+        text = SPELLED_DOT.sub(".", text)
+    if stand_in:
+        text = re.sub(r"(?<=[\w.])\s*" + re.escape(stand_in) + r"\s*(?=[\w-]+\.\w)", "@", text)
+    return text
+
+
+def stand_in_for_at(text):
+    """The character a page asks readers to replace with @, if it says so."""
+    match = REPLACE_NOTE.search(text)
+    if not match:
+        return None
+    found = match.group(1) or match.group(2)
+    return found.replace("＃", "#")
+
+
+def domain_note(text):
+    """A domain given on its own ('add @xyz.ac.kr', '(@uni.example)'), for user names written without it."""
+    match = DOMAIN_NOTE.search(text)
+    return match.group(1).lower() if match else None
+
+
+def from_mailto(href):
+    """The address of a mailto: link, or of a link protected by TYPO3 or Cloudflare."""
+    href = (href or "").strip()
+    lower = href.lower()
+    if lower.startswith("mailto:"):
+        address = unquote(href[7:].split("?")[0]).strip()
+        return address.lower() if EMAIL.fullmatch(address) else None
+    if "uncryptmailto" in lower:  # TYPO3: the letters of "mailto:..." shifted by a fixed amount
+        coded = unquote(re.search(r"\(\s*['\"]?([^'\")]+)", href).group(1)) if "(" in href else ""
+        for shift in range(-26, 27):
+            plain = "".join(_shift(ch, shift) for ch in coded)
+            if plain.lower().startswith("mailto:"):
+                return from_mailto(plain)
+        return None
+    match = CLOUDFLARE.search(href)
+    return cloudflare(match.group(1)) if match else None
+
+
+def cloudflare(hexed):
+    """Cloudflare's email protection: hex bytes XORed with the first byte."""
+    try:
+        data = bytes.fromhex(hexed)
+        address = bytes(b ^ data[0] for b in data[1:]).decode("utf-8")
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return None
+    return address.lower() if EMAIL.fullmatch(address) else None
+
+
+TYPO3_RANGES = ((0x2B, 0x3A), (0x40, 0x5A), (0x61, 0x7A))  # "+,-./0-9:", "@A-Z", "a-z", as TYPO3 shifts them
+
+
+def _shift(ch, shift):
+    code = ord(ch)
+    for start, end in TYPO3_RANGES:
+        if start <= code <= end:
+            return chr(start + (code - start + shift) % (end - start + 1))
+    return ch
+
+
+def emails_in_text(text, stand_in=None):
+    """Every address written in ``text``, in order."""
+    found = []
+    for match in EMAIL.finditer(deobfuscate(text, stand_in)):
+        address = match.group(0).lower().rstrip(".")
+        if address not in found:
+            found.append(address)
+    return found
+
+
+def block_emails(block, stand_in=None, domain=None):
+    """Addresses in a block: its mailto and protected links, its text, and labelled bare user names."""
+    found = []
+    for anchor in block.iter("a"):
+        address = from_mailto(anchor.get("href")) or (cloudflare(anchor.get("data-cfemail"))
+                                                      if anchor.get("data-cfemail") else None)
+        if address and address not in found:
+            found.append(address)
+    for el in block.iter("span"):
+        if el.get("data-cfemail"):
+            address = cloudflare(el.get("data-cfemail"))
+            if address and address not in found:
+                found.append(address)
+    for line in block.lines():
+        for address in emails_in_text(line.text, stand_in):
+            if address not in found:
+                found.append(address)
+        if domain and not found:
+            value = labelled(line.text, "email")
+            if value and USER_NAME.match(value):
+                found.append(f"{value.lower()}@{domain}")
+    return found
+
+
+def best_email(candidates, name, excluded=()):
+    """The address that belongs to the person: one that spells their name, else the first."""
+    candidates = [c for c in candidates if c not in excluded]
+    if not candidates:
+        return None
+    words = [w for w in re.split(r"[\s\-'’.]+", fold(name or "")) if len(w) > 1]
+    initials = "".join(w[0] for w in words)
+
+    def spells(address):
+        local = fold(address.split("@")[0])
+        return any(w in local for w in words) or (len(initials) >= 2 and local.startswith(initials))
+
+    return next((c for c in candidates if spells(c)), candidates[0])

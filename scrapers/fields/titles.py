@@ -1,0 +1,65 @@
+"""Reading job titles: a short line that names a rank or role, without the degrees around it, and the
+unit after it ('Professor, School of Engineering')."""
+import re
+
+from scrapers import vocabulary as vocab
+from scrapers.fields.names import name_in, strip_degrees
+from scrapers.text import clean
+
+TITLE_THEN_UNIT = re.compile(r"^(.{3,80}?)\s*(?:,|–|—|\||\bat\b|\bin the\b|\bof the\b)\s*((?:"
+                             + vocab.LABELS["department"].pattern + r").{2,120})$", re.I)
+
+
+def looks_like_title(text):
+    """A short line naming a rank or role ('Senior Lecturer', 'Maître de conférences', '教授')."""
+    text = clean(text)
+    if not text or len(text) > 120 or "@" in text or len(text.split()) > 10 or text.endswith((".", "。")) and len(text) > 60:
+        return False
+    if re.search(r"\w[:：]\s+\w+\s+\w+\s+\w+", text) and not vocab.LABELS["title"].match(text):
+        return False  # "Notte europea dei ricercatori: il Dipartimento partecipa ...": a headline
+    if not vocab.TITLE_WORDS.search(text):
+        return False
+    return strip_degrees(text) is not None
+
+
+SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
+
+
+def clean_title(text):
+    """A title without degrees, bullets, brackets or an address beside it; None when no title is left."""
+    text = clean(text).strip("–—-|·•,:;/ ")
+    parts = SEPARATORS.split(text)
+    if len(parts) > 1:  # "Professor Titular - FEQ/UFCM": keep the run of parts that are titles ("HoD - Senior Lecturer")
+        separators = [m.group(0) for m in SEPARATORS.finditer(text)]
+        titled = [looks_like_title(p) and "@" not in p for p in parts]
+        if any(titled):
+            start = titled.index(True)
+            end = start
+            while end + 1 < len(parts) and titled[end + 1]:
+                end += 1
+            text = parts[start] + "".join(separators[i] + parts[i + 1] for i in range(start, end))
+    title = strip_degrees(text)
+    if not title or name_in(title) or not looks_like_title(title):
+        return None
+    return title
+
+
+def split_title(text):
+    """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
+    text = clean(text).strip("–—-|·,:; ")
+    while text[:1] in "(（[" and text[-1:] in ")）]":
+        text = text[1:-1].strip()
+    match = TITLE_THEN_UNIT.match(text)
+    if match and looks_like_title(match.group(1)):
+        return match.group(1), match.group(2)
+    return text, None
+
+
+def group_title(heading_text):
+    """The role a heading gives the people listed under it ('Professoren', 'Leadership', '教授'), or None."""
+    text = clean(heading_text).strip(":： ")
+    if not text or len(text) > 70 or name_in(text):
+        return None
+    if vocab.GROUP_WORDS.search(text) or vocab.TITLE_WORDS.search(text):
+        return text
+    return None

@@ -1,0 +1,20 @@
+"""Plain text from untrusted pages: one line, no invalid code points or control characters."""
+import re
+
+SPACE = re.compile(r"\s+")
+# Code points no text we keep should carry: C0/C1 controls (tab and newlines aside), lone surrogates,
+# non-characters, zero-width characters and byte-order marks.
+UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\u200b-\u200d\u2060\ufeff]")
+
+
+def clean(text):
+    """Text on one line, with runs of white space made one space and unclean code points removed."""
+    return SPACE.sub(" ", UNCLEAN.sub("", text or "")).strip()
+
+
+CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[\s\u3000]+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])")
+
+
+def squeeze_cjk(text):
+    """'职　　称' -> '职称': pages space out short Chinese, Japanese and Korean labels to line them up."""
+    return CJK_GAP.sub("", text)

@@ -27,7 +27,7 @@ def create_app(test_config=None):
 
     from flask_wtf.csrf import CSRFProtect
 
-    from directory import api, db, intermediaries, shortlist, views
+    from directory import api, curator, db, intermediaries, shortlist, views
     from directory.limits import limiter
 
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(test_config=None):
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(intermediaries.bp)
+    app.register_blueprint(curator.bp)
     return app
 
 

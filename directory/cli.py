@@ -1,23 +1,22 @@
-"""Curator commands: `directory --help` lists them. The group is also the Flask CLI."""
-import csv
+"""Curator commands: `directory --help` lists them."""
 import json
 import logging
 import os
 import re
 import sqlite3
 import sys
-import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
-from flask import current_app, g
-from flask.cli import FlaskGroup
+from flask import Flask, current_app, g
 
 from directory import create_app, referrals
 from directory.db import get_index, get_store
+from directory.health import share, source_health, sparkline
 from directory.locks import exclusive_lock
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
+from directory.progress import JobProgress
 from directory.search import IndexUnavailable
 from directory.store import Store, StoreError, export_row, open_read_only
 from scrapers.settings import CrawlSettings
@@ -26,7 +25,17 @@ from scrapers.sources import SourcesError, load_sources
 URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+class DirectoryGroup(click.Group):
+    """Our own command group, not Flask's CLI (which would add its --app, --debug and the extensions'
+    commands): every command runs inside the application, made by create_app() or given as ``obj``."""
+
+    def invoke(self, ctx):
+        app = ctx.obj if isinstance(ctx.obj, Flask) else create_app()
+        with app.app_context():
+            return super().invoke(ctx)
+
+
+@click.group(cls=DirectoryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """Expertise Directory: harvest university staff pages, index them, and serve the directory.
 
@@ -123,15 +132,18 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
     store = get_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
     with job_lock("scrape"), job_log("scrape"):
-        run_id, summaries = harvest(sources, store, settings, progress=Progress(len(sources)))
-        click.echo("", err=True)
+        progress = ScrapeProgress(sources)
+        try:
+            run_id, summaries = harvest(sources, store, settings, progress=progress)
+        finally:
+            progress.close()
         updated, deleted = update_index(store)
         referrals.fold(store, current_app.instance_path)
     click.echo(f"Run {run_id}: index updated ({updated} experts updated, {deleted} removed)")
     for name, s in summaries.items():
-        share = (lambda n: f"{100 * n // s.people}%" if s.people else "-")
         line = (f"  {name}: {s.people} people from {s.pages} pages ({s.unchanged} unchanged, {s.errors} errors); "
-                f"title {share(s.with_title)}, email {share(s.with_email)}, interests {share(s.with_interests)}")
+                f"title {share(s.with_title, s.people)}, email {share(s.with_email, s.people)}, "
+                f"interests {share(s.with_interests, s.people)}")
         click.echo(line)
         if s.warning:
             click.secho(f"  WARNING {name}: {s.warning}", fg="yellow", err=True)
@@ -174,22 +186,23 @@ def scrub_logs(store):
             os.replace(temporary, path)
 
 
-class Progress:
-    """A live one-line display of a scrape job on stderr: pages, hosts, people, errors."""
+class ScrapeProgress:
+    """A scrape job's progress: pages done of those found so far, hosts, people and errors."""
 
     def __init__(self, sources):
-        self.sources, self.last, self.pages, self.people, self.hosts = sources, 0.0, 0, 0, set()
+        self.hosts, self.people, self.sources = set(), 0, len(sources)
+        self.shown = JobProgress("Harvesting", total=sum(len(s.start_urls) for s in sources), unit="page")
 
     def __call__(self, event, summaries):
-        self.pages += 1
         self.people += event.found
         self.hosts.add(event.url.split("/")[2])
-        if time.monotonic() - self.last < 0.5:
-            return
-        self.last = time.monotonic()
         errors = sum(s.errors for s in summaries.values())
-        click.echo(f"\r  {self.pages} pages from {len(self.hosts)} hosts ({self.sources} sources), "
-                   f"{self.people} people found, {errors} errors ", nl=False, err=True)
+        self.shown.update(total=(self.shown.total or 0) + len(event.links),
+                          status=f"{len(self.hosts)} hosts ({self.sources} sources), {self.people} people, "
+                                 f"{errors} errors")
+
+    def close(self):
+        self.shown.close()
 
 
 @cli.command("runs")
@@ -217,27 +230,44 @@ def runs_command(action, run_id):
         click.echo(f"{run['id']:>5}  {run['status']:<11}  {run['started']}  {sources}")
 
 
+@cli.command("sources")
+@click.option("--runs", default=10, show_default=True, type=click.IntRange(2, 100),
+              help="How many recent runs the trend covers.")
+def sources_command(runs):
+    """Each harvested source's health: people now, the trend over recent runs, last success, errors and
+    the share of people with a title, an email and interests; warns of a source that dropped sharply."""
+    health = source_health(read_only_store(), runs)
+    if not health:
+        click.echo("No sources harvested yet: `directory scrape --sources FILE`.")
+        return
+    width = max(len(h.name) for h in health)
+    click.echo(f"{'source':<{width}}  {'people':>6}  {'trend':<{runs}}  {'change':>6}  {'last success':<25}  "
+               f"{'errors':>6}  {'title':>5}  {'email':>5}  {'interests':>9}")
+    for h in health:
+        change = "-" if h.change is None else f"{h.change:+d}"
+        click.echo(f"{h.name:<{width}}  {h.people:>6}  {sparkline(h.history):<{runs}}  {change:>6}  "
+                   f"{h.last_success or 'never':<25}  {h.errors:>6}  {h.share(h.with_title):>5}  "
+                   f"{h.share(h.with_email):>5}  {h.share(h.with_interests):>9}")
+    for h in health:
+        if h.warning:
+            click.secho(f"WARNING {h.name}: {h.warning}", fg="yellow", err=True)
+
+
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="One expert per line (jsonl) or per row (csv).")
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
 def export_command(fmt, output):
     """Export every expert (opted-out people are never in the store)."""
-    from directory.exports import csv_row
+    from directory.exports import write_csv
 
     store = read_only_store()
     rows = (export_row(e) for e in store.iter_experts())
-    if fmt == "jsonl":
-        for row in rows:
-            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if fmt == "csv":
+        write_csv(output, rows)
         return
-    writer = None
     for row in rows:
-        flat = csv_row(row)
-        if writer is None:
-            writer = csv.DictWriter(output, fieldnames=list(flat))
-            writer.writeheader()
-        writer.writerow(flat)
+        output.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @cli.command("import")
@@ -285,8 +315,8 @@ def reindex_command():
     # Several processes pay off for large stores only: each one starts up and writes its own segment.
     procs = min(os.cpu_count() or 1, 4) if total >= 20000 else 1
     with job_lock("reindex"):
-        with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-            count = rebuild_index(store, get_index(), progress=lambda n: bar.update(1), procs=procs)
+        with JobProgress("Indexing", total=total, unit="expert") as shown:
+            count = rebuild_index(store, get_index(), progress=lambda n: shown.update(), procs=procs)
     click.echo(f"Indexed {count} experts into {current_app.config['INDEX']}")
 
 
@@ -487,6 +517,17 @@ def referrals_command():
         click.echo(f"{ref:<30} {count:>8}  last {last_day}")
 
 
+def free_port_or_fail(host, port, command):
+    """Stop before any work when the address is taken, saying how to choose another."""
+    from directory.server import port_in_use
+
+    problem = port_in_use(host, port)
+    if problem:
+        fail(f"cannot serve on {host}:{port}: {problem}. Choose another port: "
+             f"`make run PORT={port + 1}` or `directory {command} --port {port + 1}` (and HOST= / --host "
+             "for another address)")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -499,6 +540,7 @@ def serve_command(host, port, workers, threads):
     """Serve the site and API with the production server (gunicorn)."""
     from directory.server import serve
 
+    free_port_or_fail(host, port, "serve")
     get_store()
     get_index().ensure()
     click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
@@ -514,6 +556,8 @@ def demo_command(host, port, no_serve):
     from directory.demo.server import demo_sources, serve_demo_sites
     from scrapers.job import harvest
 
+    if not no_serve:
+        free_port_or_fail(host, port, "demo")
     store = get_store()
     with serve_demo_sites() as addresses, job_lock("scrape", background=no_serve), job_log("scrape"):
         sources = demo_sources(addresses)

@@ -1,4 +1,5 @@
 """Countries (ISO 3166-1 alpha-2, names from pycountry) and the regions derived from them."""
+import math
 import tomllib
 from functools import cache
 
@@ -75,3 +76,23 @@ def country_name(code):
 
 def is_country(code):
     return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+@cache
+def world_shapes():
+    """(width, height, {country code: SVG path data}) of the world map: Natural Earth's countries, projected
+    and simplified by tools/world_map.py into data/world_map.json (see data/world_map.LICENSE)."""
+    import json
+
+    with open(DATA / "world_map.json", encoding="utf-8") as handle:
+        shapes = json.load(handle)
+    return shapes["width"], shapes["height"], shapes["countries"]
+
+
+def shade_levels(counts, levels=5):
+    """{country code: 1..levels} by the number of experts on a log scale (one expert is level 1, the most
+    covered country level ``levels``), so that a few large countries do not wash out the rest."""
+    most = max(counts.values(), default=0)
+    if most <= 1:
+        return {code: 1 for code, n in counts.items() if n}
+    return {code: 1 + round(math.log(n) / math.log(most) * (levels - 1)) for code, n in counts.items() if n}

@@ -1,5 +1,11 @@
 """Exports a person can open safely: CSV without formula injection, vCard."""
+import csv
 
+# The CSV columns, in order (README: "Exports"); internal ones such as `source` or `may_have_left` stay out.
+CSV_COLUMNS = ("name", "title", "institution", "department", "country", "email", "phone", "profile_url",
+               "interests", "source_urls", "first_seen", "last_verified", "id")
+# A byte-order mark first: without it a spreadsheet reads UTF-8 as its local code page ("Ãlvarez").
+BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -9,8 +15,14 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_row(row):
-    return {key: csv_cell(value) for key, value in row.items()}
+def write_csv(output, rows):
+    """Write export rows to the text stream ``output`` as CSV: the byte-order mark and the header row always
+    (an empty list gives a header), then one formula-safe row each."""
+    output.write(BOM)
+    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: csv_cell(row.get(key)) for key in CSV_COLUMNS})
 
 
 def vcard(expert):

@@ -6,17 +6,32 @@ from markupsafe import escape
 
 from directory.api import api_docs, unavailable
 from directory.db import get_store
+from directory import countries
 from directory.limits import searching
-from directory.queries import SearchRequest, perform
+from directory.queries import SearchRequest, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 from directory.referrals import REF, count_visit
-from directory.views import UNAVAILABLE
+from directory.views import UNAVAILABLE, topic_names
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 # Characters XML 1.0 forbids (most control characters, lone surrogates, U+FFFE and U+FFFF): one in a scraped
 # name or a query would make the whole feed unreadable, so they are dropped from what is sent.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+AA_TEXT = 4.5  # WCAG 2 level AA: the least contrast for normal-sized text
+WIDGET_BACKGROUND = "#ffffff"  # templates/embed_results.html
+
+
+def contrast_ratio(first, second):
+    """WCAG 2 contrast ratio of two #rrggbb colours, from 1 (the same) to 21 (black on white). static/embed.js
+    works out the same as the colour is chosen."""
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def embed_look(args):
@@ -32,7 +47,8 @@ def embed():
     try:
         query = SearchRequest.from_args(request.args)
     except QueryError as error:
-        return render_template("embed.html", error=str(error), query=SearchRequest(), snippets=None), 400
+        return render_template("embed.html", error=str(error), query=SearchRequest(), snippets=None,
+                               topics=topic_counts()), 400
     colour, name = embed_look(request.args)
     ref = request.args.get("ref") if REF.match(request.args.get("ref") or "") else None
     widget_args = {**query.args(), "colour": colour, "name": name or None, "ref": ref}
@@ -46,8 +62,16 @@ def embed():
            f'{hidden}\n  <button type="submit">Search</button>\n</form>')
     frame = (f'<iframe src="{escape(widget_url)}" title="University experts{": " + escape(name) if name else ""}" '
              f'width="100%" height="480" style="border:1px solid #ccc" loading="lazy"></iframe>')
+    look = {"colour": colour, "name": name or None, "ref": ref}
+    filters = [(key, label, url_for("intermediaries.embed", **{**query.args(), **look, key: None}))
+               for key, label in (("region", countries.region_labels().get(query.region)),
+                                  ("country", countries.country_name(query.country) if query.country else None),
+                                  ("topic", topic_names().get(query.topic)),
+                                  ("institution", query.institution)) if label]
     return render_template("embed.html", query=query, colour=colour, name=name, ref=ref, widget_url=widget_url,
-                           snippets={"box": box, "frame": frame}, error=None)
+                           snippets={"box": box, "frame": frame}, error=None, filters=filters,
+                           contrast=contrast_ratio(colour, WIDGET_BACKGROUND), aa_text=AA_TEXT,
+                           topics=topic_counts())
 
 
 @bp.get("/embed/results")

@@ -1,5 +1,7 @@
 """The production server: gunicorn, configured in code so `directory serve` needs no files."""
 import contextvars
+import errno
+import socket
 
 from gunicorn.app.base import BaseApplication
 
@@ -15,6 +17,21 @@ class _Server(BaseApplication):
 
     def load(self):
         return self.application
+
+
+def port_in_use(host, port):
+    """Why ``host:port`` cannot be listened on (say, another server has it), or None when it can. Asked before
+    gunicorn starts, which would retry a taken address for five seconds and then stop with no advice."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return "the port is in use by another program"
+        return error.strerror or str(error)
+    return None
 
 
 def serve(app, host, port, workers, threads=1):

@@ -5,6 +5,7 @@ Override them in ``<instance>/config.py`` (upper-case names) or with the
 settings live in :mod:`scrapers.settings` and are set here as ``CRAWL_<NAME>``.
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ SETTINGS = [
     Setting("REFERRAL_TAGS_PER_CLIENT", 20,
             "Distinct ?ref= tags one client may bring into the referral counts a day (visits with more are not counted)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
+    Setting("PERMANENT_SESSION_LIFETIME", timedelta(days=365),
+            "How long the shortlist cookie lasts after the visitor's last visit (it holds expert ids only)."),
     Setting("HIDE_MAY_HAVE_LEFT", True, "Hide experts marked 'may have left' from search results."),
+    Setting("CURATOR_PAGES", False, "Serve the read-only curator pages (/curator/sources: each source's people over "
+                                    "recent runs, errors and field coverage). They have no login: turn them on "
+                                    "only where the proxy in front asks for one, or on a private address."),
     Setting("JOB_NICENESS", 10, "How far scrape, import and reindex jobs lower their CPU priority (os.nice), so "
                                 "that searches stay quick while they run on the same machine; 0 leaves it."),
 ]

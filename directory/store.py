@@ -406,12 +406,28 @@ class Store:
                                 [name])
 
     def source_quality(self, run_id, source_name):
-        """People a source gave in a run, and how many have a title, an email, interests."""
+        """People a source gave in a run (with ``run_id`` None: gives now), and how many have a title, an
+        email, interests."""
         row = self.db.execute(
             "select count(*), count(nullif(e.title, '')), count(nullif(e.email, '')),"
             " sum(e.interests not in ('', '[]')) from experts e where e.id in"
-            " (select expert_id from records where source = ? and run_id = ?)", [source_name, run_id]).fetchone()
+            " (select expert_id from records where source = ? and (? is null or run_id = ?))",
+            [source_name, run_id, run_id]).fetchone()
         return {"people": row[0], "with_title": row[1], "with_email": row[2], "with_interests": row[3] or 0}
+
+    def source_names(self):
+        """Every harvested source, by name."""
+        return [r[0] for r in self.db.execute("select name from sources order by name")]
+
+    def source_runs(self, source_name, limit=10):
+        """The last ``limit`` ended runs that included a source, oldest first: [(run id, finished, its summary
+        of the source)]; a run killed before it ended has none."""
+        rows = self.db.execute(
+            "select id, finished, summary from runs where status in ('finished', 'failed') and exists"
+            " (select 1 from json_each(runs.sources) where value = ?) order by id desc limit ?",
+            [source_name, limit]).fetchall()
+        return [(run_id, finished, (json.loads(summary or "{}").get("sources") or {}).get(source_name) or {})
+                for run_id, finished, summary in reversed(rows)]
 
     def forget_page(self, source, url):
         """A page answered 404 or 410: its records go, and who is who is worked out again without them

@@ -1,8 +1,10 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
+import re
 from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from directory import countries, referrals, thesaurus
@@ -16,6 +18,8 @@ from directory.search import IndexUnavailable, QueryError
 bp = Blueprint("views", __name__)
 UNAVAILABLE = "Search is briefly unavailable while the index is rebuilt. Please try again in a minute."
 EXPERT_PAGES = "/experts/"
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as a sources file gives it
+PAGE_LANGUAGE = "en"  # templates/base.html
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -79,6 +83,16 @@ def expert_link(expert_id):
     return f"{request.script_root}{EXPERT_PAGES}{quote(expert_id, safe='')}"
 
 
+@bp.app_template_global()
+def lang_of(expert):
+    """` lang="xx"` for an element holding an expert's scraped text (name, title, interests) when their
+    source's language is not the pages' own (English), so that a screen reader reads it in the right voice."""
+    language = expert.get("language") or ""
+    if LANGUAGE.match(language) and language.split("-")[0].lower() != PAGE_LANGUAGE:
+        return Markup(f' lang="{language}"')
+    return ""
+
+
 @bp.app_template_filter()
 def safe_link(url):
     """Only http(s) links from scraped data; anything else becomes no link."""
@@ -112,9 +126,13 @@ def search():
 
 @bp.get("/browse")
 def browse():
-    """Coverage by country (with a bar chart), institution and topic."""
+    """Coverage on a world map (server-drawn SVG, each country shaded by its experts and linking to their
+    search), then by country as a table, by topic and by institution."""
     counts = country_counts()
+    width, height, shapes = countries.world_shapes()
     return render_template("browse.html", countries=country_choices(), most=max(counts.values(), default=1),
+                           counts=counts, levels=countries.shade_levels(counts), map_size=(width, height),
+                           shapes=shapes, undrawn=[c for c in country_choices() if c[0] not in shapes],
                            institutions=institution_counts(limit=50), topics=topic_counts())
 
 

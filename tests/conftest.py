@@ -42,14 +42,12 @@ def client(app):
 @pytest.fixture
 def runner(app):
     """Invokes the `directory` command group against this test's app."""
-    class Runner:
-        def __init__(self):
-            self.cli_runner = app.test_cli_runner()
+    from click.testing import CliRunner
 
-        def __call__(self, *args, input=None):
-            return self.cli_runner.invoke(cli, list(args), input=input)
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli, list(args), input=input, obj=app)
 
-    return Runner()
+    return invoke
 
 
 @pytest.fixture

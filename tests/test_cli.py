@@ -1,5 +1,10 @@
 """The `directory` command group: help, errors and exit codes."""
 import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -53,14 +58,13 @@ def test_a_source_that_fails_entirely_exits_non_zero_and_runs_show_why(runner, m
 
 def test_private_hosts_are_refused_unless_allowed(app, make_site, tmp_path):
     from click.testing import CliRunner
-    from flask.cli import ScriptInfo
 
     app.config["CRAWL_ALLOW_PRIVATE_HOSTS"] = False
     site = make_site(141)
     site.robots("")
     path = tmp_path / "s.toml"
     path.write_text(f'[[sources]]\nname = "local"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/s/"]\n')
-    result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=ScriptInfo(create_app=lambda: app))
+    result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=app)
     assert result.exit_code == 1 and not site.log
 
 
@@ -75,7 +79,7 @@ def test_export_import_round_trip_and_csv_is_formula_safe(runner, tmp_path):
     assert set(exported[0]) >= {"id", "name", "title", "email", "profile_url", "institution", "country",
                                 "department", "interests", "source", "last_verified"}
     csv_text = runner("export", "--format", "csv").output
-    assert "'+Lecturer" in csv_text and "'=HYPERLINK" in csv_text
+    assert csv_text.startswith("\ufeffname,title,") and "'+Lecturer" in csv_text and "'=HYPERLINK" in csv_text
 
 
 def test_import_reports_the_bad_line_and_loads_nothing(runner, tmp_path):
@@ -153,3 +157,105 @@ def test_jobs_give_way_to_the_web_server_for_the_cpu(tmp_path):
         assert f"niceness {min(19, before + 10)}" in done.stdout, done.stdout + done.stderr
     other = subprocess.run([sys.executable, "-c", code, "init"], env=env, capture_output=True, text=True, timeout=300)
     assert f"niceness {before}" in other.stdout  # commands that are not jobs leave it alone
+
+
+DIRECTORY = str(Path(sys.executable).parent / "directory")
+
+
+def test_the_help_lists_our_commands_and_options_only(tmp_path):
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(tmp_path)}
+    shown = subprocess.run([DIRECTORY, "--help"], env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    commands = {line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert commands == set(cli.commands) and "limiter" not in commands
+    options = shown.stdout.split("Options:")[1].split("Commands:")[0]
+    assert options.split() == ["-h,", "--help", "Show", "this", "message", "and", "exit."]
+
+
+def test_progress_is_plain_lines_in_a_log_and_a_bar_on_a_terminal(demo_sources_file, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    env = {**os.environ, "DIRECTORY_INSTANCE": str(tmp_path / "instance"), "COLUMNS": "100"}
+    logged = subprocess.run([DIRECTORY, "scrape", "--sources", str(demo_sources_file), "--delay", "0",
+                             "--allow-private-hosts", "--source", "demo-rheinau-kunststoff"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert logged.returncode == 0, logged.stderr
+    assert "\r" not in logged.stderr
+    lines = [line for line in logged.stderr.splitlines() if line.startswith("Harvesting: ")]
+    assert len(lines) >= 2 and re.match(r"Harvesting: (\d+) of \1 pages, 1 hosts \(1 sources\), \d+ people, 0 errors$",
+                                        lines[-1])  # the first and the last state, at least
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a terminal has a size
+    with os.fdopen(controller, "rb", buffering=0) as screen:
+        done = subprocess.run([DIRECTORY, "reindex"], env=env, stdout=subprocess.DEVNULL, stderr=terminal, timeout=300)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = screen.read(4096)
+            except OSError:  # the terminal's other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    assert done.returncode == 0
+    assert b"\r" in shown and b"Indexing: 100%" in shown and b"6/6" in shown
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_serving_on_a_busy_port_says_so_and_how_to_choose_another(command, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "DIRECTORY_INSTANCE": str(tmp_path)}
+        done = subprocess.run([DIRECTORY, command, "--port", str(port)], env=env, capture_output=True, text=True,
+                              timeout=120)
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port}: the port is in use" in done.stderr and f"make run PORT={port + 1}" in done.stderr
+    assert "Connection in use" not in done.stderr and "Harvesting" not in done.stdout
+
+
+def test_sources_shows_each_sources_people_over_its_runs_and_warns_of_a_sharp_drop(runner, make_site, tmp_path, app,
+                                                                                   client):
+    site = make_site(143)
+    site.robots("")
+    site.page("/staff/", "<main><h1>Staff</h1><ul>" + "".join(
+        f'<li><a href="/staff/{slug}">{name}</a>, Lecturer</li>' for slug, name in
+        (("ada", "Dr Ada Lovelace"), ("alan", "Prof Alan Turing"))) + "</ul></main>")
+    site.page("/staff/ada", "<main><h1>Dr Ada Lovelace</h1><p>Senior Lecturer</p><p>ada@uni.example</p>"
+                            "<h2>Research interests</h2><ul><li>analytical engines</li></ul></main>")
+    site.page("/staff/alan", "<main><h1>Prof Alan Turing</h1><p>Professor</p>"
+                             "<h2>Research interests</h2><ul><li>computability</li></ul></main>")
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[sources]]\nname = "fixture"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/staff/"]\n')
+    assert runner("init").exit_code == 0 and "No sources harvested yet" in runner("sources").output
+    for _run in range(2):
+        assert runner("scrape", "--sources", str(path)).exit_code == 0
+    site.page("/staff/", "<main><p>Our staff pages are moving.</p></main>")
+    assert runner("scrape", "--sources", str(path)).exit_code == 0
+
+    shown = runner("sources", "--runs", "5")
+    assert shown.exit_code == 0, shown.output
+    header, row = shown.output.splitlines()[:2]
+    assert header.split() == ["source", "people", "trend", "change", "last", "success", "errors", "title", "email",
+                              "interests"]
+    cells = row.split()
+    assert cells[:4] == ["fixture", "2", "██▁", "-2"] and cells[5:] == ["0", "100%", "50%", "100%"]
+    with app.app_context():
+        from directory.db import get_store
+
+        assert cells[4] == get_store().run(3)["finished"]  # the last run found nobody, but did not fail
+    assert "WARNING fixture: found 0 people, against 2 last time" in shown.output
+
+    assert client.get("/curator/sources").status_code == 404  # off unless CURATOR_PAGES is set
+    app.config["CURATOR_PAGES"] = True
+    page = client.get("/curator/sources").get_data(as_text=True)
+    assert "<polyline points=" in page and "People in the last 3 runs: 2, 2, 0" in page
+    assert "found 0 people, against 2 last time" in page

@@ -1,5 +1,6 @@
 """Stable links, the API contract, feeds, OpenSearch and embeds, for intermediaries."""
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -125,6 +126,33 @@ def test_stable_search_links_round_trip(client, filled):
     assert response.status_code == 200 and "Ann Lee" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("colour, ratio", [("#000000", 21.0), ("#ffffff", 1.0), ("#0b5cad", 6.7), ("#767676", 4.5),
+                                           ("#f2d600", 1.5)])
+def test_contrast_ratios_follow_wcag(colour, ratio):
+    from directory.intermediaries import contrast_ratio
+
+    assert round(contrast_ratio(colour, "#ffffff"), 1) == ratio
+
+
+def test_the_embed_builder_warns_of_a_pale_colour_and_offers_only_topics_with_experts(client, filled):
+    pale = client.get("/embed?colour=%23f2d600").get_data(as_text=True)
+    assert "Warning: this colour on white has a contrast of 1.5:1" in pale
+    assert "Warning" not in client.get("/embed?colour=%230b5cad").get_data(as_text=True)
+    offered = set(re.findall(r'<option value="([^"]+)"', pale.split('id="topic"')[1].split("</select>")[0]))
+    topics = client.get("/api/v1/topics").get_json()["topics"]
+    assert offered and offered == {t["id"] for t in topics if t["experts"]} and len(offered) < len(topics)
+
+
+def test_the_snippets_filters_are_shown_each_with_a_link_that_removes_it(client, filled):
+    page = client.get("/embed?q=moulds&region=europe&country=GB&name=Chamber&ref=c1").get_data(as_text=True)
+    shown = page.split('id="filters-heading"')[1].split("</ul>")[0]
+    assert "Region: <strong>Europe</strong>" in shown and "Country: <strong>United Kingdom</strong>" in shown
+    removals = dict(re.findall(r'<a href="([^"]+)">remove<span class="visually-hidden"> the (\w+) filter', shown))
+    without_region = {v: k for k, v in removals.items()}["region"].replace("&amp;", "&")
+    again = client.get(without_region).get_data(as_text=True)
+    assert 'name="region"' not in again.split('id="snippet-box"')[1].split("</code>")[0]
+    assert "Country: <strong>United Kingdom</strong>" in again and "Region:" not in again.split("filters-heading")[1]
+    assert "name=Chamber" in without_region and "ref=c1" in without_region and "q=moulds" in without_region
 def test_a_feed_is_valid_xml_whatever_control_characters_the_data_and_the_query_hold(client, fill):
     fill([{"name": "Ann\x01 Lee\x0b", "country": "GB", "title": "Lecturer\x1b[31m", "interests": ["glass\x00 fibre\ufffe"]}])
     response = client.get("/feeds/search.atom", query_string={"q": "glass\x02\x1f"})

@@ -53,9 +53,25 @@ def test_offsite_and_broken_redirects_are_refused(client, filled, target):
 
 def test_csv_export_is_safe_from_formula_injection(client, filled):
     add(client, filled["Ann Lee"])
-    rows = list(csv.DictReader(io.StringIO(client.get("/shortlist/shortlist.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/shortlist/shortlist.csv").data.decode("utf-8-sig"))))
     assert rows[0]["name"] == "Ann Lee"
     assert rows[0]["title"].startswith("'=") and rows[0]["interests"] == "glass; +ceramics"
+
+
+def test_csv_opens_in_a_spreadsheet_with_names_intact_and_always_has_its_documented_header(client, fill):
+    from pathlib import Path
+
+    ids = fill([{"name": "Camila Álvarez", "country": "CL", "institution": "Universidad Austral", "interests": ["glass"]}])
+    empty = client.get("/shortlist/shortlist.csv").data
+    assert empty.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark a spreadsheet looks for
+    header = empty.decode("utf-8-sig").splitlines()
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    documented = re.findall(r"`(\w+)`", re.search(r"CSV columns, in order: (.+?)A cell", readme, re.S).group(1))
+    assert header == [",".join(documented)]
+    assert "source" not in header[0].split(",") and "may_have_left" not in header[0]
+    add(client, ids["Camila Álvarez"])
+    body = client.get("/shortlist/shortlist.csv").data
+    assert body.startswith(b"\xef\xbb\xbfname,") and "Camila Álvarez".encode() in body
 
 
 def test_vcard_export(client, filled):
@@ -68,3 +84,43 @@ def test_vcard_export(client, filled):
 def test_browse_shows_coverage_by_country_and_institution(client, filled):
     page = client.get("/browse").get_data(as_text=True)
     assert "United Kingdom" in page and "China" in page and "Alpha University" in page
+
+
+def test_the_shortlist_cookie_outlives_the_browser_and_holds_nothing_but_ids(client, filled, app):
+    response = add(client, filled["Ann Lee"])
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie  # a dated cookie: a browser keeps it after closing, unlike a session cookie
+    with app.test_request_context():
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.split(";")[0].split("=", 1)[1])
+    assert data["shortlist"] == [filled["Ann Lee"]] and set(data) <= {"shortlist", "csrf_token", "_permanent"}
+
+
+def test_a_shared_link_recreates_the_list_for_anyone(client, filled, app):
+    add(client, filled["Ann Lee"])
+    add(client, filled["Bo Chan"])
+    page = client.get("/shortlist/").get_data(as_text=True)
+    link = re.search(r'id="share-link" class="share" type="url" readonly value="([^"]+)"', page).group(1)
+    assert link.endswith(f"/shortlist/?ids={filled['Ann Lee']},{filled['Bo Chan']}")
+
+    friend = app.test_client()
+    shared = friend.get(link).get_data(as_text=True)
+    assert "A shared shortlist" in shared and "Ann Lee" in shared and "Bo Chan" in shared
+    assert "Your shortlist is empty" in friend.get("/shortlist/").get_data(as_text=True)  # theirs is untouched
+    csv_rows = friend.get(link.replace("/shortlist/?", "/shortlist/shortlist.csv?")).data.decode("utf-8-sig")
+    assert [r["name"] for r in csv.DictReader(io.StringIO(csv_rows))] == ["Ann Lee", "Bo Chan"]
+    friend.post("/shortlist/", data={"ids": f"{filled['Bo Chan']},no-such-expert", "action": "add",
+                                     "csrf_token": token(friend)})
+    mine = friend.get("/shortlist/").get_data(as_text=True)
+    assert "Bo Chan" in mine and "Ann Lee" not in mine and "Shortlist (1)" in mine
+    assert "names no expert" in friend.get("/shortlist/?ids=%3Cscript%3E,zzz").get_data(as_text=True)
+
+
+def test_the_world_map_ships_small_with_its_licence_and_iso_codes():
+    from directory import countries
+    from directory.paths import DATA
+
+    width, height, shapes = countries.world_shapes()
+    assert (DATA / "world_map.json").stat().st_size < 60_000 and "public domain" in (DATA / "world_map.LICENSE").read_text()
+    assert len(shapes) > 150 and all(countries.is_country(code) for code in shapes) and "AQ" not in shapes
+    assert {"GB", "CL", "NZ", "FJ", "RU"} <= set(shapes) and width > height
+    assert countries.shade_levels({"GB": 100, "CL": 10, "FR": 1, "DE": 0}) == {"GB": 5, "CL": 3, "FR": 1}

@@ -12,7 +12,7 @@ from scrapers.fields.labels import labelled_value
 from scrapers.fields.interests import interests_in_lines, interests_in_prose, label_of, merge_phrases, split_phrases
 from scrapers.fields.names import name_in, names_in, same_name, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.phones import block_phone
-from scrapers.fields.titles import clean_title, group_title, looks_like_title, split_title
+from scrapers.fields.titles import clean_title, group_title, split_title
 from scrapers.scope import same_site
 from scrapers.text import clean
 

@@ -3,7 +3,7 @@ wherever the page writes it), else a heading, a name-like element, the page titl
 what every page of the site repeats (menus, a contact box) is never the person."""
 import re
 
-from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
+from scrapers.extract.document import Block, absolute_http
 from scrapers.extract.listing import TITLE_CLASSES, fill_from_block
 from scrapers.extract.model import Person
 from scrapers.fields.labels import labelled_value

@@ -4,10 +4,8 @@ a '#' with a note to replace it, and a bare user name beside a note that gives t
 import re
 from urllib.parse import unquote
 
-from scrapers import vocabulary as vocab
 from scrapers.fields.labels import labelled
 from scrapers.fields.names import fold
-from scrapers.text import clean
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
 # "@" and "." as people write them out, in many languages (Polish małpa, Italian chiocciola, Czech zavináč...).

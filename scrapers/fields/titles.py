@@ -41,6 +41,12 @@ def clean_title(text):
             while end + 1 < len(parts) and titled[end + 1]:
                 end += 1
             text = parts[start] + "".join(separators[i] + parts[i + 1] for i in range(start, end))
+    for field_name in ("interests", "email", "phone"):  # "Assistant Professor Research Interests: ..."
+        for found in vocab.LABELS[field_name].finditer(text):
+            label, rest = found.group(0), text[found.end():].lstrip()
+            if found.start() > 0 and label.casefold() not in vocab.GENERIC_INTEREST_LABELS and rest[:1] in ("", ":", "："):
+                text = text[: found.start()].strip(" ,;:|-–—")
+                break
     title = strip_degrees(text)
     if not title or name_in(title) or not looks_like_title(title):
         return None

@@ -1,0 +1,2 @@
+/* bundled site script */
+(function(){document.documentElement.className+=' js';})();

@@ -109,17 +109,8 @@ def init_command():
     click.echo(f"Index ready: {current_app.config['INDEX']}")
 
 
-@cli.command("scrape")
-@click.option("--sources", "sources_file", required=True, type=click.Path(dir_okay=False),
-              help="TOML file listing the sources to harvest.")
-@click.option("--source", "only", multiple=True, help="Harvest only the source with this name (repeatable).")
-@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to one host (default 1).")
-@click.option("--allow-private-hosts", is_flag=True, default=None,
-              help="Allow loopback and private addresses: for local test and demo sites only.")
-def scrape_command(sources_file, only, delay, allow_private_hosts):
-    """Harvest the sources in a sources file into the store, then update the index."""
-    from scrapers.job import harvest
-
+def chosen_sources(sources_file, only):
+    """The sources of a sources file, or the ones named with --source; a clear error otherwise."""
     try:
         sources = load_sources(sources_file)
     except SourcesError as error:
@@ -129,12 +120,28 @@ def scrape_command(sources_file, only, delay, allow_private_hosts):
         if unknown:
             fail(f"no source named {sorted(unknown)[0]!r} in {sources_file}")
         sources = [s for s in sources if s.name in only]
+    return sources
+
+
+@cli.command("scrape")
+@click.option("--sources", "sources_file", required=True, type=click.Path(dir_okay=False),
+              help="TOML file listing the sources to harvest.")
+@click.option("--source", "only", multiple=True, help="Harvest only the source with this name (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to one host (default 1).")
+@click.option("--allow-private-hosts", is_flag=True, default=None,
+              help="Allow loopback and private addresses: for local test and demo sites only.")
+@click.option("--refresh", is_flag=True, help="Fetch and read every page again, even the ones that have not changed.")
+def scrape_command(sources_file, only, delay, allow_private_hosts, refresh):
+    """Harvest the sources in a sources file into the store, then update the index."""
+    from scrapers.job import harvest
+
+    sources = chosen_sources(sources_file, only)
     store = get_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
     with job_lock("scrape"), job_log("scrape"):
         progress = ScrapeProgress(sources)
         try:
-            run_id, summaries = harvest(sources, store, settings, progress=progress)
+            run_id, summaries = harvest(sources, store, settings, progress=progress, refresh=refresh)
         finally:
             progress.close()
         updated, deleted = update_index(store)
@@ -254,20 +261,29 @@ def sources_command(runs):
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="One expert per line (jsonl) or per row (csv).")
-@click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
-def export_command(fmt, output):
-    """Export every expert (opted-out people are never in the store)."""
-    from directory.exports import write_csv
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True,
+              help="One expert per line (jsonl) or per row (csv); or the kept pages as a web archive (warc).")
+@click.option("--source", "only", multiple=True, help="With --format warc: only this source's pages (repeatable).")
+@click.option("--output", default="-", help="File to write (default stdout).")
+def export_command(fmt, only, output):
+    """Export every expert (opted-out people are never in the store), or the kept pages as WARC."""
+    from directory.exports import write_csv, write_warc
 
     store = read_only_store()
-    rows = (export_row(e) for e in store.iter_experts())
-    if fmt == "csv":
-        write_csv(output, rows)
+    if fmt == "warc":
+        if output == "-":
+            fail("a WARC file is binary: give --output FILE.warc.gz")
+        with open(output, "wb") as handle:
+            count = write_warc(handle, store.kept_pages(only or None))
+        click.echo(f"Wrote {count} pages to {output}", err=True)
         return
-    for row in rows:
-        output.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with click.open_file(output, "w", encoding="utf-8") as handle:
+        rows = (export_row(e) for e in store.iter_experts())
+        if fmt == "csv":
+            write_csv(handle, rows)
+            return
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @cli.command("import")
@@ -463,29 +479,52 @@ def experts_unsplit(split_id):
     click.echo(f"Split {split_id} lifted; its records now make up expert(s) {', '.join(ids)}.")
 
 
+@cli.command("reextract")
+@click.option("--sources", "sources_file", required=True, type=click.Path(dir_okay=False),
+              help="TOML file listing the sources (their institution, country, language and selectors).")
+@click.option("--source", "only", multiple=True, help="Read only the source with this name again (repeatable).")
+def reextract_command(sources_file, only):
+    """Read the pages kept from earlier harvests again, without the network, then update the index:
+    after a fix to the extractor or to a source's selectors."""
+    from scrapers.job import read_site
+
+    sources = chosen_sources(sources_file, only)
+    store = get_store()
+    settings = crawl_settings()
+    with job_lock("scrape"), job_log("reextract"):
+        for source in sources:
+            urls = store.stored_page_urls(source.name)
+            if not urls:
+                click.secho(f"  {source.name}: no kept pages (harvest it first: `directory scrape`)", fg="yellow",
+                            err=True)
+                continue
+            read_site(store, source, urls, settings)
+            quality = store.source_quality(None, source.name)
+            click.echo(f"  {source.name}: {quality['people']} people from {len(urls)} kept pages; title "
+                       f"{share(quality['with_title'], quality['people'])}, email "
+                       f"{share(quality['with_email'], quality['people'])}, interests "
+                       f"{share(quality['with_interests'], quality['people'])}")
+        updated, deleted = update_index(store)
+    click.echo(f"Index updated ({updated} experts updated, {deleted} removed)")
+
+
 @cli.command("preview")
 @click.argument("url")
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False), help="Sources file holding --source.")
 @click.option("--source", "source_name", help="Use this source's overrides (needs --sources).")
 @click.option("--allow-private-hosts", is_flag=True, default=None, help="Allow loopback and private addresses.")
-def preview_command(url, sources_file, source_name, allow_private_hosts):
+@click.option("--explain", is_flag=True, help="Say, for each person and field, how it was found; for a page that "
+                                             "gives nobody, what was tried.")
+def preview_command(url, sources_file, source_name, allow_private_hosts, explain):
     """Fetch one page (obeying robots.txt) and print what would be extracted. Stores nothing."""
-    from dataclasses import asdict
-
     from scrapers.extract import extract
     from scrapers.fetch import FetchError, Fetcher
 
-    selectors = None
+    source = None
     if source_name:
         if not sources_file:
             fail("--source needs --sources FILE")
-        try:
-            match = [s for s in load_sources(sources_file) if s.name == source_name]
-        except SourcesError as error:
-            fail(str(error))
-        if not match:
-            fail(f"no source named {source_name!r} in {sources_file}")
-        selectors = match[0].selectors or None
+        [source] = chosen_sources(sources_file, [source_name])
     settings = crawl_settings(allow_private_hosts=allow_private_hosts)
     fetcher = Fetcher(settings)
     try:
@@ -499,10 +538,13 @@ def preview_command(url, sources_file, source_name, allow_private_hosts):
         fetcher.close()
     if page.status != 200 or not page.is_html:
         fail(f"{url} answered HTTP {page.status} ({page.content_type or 'no content type'})")
-    result = extract(page.text, page.url, selectors)
+    result = extract(page.text, page.url, (source.selectors or None) if source else None,
+                     country=source.country if source else None, language=source.language if source else None)
+    people = [{**p.record(), **({"found": p.evidence} if explain else {})} for p in result.people]
     output = {"url": page.url, "kind": result.kind, "noindex": result.noindex, "nofollow": result.nofollow,
-              "people": [asdict(p) for p in result.people], "profile_links": result.profile_links,
-              "listing_links": result.listing_links}
+              "people": people, "profile_links": result.profile_links, "listing_links": result.listing_links}
+    if explain and not result.people:
+        output["tried"] = result.notes
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 
 

@@ -1,5 +1,6 @@
-"""Exports a person can open safely: CSV without formula injection, vCard."""
+"""Exports a person can open safely: CSV without formula injection, vCard; and the kept pages as WARC."""
 import csv
+import io
 
 # The CSV columns, in order (README: "Exports"); internal ones such as `source` or `may_have_left` stay out.
 CSV_COLUMNS = ("name", "title", "institution", "department", "country", "email", "phone", "profile_url",
@@ -46,3 +47,23 @@ def vcard(expert):
         lines.append("NOTE:" + esc("Research interests: " + ", ".join(expert["interests"])))
     lines.append("END:VCARD")
     return "\r\n".join(lines) + "\r\n"
+
+
+def write_warc(output, pages):
+    """The kept pages as a WARC file (ISO 28500, gzipped records), the web archives' own format: one response
+    record a page, at the address it was read from and the time it was fetched. Bodies are the decoded text
+    as extraction read it, so each is given as UTF-8."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    writer = WARCWriter(output, gzip=True)
+    count = 0
+    for url, final_url, fetched_at, headers, text in pages:
+        content_type = (headers.get("content-type") or "text/html").split(";")[0]
+        http_headers = StatusAndHeaders("200 OK", [("Content-Type", f"{content_type}; charset=utf-8")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(final_url, "response", payload=io.BytesIO(text.encode("utf-8")),
+                                           http_headers=http_headers,
+                                           warc_headers_dict={"WARC-Date": fetched_at.replace("+00:00", "Z")})
+        writer.write_record(record)
+        count += 1
+    return count

@@ -385,6 +385,15 @@ class Store:
             if row is not None:
                 yield url, row[0] or url, zlib.decompress(row[1]).decode("utf-8", "replace"), json.loads(row[2] or "{}")
 
+    def kept_pages(self, source_names=None):
+        """(url, final url, fetched at, headers, text) of every kept page, by source and URL."""
+        where, args = ("where source in (%s)" % ",".join("?" * len(source_names)), list(source_names)) \
+            if source_names else ("", [])
+        for url, final_url, fetched_at, headers, body in self.db.execute(
+                f"select url, final_url, fetched_at, headers, body from page_bodies {where} order by source, url", args):
+            yield url, final_url or url, fetched_at, json.loads(headers or "{}"), zlib.decompress(body).decode(
+                "utf-8", "replace")
+
     def verify_unchanged_page(self, run_id, source, url):
         """A page that did not change: its people were seen again now."""
         with self.transaction():

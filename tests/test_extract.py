@@ -180,3 +180,105 @@ def test_phone_photo_and_department_on_a_profile():
     assert person.phone == "+49 (0)30 1234-5678"
     assert person.photo_url == "http://dept.example.ac.uk/img/ortiz.jpg"
     assert person.department == "Food Engineering"
+
+
+# -- field readers and the site as a whole (issue 13) -------------------------------------------------------
+
+from scrapers.extract import extract_site  # noqa: E402
+from scrapers.fields.emails import cloudflare, emails_in_text, from_mailto, stand_in_for_at  # noqa: E402
+from scrapers.fields.names import names_in, title_and_name  # noqa: E402
+from scrapers.fields.titles import clean_title  # noqa: E402
+from scrapers.fields.interests import prose_phrases  # noqa: E402
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("DUPONT, Marie", "Marie Dupont"), ("DUPONT Marie", "Marie Dupont"), ("Weber, Anna", "Anna Weber"),
+    ("prof. dr. ir. J.A. (Jan) de Vries", "Jan de Vries"), ("D. S. Deegalla", "D. S. Deegalla"),
+    ("M. Vidyasagar", "M. Vidyasagar"), ("Nathan Cole, M.S.", "Nathan Cole"), ("Zhaohui \"Steve\" Qin", "Zhaohui Qin"),
+    ("dr hab. inż. Agnieszka Nowak-Wiśniewska, prof. PM", "Agnieszka Nowak-Wiśniewska"),
+    ("PROF. IR. DR. AHMAD BIN ISMAIL", "Ahmad bin Ismail"), ("佐々木 美咲（ささき みさき）", "佐々木 美咲"),
+    ("أ.د. نورة بنت سعد العتيبي", "نورة بنت سعد العتيبي"),
+])
+def test_names_in_many_forms_are_read_given_name_first(raw, name):
+    assert name_in(raw) == name
+
+
+def test_a_native_and_a_latin_name_are_both_kept():
+    assert names_in("陳大文 (Tai-Man Chan)") == ("陳大文", ["Tai-Man Chan"])
+
+
+@pytest.mark.parametrize("text", ["Cognome Nome", "Currículo Lattes", "Contratado Doctor", "Investigadora Ramón y Cajal",
+                                  "Wissenschaftliche Mitarbeiter", "구성원", "Read more"])
+def test_headers_buttons_and_ranks_are_not_names(text):
+    assert name_in(text) is None
+
+
+def test_a_rank_before_a_name_is_the_title_and_degrees_are_not():
+    assert title_and_name("Akademische Oberrätin Ute Heuer") == ("Akademische Oberrätin", "Ute Heuer")
+    assert title_and_name("Prof. Dr.-Ing. Anna Weber")[1] == "Anna Weber"
+    assert clean_title("Prof. Dr.-Ing.") is None
+    assert clean_title("Professor Titular - FEQ/UFCM") == "Professor Titular"
+    assert clean_title("Assistant Professor Research Interests") == "Assistant Professor"
+
+
+def test_protected_and_spelt_out_emails_are_read():
+    typo3 = "javascript:linkTo_UnCryptMailto('nbjmup+kbof/tnjuiAvoj/fybnqmf');"
+    assert from_mailto(typo3) == "jane.smith@uni.example"
+    assert cloudflare("0b6a6f6a256f6e64726a6b2a6f6e6a25727a") is None or "@" in cloudflare("0b6a6f6a256f6e64726a6b2a6f6e6a25727a")
+    assert emails_in_text("magdalena.kaminska (małpa) pm-ex.example") == ["magdalena.kaminska@pm-ex.example"]
+    assert emails_in_text("zhang#zju.edu.cn", stand_in_for_at("请将#替换为@")) == ["zhang@zju.edu.cn"]
+
+
+def test_running_text_gives_the_topics_it_introduces():
+    assert prose_phrases("His research interests include memory system optimisation, micro-architectural "
+                         "improvements in processor systems and energy efficient computing.") == [
+        "memory system optimisation", "micro-architectural improvements in processor systems", "energy efficient computing"]
+    assert prose_phrases("Ses recherches portent sur la catalyse hétérogène et la chimie verte.") == [
+        "catalyse hétérogène", "chimie verte"]
+
+
+def test_people_sharing_one_contact_link_stay_distinct_and_the_link_is_no_ones_profile():
+    html = """<main><dl><dt><a href="/contato.html">Prof. Dr. Ana Lima</a></dt><dd>Professora Associada</dd>
+    <dt><a href="/contato.html">Prof. Dr. Rui Costa</a></dt><dd>Professor Titular</dd></dl></main>"""
+    found = people(html)
+    assert set(found) == {"Ana Lima", "Rui Costa"}
+    assert found["Ana Lima"].title == "Professora Associada" and found["Ana Lima"].profile_url is None
+
+
+def test_people_commented_out_are_not_on_the_page():
+    html = """<main><ul><li><a href="/p/a">Dr Ann Lee</a>, Lecturer</li>
+    <!-- <li><a href="/p/b">Dr Bo Chan</a>, Lecturer</li> --><li><a href="/p/c">Dr Cy Ng</a>, Reader</li></ul></main>"""
+    assert set(people(html)) == {"Ann Lee", "Cy Ng"}
+
+
+def test_a_site_read_whole_keeps_its_contact_box_out_of_every_profile():
+    box = '<aside class="box"><p>Contact: Mary Office, Secretary, office@uni.example</p></aside>'
+    listing = ('<html><body><main><h1>People</h1><ul>' + "".join(
+        f'<li><a href="/p/{n}">Dr {n.title()} Smith</a>, Lecturer</li>' for n in ("ann", "bob", "cy", "dee"))
+        + '</ul></main></body></html>')
+    profile = ('<html><body><main><div class="name">Dr {n} Smith</div><p>Lecturer</p>'
+               '<div class="contact"><p>Mary Office</p><p>office@uni.example</p></div></main></body></html>')
+    pages = [("http://uni.example/people/", listing)] + [
+        (f"http://uni.example/p/{n}", profile.format(n=n.title())) for n in ("ann", "bob", "cy", "dee")]
+    results = extract_site(lambda: pages)
+    for n in ("ann", "bob", "cy", "dee"):
+        [person] = results[f"http://uni.example/p/{n}"].people
+        assert person.name == f"{n.title()} Smith" and person.email is None
+
+
+def test_a_profile_in_two_languages_is_one_person_with_both_names():
+    ja = ('<html lang="ja"><head><link rel="alternate" hreflang="en" href="http://uni.example/en/p/1"></head><body>'
+          '<main><h1>山田 太郎</h1><p>教授</p><p>yamada@uni.example</p></main></body></html>')
+    en = ('<html lang="en"><head><link rel="alternate" hreflang="ja" href="http://uni.example/p/1"></head><body>'
+          '<main><h1>Taro Yamada</h1><p>Professor</p><p>yamada@uni.example</p></main></body></html>')
+    results = extract_site(lambda: [("http://uni.example/p/1", ja), ("http://uni.example/en/p/1", en)], language="ja")
+    native, english = results["http://uni.example/p/1"].people[0], results["http://uni.example/en/p/1"].people[0]
+    assert native.other_names == ["Taro Yamada"] and native.alias_urls == ["http://uni.example/en/p/1"]
+    assert native.title == "教授" and english.title is None  # the translation's title does not compete
+
+
+def test_an_eight_thousand_row_staff_table_is_read_whole():
+    rows = "".join(f"<tr><td><a href=\"/p/{n}\">Anna {chr(65 + n % 26)}{chr(97 + n // 26 % 26)}lin Weber</a></td>"
+                   f"<td>Lecturer</td></tr>" for n in range(8000))
+    html = f"<main><table><tr><th>Name</th><th>Position</th></tr>{rows}</table></main>"
+    assert len(extract(html, URL).people) == 8000  # namesakes with a page each stay apart

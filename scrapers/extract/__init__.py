@@ -98,7 +98,8 @@ def combine(structured, found, url):
             match = by_link.get((person.profile_url, key))
         if match is None:
             match = by_name.get(key)
-            if match is not None and match.email and person.email and match.email != person.email:
+            if match is not None and ((match.email and person.email and match.email != person.email) or (
+                    match.profile_url and person.profile_url and match.profile_url != person.profile_url)):
                 match = None  # namesakes with their own addresses are two people
         if match is None:
             people.append(person)

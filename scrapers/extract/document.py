@@ -96,6 +96,10 @@ class Document:
         self.body = self.root.find("body")
         if self.body is None:
             self.body = self.root
+        for el in self.body.iter():  # blocks read apart, as a browser shows them ("Office" "office@uni")
+            if el.tag in BLOCK_TAGS:
+                el.text = " " + el.text if el.text else " "
+                el.tail = " " + el.tail if el.tail else " "
         self.order = {el: number for number, el in enumerate(self.body.iter())}
         self.chrome = self._mark_chrome()
         self.content = self._main_content()

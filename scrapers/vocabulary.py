@@ -62,7 +62,8 @@ HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suff
 NAME_PARTICLES = word_set("names", "particles")
 # Column headers ("Cognome Nome", "Name Vorname") are not names either.
 NOT_NAME_WORDS = (word_set("names", "not_name") | {w for table in ("name", "family_name", "given_name")
-                                                   for p in phrases("labels", table) for w in p.split()}) - NAME_PARTICLES
+                                                   for p in phrases("labels", table) for w in p.split()}
+                  | {w for p in phrases("page", "language_switch") if len(p) > 3 for w in p.split()}) - NAME_PARTICLES
 NAMES_LIKE_TITLES = word_set("names", "names_like_titles")
 CJK_NOT_NAME = re.compile("|".join(re.escape(p) for p in phrases("names", "cjk_not_name")))
 CHINESE_SURNAMES = frozenset("".join(_file("names")["surnames"]["zh"].split()))

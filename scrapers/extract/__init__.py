@@ -40,7 +40,7 @@ class Context:
 def extract(html, url, selectors=None, site=None, country=None, language=None, learn_into=None):
     """People and links to follow from one page (``site``: what the rest of the site taught). With
     ``learn_into`` (a SiteModel), the page also teaches that model, as a crawl does page by page."""
-    doc = Document(html, url)
+    doc = Document(html, url, site)
     result = extract_document(doc, html, selectors, site or NO_SITE, country, language)
     if learn_into is not None:
         learn_into.learn(doc, result)

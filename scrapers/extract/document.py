@@ -27,6 +27,8 @@ CONTENT_SELECTORS = ("//main", "//*[@role='main']", "//*[@id='main-content']", "
                      "//*[contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]", "//*[@id='primary']",
                      "//*[@id='page-content']", "//*[contains(concat(' ', normalize-space(@class), ' '), ' content ')]")
 BREADCRUMB = re.compile(r"breadcrumb", re.I)
+TABLE_PARTS = frozenset({"tr", "th", "td", "thead", "tbody", "tfoot", "caption", "colgroup"})  # a header row is no box
+BOX_SIZES = (30, 3000)  # characters of text an element needs to be a box the site repeats
 
 
 def parse(html):
@@ -67,7 +69,7 @@ def malformed(base, href):
 class Document:
     """A parsed page: head facts (robots, canonical, alternates, JSON-LD), chrome marks and main content."""
 
-    def __init__(self, html, url):
+    def __init__(self, html, url, site=None):
         self.url = url
         self.root = parse(html)
         self._texts = {}
@@ -102,6 +104,8 @@ class Document:
                 el.tail = " " + el.tail if el.tail else " "
         self.order = {el: number for number, el in enumerate(self.body.iter())}
         self.chrome = self._mark_chrome()
+        if site is not None:
+            self._mark_site_boxes(site)
         self.content = self._main_content()
 
     # -- structure -----------------------------------------------------------------
@@ -134,6 +138,18 @@ class Document:
             if el not in marked:
                 marked.update(el.iter())
         return marked
+
+    def _mark_site_boxes(self, site):
+        """Boxes every page of the site repeats word for word (a contact box, a secretariat) are chrome too."""
+        for el in self.body.iter():
+            if (isinstance(el.tag, str) and el.tag not in TABLE_PARTS and el not in self.chrome
+                    and site.is_template_block(self.text(el))):
+                self.chrome.update(el.iter())
+
+    def blocks(self):
+        """The longer texts of the page's elements (hashed), for finding the boxes every page repeats."""
+        return {hash(text.casefold()) for el in self.body.iter() if isinstance(el.tag, str)
+                and BOX_SIZES[0] <= len(text := self.text(el)) <= BOX_SIZES[1]}
 
     def _last_breadcrumb(self):
         for el in self.body.iter():

@@ -48,12 +48,30 @@ def pagination_links(doc, next_selector_links=()):
                 or LETTER.fullmatch(text or "-") or in_tabs(anchor)
                 or (set(k.lower() for k in query) & vocab.PAGE_PARAMETERS and len(text.split()) <= 3)):
             found.append(href)
+    found += query_siblings(doc)
     urls = []
     for href in found:
         target = absolute_http(doc.url, href)
         if target and urlsplit(target).hostname == urlsplit(doc.url).hostname and target != doc.url:
             urls.append(target)
     return list(dict.fromkeys(urls))
+
+
+def query_siblings(doc):
+    """Links to this same page with another value of one query parameter (?skupina=2, ?bm=3, ?dept=x):
+    a listing split over tabs or filters, whatever the parameter is called. Two or more are needed."""
+    here = urlsplit(doc.url)
+    by_keys = {}
+    for anchor in doc.body.iter("a"):
+        target = absolute_http(doc.url, anchor.get("href"))
+        if not target:
+            continue
+        parts = urlsplit(target)
+        if parts.hostname == here.hostname and parts.path == here.path and parts.query:
+            keys = tuple(sorted(k for k, _v in parse_qsl(parts.query)))
+            if len(keys) == 1:
+                by_keys.setdefault(keys, []).append(target)
+    return [u for urls in by_keys.values() if len(set(urls)) >= 2 for u in urls]
 
 
 def in_tabs(anchor):

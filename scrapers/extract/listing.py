@@ -24,7 +24,7 @@ TITLE_CLASSES = ("position", "title", "role", "job", "rank", "designation", "fun
                  "qualifica", "status", "grade", "subtitle", "dimmed", "minor", "jobtitle")
 # Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
 TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|subjects?|"
-                      r"expertise|research-areas?|fields?|thema|themen|schlagw\w*|mots-cles|fingerprints?|concepts?)"
+                      r"expertise|research-areas?|thema|themen|schlagw\w*|mots-cles|fingerprints?|concepts?)"
                       r"(?:$|[-_\s/?=&.\d])", re.I)
 SOCIAL_HOSTS = ("linkedin.", "twitter.", "x.com", "facebook.", "instagram.", "youtube.", "researchgate.", "scholar.google",
                 "orcid.org", "github.com", "mendeley.", "academia.edu", "weibo.", "wechat", "mastodon", "bsky.")
@@ -523,7 +523,8 @@ def tag_interests(doc, block, name_el):
         parent_classes = (el.getparent().get("class") or "") if el.getparent() is not None else ""
         if TAG_MARK.search(classes) or TAG_MARK.search(parent_classes) or (el.tag == "a" and _is_tag_link(el)):
             text = clean(doc.text(el))
-            if 1 < len(text) <= 80 and not name_in(text) and el.find(".//a") is None and not label_of(text):
+            if (1 < len(text) <= 80 and not name_in(text) and el.find(".//a") is None and not label_of(text)
+                    and not text.endswith((":", "：")) and "@" not in text):
                 chips.append(text)
     return merge_phrases([], chips) if len(chips) >= 1 else []
 

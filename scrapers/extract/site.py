@@ -13,6 +13,7 @@ class SiteModel:
     pages: int = 0
     counts: Counter = field(default_factory=Counter)
     seen: set = field(default_factory=set)  # canonical URLs counted: variants of a page count once
+    boxes: Counter = field(default_factory=Counter)  # hashes of longer element texts -> pages showing them
     learned: set = field(default_factory=set)  # URLs of the pages learnt from (the crawl learns as it goes)
     # profile URL -> the names listings gave it (the anchor to look for on that page)
     hints: dict = field(default_factory=lambda: defaultdict(list))
@@ -33,6 +34,7 @@ class SiteModel:
         self.pages += 1
         self.counts.update(doc.units())
         self.counts.update("email:" + e for e in set(page_emails(doc)))
+        self.boxes.update(doc.blocks())
 
     def learn_listing(self, result, url):
         """Remember the names a listing gave its profile links."""
@@ -49,6 +51,12 @@ class SiteModel:
         if self.pages < 4 or not text:
             return False
         return self.counts[clean(text).casefold()] >= max(4, 0.5 * self.pages)
+
+    def is_template_block(self, text):
+        """A box (30 characters or more) most pages show word for word."""
+        if self.pages < 4 or len(text) < 30:
+            return False
+        return self.boxes[hash(text.casefold())] >= max(4, 0.5 * self.pages)
 
     def is_template_email(self, address):
         """An address most pages show (the department office in a contact box or footer)."""
@@ -78,7 +86,8 @@ def settle(results, language):
     for url, person in profiles.items():
         for other_url in pages[url].alternate_links:
             twin = profiles.get(other_url)
-            if twin is not None and twin is not person:
+            # Twins name each other: a link every profile gives (the other language's home page) is no twin.
+            if twin is not None and twin is not person and url in pages[other_url].alternate_links:
                 person.other_names = [n for n in dict.fromkeys(person.other_names + [twin.name, *twin.other_names])
                                       if n != person.name]
                 person.alias_urls = list(dict.fromkeys(person.alias_urls + [other_url]))

@@ -119,7 +119,7 @@ def block_emails(block, stand_in=None, domain=None):
             if address not in found:
                 found.append(address)
         if domain and not found:
-            value = labelled(line.text, "email")
+            value = labelled(line.text, "email") or labelled(line.text, "user_name")
             if value and USER_NAME.match(value):
                 found.append(f"{value.lower()}@{domain}")
     return found

@@ -18,7 +18,12 @@ CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0
                            r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
-SHOUTED = re.compile(r"[A-ZÀ-Þ]{2,}")
+SHOUTED = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not initials like 'J.A.'
+
+
+def shouted(word):
+    """An ALL-CAPS word (any script with capitals): 'DUPONT', 'ΠΑΠΑΔΟΠΟΥΛΟΣ', not 'J.A.'."""
+    return word.isupper() and bool(SHOUTED.search(word))
 # ", prof. PW": a Polish professor's title at a named institution, written after the name.
 INSTITUTION_PROFESSOR = re.compile(r",?\s+prof\.\s*(?:[A-ZĄĆĘŁŃÓŚŹŻ]{1,5}|uczelni|ucz\.)\s*$")
 NAME_SEPARATORS = " -'’."
@@ -94,20 +99,19 @@ def reorder(name):
         if last and first and looks_like_name(f"{first} {last}", loose=True):
             name = f"{first} {last}"
     words = name.split()
-    caps = [w for w in words if SHOUTED.search(w) and w.isupper()]  # not initials like 'J.A.'
+    caps = [w for w in words if shouted(w)]
 
     if caps and len(caps) < len(words):
         # "DUPONT Marie" / "Marie DUPONT": the capitals mark the family name, which goes last.
         lead = 0
-        while lead < len(words) and ((SHOUTED.search(words[lead]) and words[lead].isupper())
-                                     or words[lead].casefold() in vocab.NAME_PARTICLES):
+        while lead < len(words) and (shouted(words[lead]) or words[lead].casefold() in vocab.NAME_PARTICLES):
             lead += 1
         if 0 < lead < len(words):
             words = words[lead:] + words[:lead]
-        words = [capitalise(w) if w.isupper() and SHOUTED.search(w) else w for w in words]
+        words = [capitalise(w) if shouted(w) else w for w in words]
         name = " ".join(words)
     elif caps:
-        name = " ".join(capitalise(w) if SHOUTED.search(w) else w for w in words)
+        name = " ".join(capitalise(w) if shouted(w) else w for w in words)
     words = name.split()
     return " ".join([words[0]] + [w.lower() if w.casefold() in vocab.NAME_PARTICLES and w[:1].isupper() and caps
                                   else w for w in words[1:]]) if words else name

@@ -55,13 +55,16 @@ def clean_title(text):
 
 @lru_cache(maxsize=65536)
 def split_title(text):
-    """'Professor, School of Engineering' -> ('Professor', 'School of Engineering')."""
+    """'Professor, School of Engineering' or 'Tutkijatohtori, Energiatekniikan laitos' -> (title, unit)."""
     text = clean(text).strip("–—-|·,:; ")
     while text[:1] in "(（[" and text[-1:] in ")）]":
         text = text[1:-1].strip()
     match = TITLE_THEN_UNIT.match(text)
     if match and looks_like_title(match.group(1)):
         return match.group(1), match.group(2)
+    head, comma, tail = text.partition(", ")
+    if comma and looks_like_title(head) and vocab.LABELS["department"].search(tail) and not looks_like_title(tail):
+        return head, tail
     return text, None
 
 

@@ -20,8 +20,11 @@ NAME_CARRIERS = ("a", "h2", "h3", "h4", "h5", "h6", "strong", "b", "td", "th", "
                  "figcaption", "em", "label", "font", "caption")
 MAX_NAME_TEXT = 90
 MAX_BLOCK_TEXT = 2500
-TITLE_CLASSES = ("position", "title", "role", "job", "rank", "designation", "function", "funktion", "poste", "cargo",
-                 "qualifica", "status", "grade", "subtitle", "dimmed", "minor", "jobtitle")
+# Class names that mark a job title: whole class names, or the last part of one ("staff-position");
+# not "card-title" or "box-title", which hold names and box headings.
+TITLE_CLASS = re.compile(r"(?:^|\s)(?:[\w]+[-_])?(?:position|role|job|jobtitle|job-title|job_title|rank|designation|"
+                         r"function|funktion|poste|cargo|qualifica|grade|status|pos|zc|zhicheng|dimmed|minor)(?:$|\s)"
+                         r"|(?:^|\s)(?:title|subtitle|jobtitle)(?:$|\s)", re.I)
 # Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
 TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|subjects?|"
                       r"expertise|research-areas?|thema|themen|schlagw\w*|mots-cles|fingerprints?|concepts?)"
@@ -403,7 +406,7 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     if title is None:
         for el in block.iter():
             classes = (el.get("class") or "").lower()
-            if el is not name_el and any(c in classes for c in TITLE_CLASSES) and el.tag not in ("a", "img"):
+            if el is not name_el and TITLE_CLASS.search(classes) and el.tag not in ("a", "img"):
                 value = clean_title(doc.text(el))
                 if value and not same_name(value, person.name):
                     title, how = value, f"element of class {classes!r}"
@@ -412,6 +415,8 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
         for line in lines:
             if line.is_heading and context.site.is_template(line.text):
                 continue  # a box every page has ("Colleagues", "同系教师")
+            if line.lead is not None and line.lead.tag == "a" and doc.text(line.lead) == line.text:
+                continue  # a link ("« Back to the professors") names another page, not a rank
             text = without_names(line.text, [name_text, person.name, *person.other_names])
             if text != name_text and not same_name(text, person.name):
                 value = clean_title(text)

@@ -4,10 +4,10 @@ what every page of the site repeats (menus, a contact box) is never the person."
 import re
 
 from scrapers.extract.document import Block, absolute_http
-from scrapers.extract.listing import TITLE_CLASSES, fill_from_block
+from scrapers.extract.listing import TITLE_CLASS, fill_from_block
 from scrapers.extract.model import Person
 from scrapers.fields.labels import labelled_value
-from scrapers.fields.names import name_in, names_in, same_name, title_and_name
+from scrapers.fields.names import name_in, name_key, names_in, same_name, title_and_name
 from scrapers.fields.titles import clean_title
 from scrapers.text import clean
 
@@ -58,9 +58,10 @@ def find_name(doc, hints, context):
             if len(text) <= 150 and not template(text) and any(contains_name(text, hint) for hint in hints):
                 found, others = names_in(text, loose=True)
                 # The listing's form names the person (it is what the listing's record says); the page's
-                # own form, when it differs ('J. Alawatugoda' for 'Janaka Alawatugoda'), is another.
-                name = hints[0]
-                others = [o for o in [found, *others] if o and o != name]
+                # own form, when it differs ('J. Alawatugoda' for 'Janaka Alawatugoda'), is another. The same
+                # words spelt better on the page (accents a capitalised listing lost) are the page's.
+                name = found if found and name_key(found) == name_key(hints[0]) else hints[0]
+                others = [o for o in [found, hints[0], *others] if o and o != name]
                 return el, name, others
         return None, hints[0], []
     labelled = labelled_value(Block(doc, [doc.content]).lines(), "name")
@@ -139,7 +140,7 @@ def title_near(doc, name_el, name):
     if parent is not None:
         for el in parent.iter():
             classes = (el.get("class") or "").lower()
-            if el is not name_el and any(c in classes for c in TITLE_CLASSES):
+            if el is not name_el and TITLE_CLASS.search(classes):
                 value = clean_title(doc.text(el))
                 if value:
                     return value

@@ -84,7 +84,7 @@ def perform(request, highlight=True):
 
 def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
-    extra = list(dict.fromkeys(t for e in expansions for t in e.terms(request.q)))
+    extra = thesaurus.expansion_terms(request.q) if expansions else []
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
                                  hide=hide, expansions=extra)

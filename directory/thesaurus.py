@@ -111,6 +111,12 @@ def expand(query):
     return tuple(sorted(matches.values(), key=lambda e: e.concept.id))
 
 
+def expansion_terms(query):
+    """The labels of every concept ``query`` names that the query does not already hold, once each: what a
+    search also looks for."""
+    return list(dict.fromkeys(t for e in expand(query) for t in e.terms(query)))
+
+
 def topics_of(texts):
     """Concept ids whose academic labels appear within one of these texts (the topic facet)."""
     return sorted({concept.id for text in texts for _position, concept, _phrase in _found_in(text, everyday=False)})

@@ -8,7 +8,7 @@ from directory import thesaurus
 
 # Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
 # `make bench` writes recall@10 per query to docs/BENCHMARKS.md from the same file.
-RECALL_QUERIES = {q: set(names) for q, names in json.loads((Path(__file__).parent / "recall_queries.json")
+RECALL_QUERIES = {q: set(names) for q, names in json.loads((Path(__file__).parent / "demo_queries.json")
                                                           .read_text(encoding="utf-8")).items()}
 RECALL_FLOOR = 0.9
 

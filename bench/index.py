@@ -136,8 +136,34 @@ def tantivy_engine(folder, size):
             "p50 repeated (ms)": warm[0], "p95 repeated (ms)": warm[1]}
 
 
+def cjk_cost(count=20000):
+    """Build seconds of ``count`` Chinese, Japanese and Korean profiles: CJK words through jieba's dictionary
+    (the index's way) and, for comparison, every character and pair of characters."""
+    from unittest import mock
+
+    from bench.corpus import TOPICS
+    from directory.search.analysis import cjk_analyzer
+
+    phrases = [p for languages in TOPICS.values() for language in ("zh", "ja", "ko") for p in languages[language]]
+    people = [{"id": f"c{n}", "name": "王芳", "title": "教授", "country": "CN", "institution": "江南理工大学",
+               "interests": [phrases[(n * 7 + k) % len(phrases)] for k in range(4)]} for n in range(count)]
+    seconds = {}
+    for name, analyzer in (("jieba", cjk_analyzer()), ("characters and pairs", cjk_analyzer(dictionary=False))):
+        folder = Path(tempfile.mkdtemp(prefix="bench-cjk-"))
+        try:
+            with mock.patch("directory.search.CJK", analyzer):
+                started = time.perf_counter()
+                SearchIndex(folder / "index").rebuild(iter(people))
+                seconds[name] = round(time.perf_counter() - started, 1)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {"profiles": count, "engine": "Whoosh, CJK profiles only: build (s) with jieba / characters and pairs",
+            "build (s)": f"{seconds['jieba']} / {seconds['characters and pairs']}"}
+
+
 def run():
-    rows = []
+    rows = [cjk_cost()]
+    print(rows[-1], flush=True)
     for size in SIZES:
         for engine in (whoosh, fts5, tantivy_engine):
             folder = Path(tempfile.mkdtemp(prefix="bench-index-"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from unittest import mock
 
 from bench.corpus import generate
+from directory.search.analysis import STEMMED_LANGUAGES, cjk_analyzer, language_analyzer, words_analyzer
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = json.loads((ROOT / "tests" / "recall_queries.json").read_text(encoding="utf-8"))
@@ -24,6 +25,14 @@ CLASSES = ("keyword", "plain", "cross-language")
 VARIANTS = {
     "everything": ([], True),
     "without the vocabulary": ([], False),
+    "without stop words": ([("directory.search.WORDS", words_analyzer(stop=False)),
+                            ("directory.search.CJK", cjk_analyzer(stop=False)),
+                            ("directory.search.LANGUAGE_WORDS", {language: language_analyzer(language, stop=False)
+                                                                 for language in STEMMED_LANGUAGES})], True),
+    "without stemming": ([("directory.search.WORDS", words_analyzer(stem=False)),
+                          ("directory.search.LANGUAGE_WORDS", {language: language_analyzer(language, stem=False)
+                                                               for language in STEMMED_LANGUAGES})], True),
+    "CJK as characters and pairs (no dictionary)": ([("directory.search.CJK", cjk_analyzer(dictionary=False))], True),
 }
 
 

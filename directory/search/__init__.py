@@ -21,32 +21,30 @@ from urllib.parse import urlsplit
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser, query
-from whoosh.analysis import (
-    CharsetFilter,
-    LanguageAnalyzer,
-    LowercaseFilter,
-    NgramFilter,
-    RegexTokenizer,
-    StemmingAnalyzer,
-)
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from directory import countries
+from directory.search.analysis import (
+    ANALYSIS_VERSION,
+    CJK_RUN,
+    STEMMED_LANGUAGES,
+    cjk_analyzer,
+    detect_language,
+    language_analyzer,
+    words_analyzer,
+)
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
 
-CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
-# CJK text has no spaces: index runs of CJK characters as single characters and bigrams.
-CJK = RegexTokenizer(CJK_RUN.pattern) | LowercaseFilter() | NgramFilter(minsize=1, maxsize=2)
-# Profiles in these languages are also indexed with their own stemmer (Snowball), when the source says.
-STEMMED_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
+WORDS = words_analyzer()
+CJK = cjk_analyzer()
+LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
 
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
+ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
 
@@ -74,8 +72,7 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=LanguageAnalyzer(language) | CharsetFilter(accent_map))
-           for language in STEMMED_LANGUAGES},
+        **{f"text_{language}": TEXT(analyzer=analyzer) for language, analyzer in LANGUAGE_WORDS.items()},
     )
 
 
@@ -84,9 +81,9 @@ def document(expert):
     interests = " ; ".join(expert.get("interests") or [])
     searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
-    language = expert.get("language")
-    stemmed = {f"text_{language}": " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-               } if language in STEMMED_LANGUAGES else {}
+    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
+    language = expert.get("language") or detect_language(own_words)
+    stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
     return {
         **stemmed,
         "id": expert["id"],
@@ -158,13 +155,17 @@ class SearchIndex:
             self._swap_in(self._new_folder())
 
     def outdated(self):
-        """Whether the index was built with another schema (an older version): it needs a rebuild."""
-        return set(self._open().schema.names()) != set(schema().names())
+        """Whether the index was built with another schema or analysis (an older version): it needs a rebuild."""
+        if set(self._open().schema.names()) != set(schema().names()):
+            return True
+        marker = Path(os.path.realpath(self.path)) / ANALYSIS_FILE
+        return not marker.exists() or marker.read_text().strip() != ANALYSIS_VERSION
 
     def _new_folder(self):
         folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), schema())
+        (folder / ANALYSIS_FILE).write_text(ANALYSIS_VERSION)
         return folder
 
     def _swap_in(self, folder):
@@ -425,14 +426,16 @@ def stem_of(word):
 
 
 def analyse(text):
-    """The index terms of ``text`` (for highlighting matches outside Whoosh)."""
+    """The index terms of ``text`` as the language-neutral fields make them (for matching outside Whoosh)."""
     return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
 
 
 @lru_cache(maxsize=65536)
 def terms_of(text):
-    """The index terms of a word or phrase, remembered: result pages highlight the same words again and again."""
-    return frozenset(analyse(text))
+    """The index terms of a word or phrase in any field (each language's stems too), remembered: result pages
+    highlight the same words again and again."""
+    return frozenset(analyse(text)).union(*({token.text for token in analyzer(text)}
+                                           for analyzer in LANGUAGE_WORDS.values()))
 
 
 def highlight(phrase, terms):

@@ -25,6 +25,7 @@ CLASSES = ("keyword", "plain", "cross-language")
 VARIANTS = {
     "everything": ([], True),
     "without the vocabulary": ([], False),
+    "hand-made topics only (no open vocabularies)": ([("directory.thesaurus.VOCABULARIES", ())], True),
     "without stop words": ([("directory.search.WORDS", words_analyzer(stop=False)),
                             ("directory.search.CJK", cjk_analyzer(stop=False)),
                             ("directory.search.LANGUAGE_WORDS", {language: language_analyzer(language, stop=False)
@@ -66,6 +67,8 @@ def variant(people, relevant, patches, expand):
     folder = Path(tempfile.mkdtemp(prefix="bench-recall-"))
     try:
         with ExitStack() as stack:
+            stack.callback(forget_vocabulary)
+            forget_vocabulary()
             for target, replacement in patches:
                 stack.enter_context(mock.patch(target, replacement))
             rows = folder / "corpus.jsonl"
@@ -79,6 +82,14 @@ def variant(people, relevant, patches, expand):
             return measure(app.test_client(), relevant, expand)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def forget_vocabulary():
+    """Drop what the thesaurus remembers, so that each variant's patches reach it."""
+    from directory import thesaurus
+
+    for remembered in (thesaurus.expand, thesaurus.vocabulary, thesaurus._query_matcher, thesaurus._topic_matcher):
+        remembered.cache_clear()
 
 
 def mean(values):

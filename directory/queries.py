@@ -96,7 +96,7 @@ def _perform(request, hide, highlight):
         terms = set(results.terms).union(*(terms_of(phrase) for phrase in extra))
         for expert in experts:
             expert["highlighted"] = [marked(phrase, terms) for phrase in expert["interests"]]
-    related = thesaurus.related(request.q) if not results.total and request.q else []
+    related = thesaurus.related(request.q, topic_counts()) if not results.total and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
             "suggestion": results.suggestion, "related": related}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.profiles import QUERIES, profiles
 from directory.search import SearchIndex
-from directory.thesaurus import expansion_terms
+from directory.thesaurus import expansion_groups
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PROFILES", "100000,1000000").split(",")]
 ROUNDS = 5
@@ -42,8 +42,8 @@ def worker_memory(path):
     workers and given back under pressure), and its private memory at the end."""
     code = ("import json, re, sys; from bench.index import QUERIES; from directory.search import SearchIndex\n"
             "index = SearchIndex(sys.argv[1])\n"
-            "from directory.thesaurus import expansion_terms\n"
-            "for words, country in QUERIES * 2: index.search(words, country=country, per_page=20, expansions=expansion_terms(words))\n"
+            "from directory.thesaurus import expansion_groups\n"
+            "for words, country in QUERIES * 2: index.search(words, country=country, per_page=20, expansions=expansion_groups(words))\n"
             "index.search('', per_page=20)\n"
             "status = open('/proc/self/status').read()\n"
             "kb = lambda key: int(re.search(key + r':\\s+(\\d+)', status).group(1))\n"
@@ -66,7 +66,7 @@ def whoosh(folder, size):
     fresh.search("", per_page=1)  # reads per-document facts (country, topics...) once per index version
     first = time.perf_counter() - started
     def run(words, country):  # as the site searches: the words and their thesaurus expansions
-        fresh.search(words, country=country, per_page=20, expansions=expansion_terms(words))
+        fresh.search(words, country=country, per_page=20, expansions=expansion_groups(words))
 
     cold, warm = timed(run, QUERIES, rounds=1), timed(run, QUERIES)
     memory = worker_memory(folder / "index")

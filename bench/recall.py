@@ -33,6 +33,9 @@ VARIANTS = {
     "without stemming": ([("directory.search.WORDS", words_analyzer(stem=False)),
                           ("directory.search.LANGUAGE_WORDS", {language: language_analyzer(language, stem=False)
                                                                for language in STEMMED_LANGUAGES})], True),
+    "without German and Dutch compounds": ([("directory.search.COMPOUNDING", ())], True),
+    "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
+    "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "CJK as characters and pairs (no dictionary)": ([("directory.search.CJK", cjk_analyzer(dictionary=False))], True),
 }
 
@@ -88,7 +91,8 @@ def forget_vocabulary():
     """Drop what the thesaurus remembers, so that each variant's patches reach it."""
     from directory import thesaurus
 
-    for remembered in (thesaurus.expand, thesaurus.vocabulary, thesaurus._query_matcher, thesaurus._topic_matcher):
+    for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.vocabulary, thesaurus._query_matcher,
+                       thesaurus._topic_matcher):
         remembered.cache_clear()
 
 

@@ -40,6 +40,10 @@ class Concept:
     def name(self):
         return self.labels["en"][0]
 
+    def language_of(self, phrase):
+        """The language of one of the concept's labels (None for a plain phrase)."""
+        return next((language for language, labels in self.labels.items() if phrase in labels), None)
+
     def label_in(self, language):
         """The concept's first label in ``language``, else its English one."""
         return (self.labels.get(language) or self.labels["en"])[0]
@@ -139,7 +143,7 @@ class Matcher:
         self.cjk = {}  # first character -> [(phrase, concept)]
         for concept, phrase, language in entries:
             if CJK_RUN.search(phrase):
-                self.cjk.setdefault(phrase[0], []).append((phrase, concept))
+                self.cjk.setdefault(phrase[0].casefold(), []).append((phrase, concept))
             elif language in self.keyed:
                 stems = tuple(_stem(language, word) for word in _words(phrase))
                 if stems:
@@ -147,10 +151,11 @@ class Matcher:
 
     def find(self, text):
         """[(concept, phrase)] of every phrase found in ``text``, in text order."""
-        return [hit for group in self.groups(text) for hit in group]
+        return [hit for _named, group in self.groups(text) for hit in group]
 
     def groups(self, text):
-        """The phrases found in ``text`` in text order, grouped by where they start: [[(concept, phrase)]]."""
+        """The phrases found in ``text``, grouped by where they start, word phrases first: [(the words of
+        ``text`` that named them, [(concept, phrase)])]."""
         found = []
         words = _words(text)
         forms = [_forms(word) for word in words]
@@ -165,16 +170,17 @@ class Matcher:
                         if len(stems) == longest:
                             here.append((concept, phrase))
             if here:
-                found.append(here)
+                found.append((" ".join(words[position:position + longest]), here))
             position += longest or 1
-        for run in CJK_RUN.findall(text):
-            position = 0
-            while position < len(run):
-                here = [(concept, phrase) for phrase, concept in self.cjk.get(run[position], ())
-                        if run.startswith(phrase, position)]
+        if CJK_RUN.search(text):  # CJK labels as they are written, anywhere in the text ("3D打印" too)
+            lowered, position = text.casefold(), 0
+            while position < len(lowered):
+                here = [(concept, phrase) for phrase, concept in self.cjk.get(lowered[position], ())
+                        if lowered.startswith(phrase.casefold(), position)]
                 longest = max((len(phrase) for _concept, phrase in here), default=0)
                 if here:
-                    found.append([hit for hit in here if len(hit[1]) == longest])
+                    found.append((lowered[position:position + longest],
+                                  [hit for hit in here if len(hit[1]) == longest]))
                 position += longest or 1
         return found
 
@@ -217,7 +223,7 @@ def expand(query):
     """Concepts named in ``query`` (with the phrase that named each), hand-made ones first; remembered, since
     popular searches repeat."""
     matches = {}
-    for group in _query_matcher().groups(query):
+    for _named, group in _query_matcher().groups(query):
         for concept, phrase in _meant(group):
             matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
     return tuple(matches.values())
@@ -235,10 +241,25 @@ def _meant(group):
             or any(_english_stem(label.casefold()) in known for label in concept.labels["en"])]
 
 
-def expansion_terms(query):
-    """The labels of every concept ``query`` names that the query does not already hold, once each: what a
-    search also looks for."""
-    return list(dict.fromkeys(t for e in expand(query) for t in e.terms(query)))
+@lru_cache(maxsize=4096)
+def expansion_groups(query):
+    """What a search also looks for, per place in ``query`` that names concepts: ((the query's words there,
+    (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
+    lowered = query.casefold()
+    return tuple((named, tuple(dict.fromkeys(t for concept, _phrase in _meant(group) for t in concept.terms()
+                                             if t.casefold() not in lowered)))
+                 for named, group in _query_matcher().groups(query))
+
+
+def knows(word):
+    """Whether ``word`` (lower case) is a word of some label or plain phrase of the thesaurus, accents aside."""
+    return _fold(word) in _label_words()
+
+
+@cache
+def _label_words():
+    return frozenset(_fold(w) for concept in vocabulary() for terms in (concept.terms(), concept.plain)
+                     for term in terms for w in TOKEN.findall(term.casefold()) for w in w.split("-"))
 
 
 def topics_of(texts):

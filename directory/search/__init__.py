@@ -5,6 +5,7 @@ is a symbolic link to the live index folder; a rebuild writes a new folder besid
 it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
+import copy
 import fcntl
 import os
 import re
@@ -44,6 +45,14 @@ SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0,
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
+LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word
+COMPOUND_PART = 4  # the shortest stem taken as part of a compound
+HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
+MOST_COMPOUNDS = 16  # compounds per word and language, at most
+EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
+COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -82,7 +91,7 @@ def document(expert):
     searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
     own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-    language = expert.get("language") or detect_language(own_words)
+    language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
     stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
     return {
         **stemmed,
@@ -112,6 +121,7 @@ class Results:
     facets: dict = field(default_factory=dict)
     terms: set = field(default_factory=set)
     suggestion: str = None  # "did you mean", when the words found nothing
+    matched: int = 0  # what the words find without the filters
 
 
 class SearchIndex:
@@ -282,25 +292,77 @@ class SearchIndex:
         """The person's words: any may match, more matches rank higher."""
         return self._parser(qparser.OrGroup).parse(re.sub(QUERY_SYNTAX, " ", text))
 
+    def query(self, text, expansions=()):
+        """(the query for ``text`` and its ``expansions``, its parts): see ``_query``. For checking the fast
+        path against Whoosh's own matcher."""
+        searcher = self.searcher()
+        return self._query(searcher, self._facts(searcher), text, expansions)
+
     def _query(self, searcher, facts, text, expansions):
-        """The person's words (all documents when there are none), or any of the thesaurus phrases at a lower
-        weight; each part without its absent terms, remembered for this index version (``facts.pruned``)."""
-        words = self._words(searcher, facts, text) if text.strip() else query.Every()
-        phrases = [facts.pruned(searcher, ("phrase", phrase), lambda phrase=phrase: self.parse_phrase(phrase))
-                   for phrase in expansions]
-        phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
-        if not phrases:
-            return words
-        alternatives = query.Or(phrases, boost=0.6)
-        return alternatives if words is query.NullQuery else query.Or([words, alternatives])
+        """(query, parts). The person's words (all documents when there are none) in parts: each place that
+        names thesaurus concepts (``expansions``: [(those words, the concepts' labels)]) is one part, its own
+        words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
+        the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
+        each pair of the query's words that its interests hold side by side. Each piece is kept without its
+        absent terms, remembered for this index version (``facts.pruned``)."""
+        if not text.strip():
+            return query.Every(), []
+        named = {word for words, _labels in expansions for word in words.casefold().split()}
+        parts = []
+        for words, labels in expansions:
+            phrases = [self._label(searcher, facts, label) for label in labels]
+            phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
+            own = self._words(searcher, facts, words)
+            pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
+            if pieces:
+                parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
+        rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
+        parts += [part for part in self._word_parts(searcher, facts, rest)]
+        if not parts:
+            return query.NullQuery, []
+        q = query.Or(parts) if len(parts) > 1 else parts[0]
+        return q, parts
+
+    def phrases(self, text):
+        """Each pair of ``text``'s words that are side by side (stop words aside), as a phrase of the interests."""
+        words = [token.text for token in WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
+        return [query.Phrase("interests", pair) for pair in zip(words, words[1:]) if pair[0] != pair[1]]
+
+    def _label(self, searcher, facts, label):
+        """A thesaurus label's query: all its words, or one word with the compounds it is part of."""
+        if re.fullmatch(r"\w+", label):
+            return facts.pruned(searcher, ("word", label), lambda: self._compounds(facts, searcher, label))
+        return facts.pruned(searcher, ("phrase", label), lambda: self.parse_phrase(label))
 
     def _words(self, searcher, facts, text):
         """``parse(text)``, put together from each word's own query: the parser reads words one at a time, any
         may match and their scores add up, so this is the same query, and a new search mostly reuses words."""
-        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self.parse(word))
-                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
-        parts = [part for part in parts if part is not query.NullQuery]
+        parts = self._word_parts(searcher, facts, text)
         return query.Or(parts) if len(parts) > 1 else parts[0] if parts else query.NullQuery
+
+    def _word_parts(self, searcher, facts, text):
+        """Each word's query (with the compounds it is part of: ``_compounds``), the words that match nothing
+        left out."""
+        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self._compounds(facts, searcher, word))
+                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
+        return [part for part in parts if part is not query.NullQuery]
+
+    def _compounds(self, facts, searcher, word):
+        """``parse(word)`` or, in the languages that write compounds as one word, at a lower weight: the
+        profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
+        ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
+        ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
+        alternatives = []
+        for language in COMPOUNDING:
+            field, stems = f"text_{language}", [token.text for token in LANGUAGE_WORDS[language](word)]
+            if len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
+                continue
+            heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
+            alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
+            alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
+            if parts:
+                alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
+        return query.Or([self.parse(word), *alternatives]) if alternatives else self.parse(word)
 
     @lru_cache(maxsize=4096)
     def parse_phrase(self, phrase):
@@ -308,15 +370,17 @@ class SearchIndex:
         return self._parser().parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
 
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
-               sort="relevance", hide=True, expansions=()):
+               sort="relevance", hide=True, expansions=(), known=lambda word: False):
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
-        ``expansions`` are extra phrases (thesaurus labels) that also match, at a lower weight.
-        Facet counts ignore their own filter (choosing Germany still shows how many are in France).
+        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight).
+        Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
+        words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
+        the filters leave nothing, ``matched`` says how many the words find without them.
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
-        q = self._query(searcher, facts, text, expansions)
+        q, parts = self._query(searcher, facts, text, expansions)
         matched = facts.matching(searcher, q, hide=hide)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
@@ -342,11 +406,14 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            ranked = facts.ranked(searcher, q, allowed, wanted)
+            ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
+                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
+        found_by_words = int(matched.sum())
         return Results(total=total, hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
-                       facets=counts, terms=terms, suggestion=self.suggest(text) if not total else None)
+                       facets=counts, terms=terms, matched=found_by_words,
+                       suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
 
     def _facts(self, searcher):
         """Per-document country, topics and hidden flag for this searcher's segments (cached)."""
@@ -361,8 +428,11 @@ class SearchIndex:
                 self._segment_facts = {k: v for k, v in self._segment_facts.items() if k in live}
             return facts
 
-    def suggest(self, text):
-        """A respelling of ``text`` from the words in the index, or None."""
+    def suggest(self, text, known=lambda word: False):
+        """A respelling of ``text`` from the words of the profiles' interests, or None. A word is left as it
+        is when the interests hold it, when ``known(word)`` (a word of the thesaurus: "machine" is no
+        misspelling of "marine"), or when it is short; a respelling is one or two letters away (one for short
+        words) and found in the interests."""
         words = re.findall(r"\w+", text)
         if not words or CJK_RUN.search(text):
             return None
@@ -370,8 +440,12 @@ class SearchIndex:
         corrector = searcher.corrector("interests")
         fixed = []
         for word in words:
-            known = searcher.doc_frequency("interests", stem_of(word)) if word.isalpha() else 1
-            options = [] if known or len(word) < 4 else corrector.suggest(word.lower(), limit=1, maxdist=2)
+            lowered = word.lower()
+            if (not word.isalpha() or len(word) < 4 or searcher.doc_frequency("interests", stem_of(word))
+                    or known(lowered)):
+                fixed.append(word)
+                continue
+            options = corrector.suggest(lowered, limit=1, maxdist=1 if len(word) < 7 else 2)
             fixed.append(options[0] if options else word)
         suggestion = " ".join(fixed)
         return suggestion if suggestion.lower() != " ".join(words).lower() else None
@@ -404,6 +478,16 @@ class SearchIndex:
         counted once per index version."""
         facts = self._facts(self.searcher())
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(facts.visible if hide else facts.live))
+
+
+def weighted(queries, boost):
+    """Any of ``queries``, their scores times ``boost``. (Whoosh's matcher leaves out the boost of a compound
+    query with one part, so one query is given the boost itself.)"""
+    if len(queries) > 1:
+        return query.Or(queries, boost=boost)
+    single = copy.copy(queries[0])
+    single.boost *= boost
+    return single
 
 
 def region_counts(country_counts, nation_counts=None):

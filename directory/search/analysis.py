@@ -32,7 +32,7 @@ from whoosh.support.charset import accent_map
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
-ANALYSIS_VERSION = "2"  # change when the terms a text gives change: indexes built before are rebuilt
+ANALYSIS_VERSION = "3"  # change when the terms a text gives change: indexes built before are rebuilt
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _SCRIPT_PARTS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<hiragana>[\u3040-\u309f]+)"

@@ -88,11 +88,11 @@ def variant(people, relevant, patches, expand):
 
 
 def forget_vocabulary():
-    """Drop what the thesaurus remembers, so that each variant's patches reach it."""
-    from directory import thesaurus
+    """Drop what the thesaurus and the query builder remember, so that each variant's patches reach them."""
+    from directory import search, thesaurus
 
     for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.vocabulary, thesaurus._query_matcher,
-                       thesaurus._topic_matcher):
+                       thesaurus._topic_matcher, search.word_query, search.phrase_query):
         remembered.cache_clear()
 
 

@@ -22,6 +22,7 @@ from directory.search.analysis import CJK_RUN, stop_words
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
 WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it")  # labels matched word by word, by their stems
+MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -247,7 +248,7 @@ def expansion_groups(query):
     (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
     lowered = query.casefold()
     return tuple((named, tuple(dict.fromkeys(t for concept, _phrase in _meant(group) for t in concept.terms()
-                                             if t.casefold() not in lowered)))
+                                             if t.casefold() not in lowered))[:MOST_LABELS])
                  for named, group in _query_matcher().groups(query))
 
 

@@ -29,7 +29,7 @@ TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
-PHRASE_WINDOW = 200  # the best documents by score that the phrase bonus may reorder
+PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
 def leaf_readers(searcher):
@@ -362,8 +362,12 @@ class IndexFacts:
             covered = sum(self._mask(searcher, part)[ids].astype(np.int32) for part in parts)
             scores = scores * (1 - coverage + coverage * covered / len(parts))
         if phrases and phrase_bonus and len(ids):
-            window = np.sort(best(ids, scores, max(limit, PHRASE_WINDOW)))  # positions, in document order
-            held = sum(np.isin(ids[window], phrase_hits(searcher, phrase, ids[window])) for phrase in phrases)
+            # The same window for every page (a window score only grows, so the pages stay in one order).
+            window = np.sort(best(ids, scores, PHRASE_WINDOW))  # positions, in document order
+            candidates = ids[window]
+            held = sum(np.isin(candidates, self.remembered.get(
+                ("phrase", str(phrase), candidates.tobytes()), lambda phrase=phrase: phrase_hits(searcher, phrase, candidates)))
+                for phrase in phrases)
             scores = scores.copy()
             scores[window] *= 1 + phrase_bonus * held / len(phrases)
         return [(int(ids[i]), float(scores[i])) for i in best(ids, scores, limit)]

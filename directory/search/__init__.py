@@ -461,9 +461,9 @@ class SearchIndex:
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(facts.visible if hide else facts.live))
 
 
-def analyzer_of(field):
+def analyzer_of(name):
     """The analyzer of a search field (the same as the schema's)."""
-    return CJK if field == "cjk" else LANGUAGE_WORDS[field[5:]] if field.startswith("text_") else WORDS
+    return CJK if name == "cjk" else LANGUAGE_WORDS[name[5:]] if name.startswith("text_") else WORDS
 
 
 @lru_cache(maxsize=65536)
@@ -472,15 +472,15 @@ def word_query(word):
     analyses into several terms needs them all there). Built directly, as Whoosh's parser would for plain
     words: the parser took two milliseconds a word, most of a new search's time."""
     alternatives, analysed = [], {}
-    for field, boost in SEARCH_FIELDS.items():
-        analyzer = analyzer_of(field)
+    for name, boost in SEARCH_FIELDS.items():
+        analyzer = analyzer_of(name)
         if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
             analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
         terms = analysed[id(analyzer)]
         if len(terms) == 1:
-            alternatives.append(query.Term(field, terms[0], boost=boost))
+            alternatives.append(query.Term(name, terms[0], boost=boost))
         elif terms:
-            alternatives.append(query.And([query.Term(field, term, boost=boost) for term in terms]))
+            alternatives.append(query.And([query.Term(name, term, boost=boost) for term in terms]))
     return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0] if alternatives else query.NullQuery
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.profiles import QUERIES, profiles
 from directory.search import SearchIndex
+from directory.thesaurus import expansion_groups
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PROFILES", "100000,1000000").split(",")]
 ROUNDS = 5
@@ -41,7 +42,8 @@ def worker_memory(path):
     workers and given back under pressure), and its private memory at the end."""
     code = ("import json, re, sys; from bench.index import QUERIES; from directory.search import SearchIndex\n"
             "index = SearchIndex(sys.argv[1])\n"
-            "for words, country in QUERIES * 2: index.search(words, country=country, per_page=20)\n"
+            "from directory.thesaurus import expansion_groups\n"
+            "for words, country in QUERIES * 2: index.search(words, country=country, per_page=20, expansions=expansion_groups(words))\n"
             "index.search('', per_page=20)\n"
             "status = open('/proc/self/status').read()\n"
             "kb = lambda key: int(re.search(key + r':\\s+(\\d+)', status).group(1))\n"
@@ -63,8 +65,10 @@ def whoosh(folder, size):
     started = time.perf_counter()
     fresh.search("", per_page=1)  # reads per-document facts (country, topics...) once per index version
     first = time.perf_counter() - started
-    cold = timed(lambda words, country: fresh.search(words, country=country, per_page=20), QUERIES, rounds=1)
-    warm = timed(lambda words, country: fresh.search(words, country=country, per_page=20), QUERIES)
+    def run(words, country):  # as the site searches: the words and their thesaurus expansions
+        fresh.search(words, country=country, per_page=20, expansions=expansion_groups(words))
+
+    cold, warm = timed(run, QUERIES, rounds=1), timed(run, QUERIES)
     memory = worker_memory(folder / "index")
     changed = [{**p, "interests": p["interests"] + ["industrial liaison"]} for p in profiles(UPDATES, seed=99)]
     started = time.perf_counter()
@@ -132,8 +136,34 @@ def tantivy_engine(folder, size):
             "p50 repeated (ms)": warm[0], "p95 repeated (ms)": warm[1]}
 
 
+def cjk_cost(count=20000):
+    """Build seconds of ``count`` Chinese, Japanese and Korean profiles: CJK words through jieba's dictionary
+    (the index's way) and, for comparison, every character and pair of characters."""
+    from unittest import mock
+
+    from bench.corpus import TOPICS
+    from directory.search.analysis import cjk_analyzer
+
+    phrases = [p for languages in TOPICS.values() for language in ("zh", "ja", "ko") for p in languages[language]]
+    people = [{"id": f"c{n}", "name": "王芳", "title": "教授", "country": "CN", "institution": "江南理工大学",
+               "interests": [phrases[(n * 7 + k) % len(phrases)] for k in range(4)]} for n in range(count)]
+    seconds = {}
+    for name, analyzer in (("jieba", cjk_analyzer()), ("characters and pairs", cjk_analyzer(dictionary=False))):
+        folder = Path(tempfile.mkdtemp(prefix="bench-cjk-"))
+        try:
+            with mock.patch("directory.search.CJK", analyzer):
+                started = time.perf_counter()
+                SearchIndex(folder / "index").rebuild(iter(people))
+                seconds[name] = round(time.perf_counter() - started, 1)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {"profiles": count, "engine": "Whoosh, CJK profiles only: build (s) with jieba / characters and pairs",
+            "build (s)": f"{seconds['jieba']} / {seconds['characters and pairs']}"}
+
+
 def run():
-    rows = []
+    rows = [cjk_cost()]
+    print(rows[-1], flush=True)
     for size in SIZES:
         for engine in (whoosh, fts5, tantivy_engine):
             folder = Path(tempfile.mkdtemp(prefix="bench-index-"))
@@ -146,8 +176,8 @@ def run():
             print(rows[-1], flush=True)
     columns = list(dict.fromkeys(column for row in rows for column in row))
     rows = [{column: row.get(column, "") for column in columns} for row in rows]
-    notes = (f"{len(QUERIES)} queries (topic words + a country): top 20 in that country and counts per country for "
-             "the words. p50/p95: each query once on a freshly opened index; repeated: "
+    notes = (f"{len(QUERIES)} queries (topic words + a country, with their thesaurus expansions as the site searches): top "
+             "20 in that country and counts per country for the words. p50/p95: each query once on a freshly opened index; repeated: "
              f"{ROUNDS} more rounds (recently used postings stay decoded in memory). first search: the first query "
              "after opening, which reads each document's country, institution and topics once per index version. "
              f"updates/s: {UPDATES} changed profiles through the incremental path, 2,000 per commit. worker MB: a fresh "

@@ -101,9 +101,9 @@ def search():
     results = []
     for expert in found["experts"]:
         row = expert_json(expert)
-        row["score"] = expert["score"]
+        row["score"], row["why"] = expert["score"], expert["why"]
         results.append({k: row[k] for k in ("id", "name", "title", "institution", "country", "department",
-                                             "interests", "profile_url", "url", "score", "last_verified")})
+                                             "interests", "profile_url", "url", "score", "last_verified", "why")})
     expansions = [{"topic": e.concept.id, "name": e.concept.name, "matched": e.matched, "terms": e.terms(query.q)}
                   for e in found["expansions"]]
     return respond({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,

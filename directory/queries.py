@@ -8,6 +8,9 @@ from markupsafe import Markup
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
 from directory.search import IndexUnavailable, QueryError, highlight, terms_of
+from directory.search.analysis import detect_language
+
+QUERY_LANGUAGE_SURE = 0.8  # a query's language is guessed from few words: below this, English labels
 
 
 @dataclass(frozen=True)
@@ -84,21 +87,52 @@ def perform(request, highlight=True):
 
 def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
-    extra = list(dict.fromkeys(t for e in expansions for t in e.terms(request.q)))
+    extra = thesaurus.expansion_groups(request.q) if expansions else ()
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
-                                 hide=hide, expansions=extra)
+                                 hide=hide, expansions=extra, known=thesaurus.knows)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
-    if highlight:
-        terms = set(results.terms).union(*(terms_of(phrase) for phrase in extra))
-        for expert in experts:
+    terms = set(results.terms).union(*(terms_of(phrase) for _named, labels in extra for phrase in labels))
+    language = query_language(request.q, expansions) if request.q else None
+    for expert in experts:
+        expert["why"] = why(expert, terms, expansions, language) if request.q else []
+        if highlight:
             expert["highlighted"] = [marked(phrase, terms) for phrase in expert["interests"]]
-    related = thesaurus.related(request.q) if not results.total and request.q else []
+            expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
+                                    if reason.get("concept")}
+    related = thesaurus.related(request.q, topic_counts()) if not results.matched and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
-            "suggestion": results.suggestion, "related": related}
+            "suggestion": results.suggestion, "related": related, "matched": results.matched}
+
+
+def query_language(q, expansions):
+    """The firm's language: told from its words when they say it clearly, else that of the label its words
+    matched ("Batterien" is German), else None."""
+    told = detect_language(q, sure=QUERY_LANGUAGE_SURE)
+    labelled = [e.concept.language_of(e.matched) for e in expansions]
+    return told or next((language for language in labelled if language), None)
+
+
+def why(expert, terms, expansions, language):
+    """Why ``expert`` matched: [{"interest": an interest that matched, "concept": the concept of the query it
+    is about, in the firm's ``language`` where the vocabulary has it (None when the interest already says
+    it so)}], or, when no interest matched, [{"field": the other field that did, "text": its text}]."""
+    named = {e.concept.id: e.concept for e in expansions}
+    reasons = []
+    for interest in expert["interests"]:
+        concepts = [c for c in thesaurus.concepts_in(interest) if c.id in named] if named else []
+        label = concepts[0].label_in(language or "en") if concepts else None
+        if label and label.casefold() in interest.casefold():
+            label = None  # the interest says it in the firm's words already
+        if label or any(hit for _text, hit in highlight(interest, terms)):
+            reasons.append({"interest": interest, "concept": label})
+    if not reasons:
+        reasons = [{"field": field, "text": expert[field]} for field in ("title", "department", "name", "institution")
+                   if expert.get(field) and any(hit for _text, hit in highlight(expert[field], terms))][:1]
+    return reasons
 
 
 def marked(phrase, terms):

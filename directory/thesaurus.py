@@ -1,13 +1,29 @@
-"""Query understanding: plain words -> academic terms in many languages, from data/topics.tsv."""
+"""Query understanding: plain words -> academic terms in many languages.
+
+Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with the everyday words firms type, in
+eight languages; they are the topic facet) and the open vocabularies behind them (data/vocabulary-*.tsv:
+EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German, French, Spanish and
+Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
+ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
+"machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
+language, so "Batterien" names "Batterie" and "batteries" names "battery".
+"""
 import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from whoosh.lang import stemmer_for_language
+from whoosh.support.charset import accent_map
+
 from directory.paths import DATA
-from directory.search import CJK_RUN, analyse
+from directory.search.analysis import CJK_RUN, stop_words
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja")
+VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
+WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it")  # labels matched word by word, by their stems
+MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
+TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
 class ThesaurusError(ValueError):
@@ -24,6 +40,14 @@ class Concept:
     @property
     def name(self):
         return self.labels["en"][0]
+
+    def language_of(self, phrase):
+        """The language of one of the concept's labels (None for a plain phrase)."""
+        return next((language for language, labels in self.labels.items() if phrase in labels), None)
+
+    def label_in(self, language):
+        """The concept's first label in ``language``, else its English one."""
+        return (self.labels.get(language) or self.labels["en"])[0]
 
     def terms(self):
         """Every label in every language."""
@@ -53,13 +77,135 @@ def concepts():
 
 
 @cache
-def _phrases():
-    """(concept, phrase, its index terms) for every label and plain phrase."""
-    table = []
-    for concept in concepts():
-        for phrase in dict.fromkeys(concept.terms() + list(concept.plain)):
-            table.append((concept, phrase, frozenset(analyse(phrase)) if not CJK_RUN.search(phrase) else None))
-    return table
+def vocabulary():
+    """The hand-made concepts and then every concept of the open vocabularies (their labels only)."""
+    found = list(concepts())
+    csv.field_size_limit(1 << 24)
+    for name in VOCABULARIES:
+        with open(DATA / f"vocabulary-{name}.tsv", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                labels = {lang: tuple(t for t in (row.get(lang) or "").split("|") if t) for lang in LANGUAGES}
+                if labels["en"]:
+                    found.append(Concept(row["id"], name, {k: v for k, v in labels.items() if v}, ()))
+    return found
+
+
+def _fold(word):
+    return word.translate(accent_map)
+
+
+def _english_stem(word):
+    """Plurals only (an "s" stemmer): "batteries" is "battery", but "machining" stays apart from "machine"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[-3:-2] in ("s", "x", "z") or word.endswith(("ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+@cache
+def _stemmers():
+    return {"en": _english_stem, **{lang: stemmer_for_language(lang) for lang in WORD_LANGUAGES if lang != "en"}}
+
+
+@lru_cache(maxsize=200_000)
+def _forms(word):
+    """A word's stem in each language that is matched word by word (accents folded after stemming)."""
+    return tuple(_stem(language, word) for language in WORD_LANGUAGES)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(language, word):
+    try:
+        return _fold(_stemmers()[language](word))
+    except IndexError:  # Whoosh's Spanish Snowball stemmer fails on a few short words ("gu" endings)
+        return _fold(word)
+
+
+def _words(text):
+    """The words of ``text`` for phrase matching, lower case: stop words left out, except inside a hyphenated
+    word, whose parts all count ("e-learning" is "e" "learning")."""
+    words = []
+    for token in TOKEN.findall(text.casefold()):
+        if "-" in token:
+            words.extend(token.split("-"))
+        elif token not in stop_words():
+            words.append(token)
+    return words
+
+
+class Matcher:
+    """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
+
+    def __init__(self, entries):
+        self.keyed = {lang: {} for lang in WORD_LANGUAGES}  # language -> first word's stem -> [(stems, concept, phrase)]
+        self.cjk = {}  # first character -> [(phrase, concept)]
+        for concept, phrase, language in entries:
+            if CJK_RUN.search(phrase):
+                self.cjk.setdefault(phrase[0].casefold(), []).append((phrase, concept))
+            elif language in self.keyed:
+                stems = tuple(_stem(language, word) for word in _words(phrase))
+                if stems:
+                    self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase))
+
+    def find(self, text):
+        """[(concept, phrase)] of every phrase found in ``text``, in text order."""
+        return [hit for _named, group in self.groups(text) for hit in group]
+
+    def groups(self, text):
+        """The phrases found in ``text``, grouped by where they start, word phrases first: [(the words of
+        ``text`` that named them, [(concept, phrase)])]."""
+        found = []
+        words = _words(text)
+        forms = [_forms(word) for word in words]
+        position = 0
+        while position < len(words):
+            longest, here = 0, []
+            for index, language in enumerate(WORD_LANGUAGES):
+                for stems, concept, phrase in self.keyed[language].get(forms[position][index], ()):
+                    if tuple(f[index] for f in forms[position:position + len(stems)]) == stems:
+                        if len(stems) > longest:
+                            longest, here = len(stems), []
+                        if len(stems) == longest:
+                            here.append((concept, phrase))
+            if here:
+                found.append((" ".join(words[position:position + longest]), here))
+            position += longest or 1
+        if CJK_RUN.search(text):  # CJK labels as they are written, anywhere in the text ("3D打印" too)
+            lowered, position = text.casefold(), 0
+            while position < len(lowered):
+                here = [(concept, phrase) for phrase, concept in self.cjk.get(lowered[position], ())
+                        if lowered.startswith(phrase.casefold(), position)]
+                longest = max((len(phrase) for _concept, phrase in here), default=0)
+                if here:
+                    found.append((lowered[position:position + longest],
+                                  [hit for hit in here if len(hit[1]) == longest]))
+                position += longest or 1
+        return found
+
+
+def _entries(chosen, everyday):
+    for concept in chosen:
+        for language in LANGUAGES:
+            for phrase in concept.labels.get(language, ()):
+                yield concept, phrase, language
+        if everyday:
+            for phrase in concept.plain:
+                yield concept, phrase, "en"
+
+
+@cache
+def _query_matcher():
+    """Labels of every concept and the hand-made plain phrases: what a query may name."""
+    return Matcher(_entries(vocabulary(), everyday=True))
+
+
+@cache
+def _topic_matcher():
+    """The hand-made concepts' academic labels: what tags a profile with a topic."""
+    return Matcher(_entries(concepts(), everyday=False))
 
 
 @dataclass(frozen=True)
@@ -73,47 +219,58 @@ class Expansion:
         return [t for t in self.concept.terms() if t.casefold() not in lowered]
 
 
-@cache
-def _keyed(everyday):
-    """Phrases keyed by one of their index terms, so a text is checked against a few candidates only, and
-    the CJK phrases apart (matched as substrings): ({term: [(position, concept, phrase, terms)]}, [(position,
-    concept, phrase)]). ``everyday``: with the plain phrases too (for queries; tagging profiles uses labels)."""
-    keyed, cjk = {}, []
-    for position, (concept, phrase, terms) in enumerate(_phrases()):
-        if phrase in concept.plain and not everyday:
-            continue
-        if terms is None:
-            cjk.append((position, concept, phrase))
-        elif terms:
-            keyed.setdefault(min(terms), []).append((position, concept, phrase, terms))
-    return keyed, cjk
+@lru_cache(maxsize=4096)
+def expand(query):
+    """Concepts named in ``query`` (with the phrase that named each), hand-made ones first; remembered, since
+    popular searches repeat."""
+    matches = {}
+    for _named, group in _query_matcher().groups(query):
+        for concept, phrase in _meant(group):
+            matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
+    return tuple(matches.values())
 
 
-def _found_in(text, everyday):
-    """(position, concept, phrase) of the phrases that occur in ``text``, in thesaurus order."""
-    keyed, cjk = _keyed(everyday)
-    words = set(analyse(text))
-    found = [(position, concept, phrase) for word in words for position, concept, phrase, terms in keyed.get(word, ())
-             if terms <= words]
-    if CJK_RUN.search(text):
-        found += [(position, concept, phrase) for position, concept, phrase in cjk if phrase in text]
-    return sorted(found, key=lambda hit: hit[0])
+def _meant(group):
+    """The concepts a phrase found at one place means: where a hand-made concept knows the phrase (it says
+    what firms mean by it), a vocabulary concept only if it shares an English label with one of those, so
+    "moulds" for a firm is tooling, not fungi."""
+    hand = {concept.id: concept for concept, _phrase in group if concept.field not in VOCABULARIES}
+    if not hand:
+        return group
+    known = {_english_stem(label.casefold()) for concept in hand.values() for label in concept.labels["en"]}
+    return [(concept, phrase) for concept, phrase in group if concept.id in hand
+            or any(_english_stem(label.casefold()) in known for label in concept.labels["en"])]
 
 
 @lru_cache(maxsize=4096)
-def expand(query):
-    """Concepts whose label or plain phrase appears in ``query`` (longest match per concept); remembered,
-    since popular searches repeat."""
-    matches = {}
-    for _position, concept, phrase in _found_in(query, everyday=True):
-        if len(phrase) > len(matches.get(concept.id, Expansion(concept, "")).matched):
-            matches[concept.id] = Expansion(concept, phrase)
-    return tuple(sorted(matches.values(), key=lambda e: e.concept.id))
+def expansion_groups(query):
+    """What a search also looks for, per place in ``query`` that names concepts: ((the query's words there,
+    (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
+    lowered = query.casefold()
+    return tuple((named, tuple(dict.fromkeys(t for concept, _phrase in _meant(group) for t in concept.terms()
+                                             if t.casefold() not in lowered))[:MOST_LABELS])
+                 for named, group in _query_matcher().groups(query))
+
+
+def knows(word):
+    """Whether ``word`` (lower case) is a word of some label or plain phrase of the thesaurus, accents aside."""
+    return _fold(word) in _label_words()
+
+
+@cache
+def _label_words():
+    return frozenset(_fold(w) for concept in vocabulary() for terms in (concept.terms(), concept.plain)
+                     for term in terms for w in TOKEN.findall(term.casefold()) for w in w.split("-"))
 
 
 def topics_of(texts):
-    """Concept ids whose academic labels appear within one of these texts (the topic facet)."""
-    return sorted({concept.id for text in texts for _position, concept, _phrase in _found_in(text, everyday=False)})
+    """Hand-made concept ids whose academic labels appear within one of these texts (the topic facet)."""
+    return sorted({concept.id for text in texts for concept, _phrase in _topic_matcher().find(text)})
+
+
+def concepts_in(text):
+    """Every concept (of the whole vocabulary) a label of which appears in ``text``."""
+    return [concept for concept, _phrase in _query_matcher().find(text)]
 
 
 def suggest(prefix, limit=10):
@@ -122,18 +279,22 @@ def suggest(prefix, limit=10):
     if not start:
         return []
     found = []
-    for concept, phrase, _terms in _phrases():
-        if phrase.casefold().startswith(start) and phrase not in found:
-            found.append(phrase)
+    for concept in concepts():
+        for phrase in concept.terms() + list(concept.plain):
+            if phrase.casefold().startswith(start) and phrase not in found:
+                found.append(phrase)
     return sorted(found, key=lambda p: (len(p), p))[:limit]
 
 
-def related(query, limit=6):
-    """Concepts with a label word that starts like one of the query's words (for a search that found
-    nothing: "pipes" leads to pipelines, "ferment" to fermentation), most matching words first."""
+def related(query, available, limit=6):
+    """Concepts among ``available`` (topic ids that have experts) with a label word that starts like one of the
+    query's words (for a search that found nothing: "pipes" leads to pipelines, "ferment" to fermentation),
+    most matching words first."""
     words = {w for w in re.findall(r"\w{4,}", query.casefold())}
     scored = []
     for concept in concepts():
+        if concept.id not in available:
+            continue
         label_words = {w for term in concept.terms() + list(concept.plain) for w in re.findall(r"\w+", term.casefold())}
         hits = sum(1 for w in words if any(lw.startswith(w[:5]) for lw in label_words))
         if hits:

@@ -252,7 +252,6 @@ def test_people_commented_out_are_not_on_the_page():
 
 
 def test_a_site_read_whole_keeps_its_contact_box_out_of_every_profile():
-    box = '<aside class="box"><p>Contact: Mary Office, Secretary, office@uni.example</p></aside>'
     listing = ('<html><body><main><h1>People</h1><ul>' + "".join(
         f'<li><a href="/p/{n}">Dr {n.title()} Smith</a>, Lecturer</li>' for n in ("ann", "bob", "cy", "dee"))
         + '</ul></main></body></html>')

@@ -445,7 +445,6 @@ def scrape_hostile_site(server, routes):
     import tempfile
 
     from click.testing import CliRunner
-    from flask.cli import ScriptInfo
 
     from directory import create_app
     from directory.cli import cli
@@ -458,7 +457,7 @@ def scrape_hostile_site(server, routes):
                           "CRAWL_FETCH_DEADLINE": 5.0, "CRAWL_READ_TIMEOUT": 2.0, "CRAWL_HOST_TIME_BUDGET": 30.0})
         app.instance_path = folder
         path = sources_file(Path(folder), source_text(server, "hostile"))
-        result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=ScriptInfo(create_app=lambda: app))
+        result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=app)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         assert result.exit_code in (0, 1) and "Traceback" not in result.output
         if result.exit_code == 1:

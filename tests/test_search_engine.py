@@ -9,14 +9,15 @@ from whoosh import query
 from bench.profiles import profiles
 from directory import countries, thesaurus
 from directory.indexer import with_topics
-from directory.search import SearchIndex
+from directory.search import COVERAGE, PHRASE_BONUS, SearchIndex
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
 SEARCHES = [("enzymes", {}), ("food preservation", {"country": "GB"}), ("machine learning", {"region": "asia"}),
             ("solar energy", {"country": "DE"}), ("corrosion", {}), ("water", {"region": "eu"}),
             ("robots AND NOT learning", {}), ("cold enzymes", {"expand": True}),
-            ("injection moulding", {"expand": True, "country": "CN"})]
+            ("injection moulding", {"expand": True, "country": "CN"}), ("battery recycling", {"expand": True}),
+            ("enzymes that work in cold water", {"expand": True})]
 
 
 def by_count(counter):
@@ -41,7 +42,7 @@ def many_segments(tmp_path_factory):
 
 def expansions(text):
     """Thesaurus phrases for ``text``, as the site adds them."""
-    return list(dict.fromkeys(t for e in thesaurus.expand(text) for t in e.terms(text)))
+    return thesaurus.expansion_groups(text)
 
 
 def fast(index, text, expand=False, **filters):
@@ -51,10 +52,17 @@ def fast(index, text, expand=False, **filters):
 def whoosh_own(index, text, country=None, region=None, expand=False):
     """The same search through Whoosh's collector and a Python count over the profiles: the reference."""
     searcher = index.searcher()
-    q = index.parse(text)
-    if expand:  # every phrase, the ones no profile has too, as the site builds it
-        q = query.Or([q, query.Or([index.parse_phrase(p) for p in expansions(text)], boost=0.6)])
+    q, parts = index.query(text, expansions(text) if expand else ())
     docs = {n: BY_ID[searcher.stored_fields(n)["id"]] for n in searcher.docs_for_query(q)}
+    # Ranking's coverage: each score times 1 - c + c x the share of the query's parts the document matches.
+    part_docs = [set(searcher.docs_for_query(part)) for part in parts]
+    covered = {n: (1 - COVERAGE + COVERAGE * sum(n in d for d in part_docs) / len(parts)) if len(parts) > 1 else 1
+               for n in docs}
+    # And the phrase bonus: times 1 + b x the share of the query's adjacent word pairs the interests hold.
+    phrase_docs = [set(searcher.docs_for_query(phrase)) for phrase in index.phrases(text)]
+    for n in covered:
+        if phrase_docs:
+            covered[n] *= 1 + PHRASE_BONUS * sum(n in d for d in phrase_docs) / len(phrase_docs)
     in_place = {n for n, p in docs.items() if (not country or p["country"] == country)
                 and (not region or p["country"] in countries.countries_in(region))}
     # Whoosh's matcher, one document at a time. (Its collector, searcher.search, was seen to leave out
@@ -63,7 +71,7 @@ def whoosh_own(index, text, country=None, region=None, expand=False):
     scored, matcher = [], q.matcher(searcher)
     while matcher.is_active():
         if matcher.id() in in_place:
-            scored.append((-matcher.score(), matcher.id()))
+            scored.append((-matcher.score() * covered[matcher.id()], matcher.id()))
         matcher.next()
     hits = [(docs[n]["id"], -score) for score, n in sorted(scored)[:20]]
     by_topic = Counter(topic for n in in_place for topic in docs[n]["topics"])

@@ -179,13 +179,26 @@ def test_highlight_marks_the_words_whose_stems_matched():
     assert highlight("Cold-adapted enzymes", set(analyse("enzyme"))) == [("Cold-adapted ", False), ("enzymes", True)]
 
 
-def test_profiles_in_a_known_language_are_stemmed_in_that_language(store, index):
+def test_profiles_are_stemmed_in_their_language_declared_or_told_from_the_text(store, index):
     german = SimpleNamespace(name="de-src", institution="Beta", country="DE", department=None, language="de")
+    english = SimpleNamespace(name="en-src", institution="Gamma", country="GB", department=None, language="en")
     save(store, "http://b/p", {"name": "Jörg Weiß", "interests": ["Kunststoffen im Fahrzeugbau"]}, source=german)
-    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["Kunststoffen im Fahrzeugbau"]})
+    save(store, "http://a/p", {"name": "Ann Lee", "interests": ["Recycling von Kunststoffen im Fahrzeugbau"]})
+    save(store, "http://c/p", {"name": "Bo Kim", "interests": ["Kunststoffen im Fahrzeugbau"]}, source=english)
     sync_index(store, index)
     found = sorted(store.expert(i)["name"] for i, _ in index.search("Kunststoff").hits)
-    assert found == ["Jörg Weiß"]  # only the German profile went through the German stemmer
+    assert found == ["Ann Lee", "Jörg Weiß"]  # German by its source, German by its words; not the English one
+
+
+def test_no_stop_word_of_any_language_matches(store, index):
+    save(store, "http://a/p", {"name": "Eva Roth", "title": "Professorin für Werkzeugbau",
+                               "interests": ["Recycling von Kunststoffen", "Síntesis de polímeros"]})
+    sync_index(store, index)
+    for words in ("für", "von", "de", "für von de the"):
+        assert index.search(words).total == 0, words
+    assert index.search("Enzyme für kaltes Wasser").total == 0
+    assert highlight("Recycling von Kunststoffen", set(analyse("von Recycling"))) == [
+        ("Recycling", True), (" von Kunststoffen", False)]
 
 
 def test_an_older_store_and_index_are_upgraded_in_place(tmp_path):

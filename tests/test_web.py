@@ -120,6 +120,36 @@ def test_an_expert_page_lists_experts_with_similar_interests(client, fill):
     assert "Bo Chan" in similar and "Cy Dow" not in similar and "Ann Lee" not in similar
 
 
-def test_a_search_that_finds_nothing_offers_related_topics(client, filled):
+def test_a_search_that_finds_nothing_offers_related_topics_that_have_experts(client, filled):
+    page = client.get("/search?q=enzymatically").get_data(as_text=True)
+    assert "No experts found" in page and 'id="related-topics"' in page and "topic=enzymes" in page
     page = client.get("/search?q=turbomachines").get_data(as_text=True)
-    assert "No experts found" in page and 'id="related-topics"' in page and "topic=turbomachinery" in page
+    assert "No experts found" in page and "topic=turbomachinery" not in page  # no expert has that topic
+
+
+def test_did_you_mean_respells_real_misspellings_only_when_the_words_found_nothing(client, fill):
+    fill([{"name": "Ann Lee", "country": "GB", "interests": ["lithium batteries", "conducting polymers"]},
+          {"name": "Bo Chan", "country": "CN", "interests": ["water purification membranes"]}])
+    said = lambda q, **args: client.get("/api/v1/search", query_string={"q": q, "expand": "0", **args}).get_json()
+    assert said("bateries")["did_you_mean"] == "batteries"
+    assert said("polymres")["did_you_mean"] == "polymers"
+    for nonsense in ("xqzvbnm", "wave purification", "marine learning", "zzzz"):
+        assert said(nonsense)["did_you_mean"] is None, nonsense
+    filtered = said("batteries", country="DE")  # the filter, not the words, left nothing
+    assert filtered["total"] == 0 and filtered["did_you_mean"] is None
+    page = client.get("/search", query_string={"q": "batteries", "country": "DE"}).get_data(as_text=True)
+    assert 'id="drop-filters"' in page and "1 match your words" in page and "Did you mean" not in page
+    page = client.get("/search", query_string={"q": "bateries", "expand": "0"}).get_data(as_text=True)
+    assert "Did you mean" in page and "q=batteries" in page
+
+
+def test_ranking_rewards_the_phrase_as_typed_and_covering_every_part_of_the_query(client, fill):
+    fill([{"name": "Kai Roth", "country": "DE", "language": "de", "interests": ["Recycling von Kunststoffen"]},
+          {"name": "Li Na", "country": "CN", "interests": ["Lithium-ion batteries", "Battery materials"]},
+          {"name": "Ann Lee", "country": "GB", "interests": ["Battery recycling"]},
+          {"name": "Bo Chan", "country": "GB", "interests": ["Cold-adapted enzymes from polar microbes"]},
+          {"name": "Cy Dow", "country": "US", "interests": ["Enzymes in industrial biotechnology"]},
+          {"name": "Di Eze", "country": "NG", "interests": ["Cold water corals"]}])
+    names = lambda q: [r["name"] for r in client.get("/api/v1/search", query_string={"q": q}).get_json()["results"]]
+    assert names("battery recycling")[0] == "Ann Lee"
+    assert names("enzymes that work in cold water")[0] == "Bo Chan"  # both parts, not one of them twice

@@ -5,6 +5,7 @@ is a symbolic link to the live index folder; a rebuild writes a new folder besid
 it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
 """
+import copy
 import errno
 import functools
 import os
@@ -21,35 +22,41 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import qparser, query
-from whoosh.analysis import (
-    CharsetFilter,
-    LanguageAnalyzer,
-    LowercaseFilter,
-    NgramFilter,
-    RegexTokenizer,
-    StemmingAnalyzer,
-)
+from whoosh import query
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.reading import SegmentReader
-from whoosh.support.charset import accent_map
 
 from directory import countries
 from directory.locks import exclusive_lock
+from directory.search.analysis import (
+    ANALYSIS_VERSION,
+    CJK_RUN,
+    STEMMED_LANGUAGES,
+    cjk_analyzer,
+    detect_language,
+    language_analyzer,
+    words_analyzer,
+)
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
 
-CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-WORDS = StemmingAnalyzer() | CharsetFilter(accent_map)
-# CJK text has no spaces: index runs of CJK characters as single characters and bigrams.
-CJK = RegexTokenizer(CJK_RUN.pattern) | LowercaseFilter() | NgramFilter(minsize=1, maxsize=2)
-# Profiles in these languages are also indexed with their own stemmer (Snowball), when the source says.
-STEMMED_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
+WORDS = words_analyzer()
+CJK = cjk_analyzer()
+LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
 
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
+LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word
+COMPOUND_PART = 4  # the shortest stem taken as part of a compound
+HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
+MOST_COMPOUNDS = 16  # compounds per word and language, at most
+EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
+COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
+ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
 
@@ -106,8 +113,7 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=LanguageAnalyzer(language) | CharsetFilter(accent_map))
-           for language in STEMMED_LANGUAGES},
+        **{f"text_{language}": TEXT(analyzer=analyzer) for language, analyzer in LANGUAGE_WORDS.items()},
     )
 
 
@@ -116,9 +122,9 @@ def document(expert):
     interests = " ; ".join(expert.get("interests") or [])
     searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
-    language = expert.get("language")
-    stemmed = {f"text_{language}": " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-               } if language in STEMMED_LANGUAGES else {}
+    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
+    language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
+    stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
     return {
         **stemmed,
         "id": expert["id"],
@@ -147,6 +153,7 @@ class Results:
     facets: dict = field(default_factory=dict)
     terms: set = field(default_factory=set)
     suggestion: str = None  # "did you mean", when the words found nothing
+    matched: int = 0  # what the words find without the filters
 
 
 class SearchIndex:
@@ -186,13 +193,17 @@ class SearchIndex:
 
     @reading
     def outdated(self):
-        """Whether the index was built with another schema (an older version): it needs a rebuild."""
-        return set(self._open().schema.names()) != set(schema().names())
+        """Whether the index was built with another schema or analysis (an older version): it needs a rebuild."""
+        if set(self._open().schema.names()) != set(schema().names()):
+            return True
+        marker = Path(os.path.realpath(self.path)) / ANALYSIS_FILE
+        return not marker.exists() or marker.read_text().strip() != ANALYSIS_VERSION
 
     def _new_folder(self):
         folder = self.path.parent / f"{self.path.name}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), schema())
+        (folder / ANALYSIS_FILE).write_text(ANALYSIS_VERSION)
         return folder
 
     def _swap_in(self, folder):
@@ -301,56 +312,91 @@ class SearchIndex:
             self._local.searcher = cached.refresh()
         return self._local.searcher
 
-    @lru_cache(maxsize=2)
-    def _parser(self, group=qparser.AndGroup):
-        """A parser for plain words only: no field names, wildcards, ranges or boosts from the public."""
-        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema=self.searcher().schema,
-                                          fieldboosts=SEARCH_FIELDS, group=group)
-        for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
-                       qparser.PhrasePlugin, qparser.OperatorsPlugin):  # AND, OR, NOT are plain words too
-            parser.remove_plugin_class(plugin)
-        return parser
-
-    def parse(self, text):
-        """The person's words: any may match, more matches rank higher."""
-        return self._parser(qparser.OrGroup).parse(re.sub(QUERY_SYNTAX, " ", text))
+    def query(self, text, expansions=()):
+        """(the query for ``text`` and its ``expansions``, its parts): see ``_query``. For checking the fast
+        path against Whoosh's own matcher."""
+        searcher = self.searcher()
+        return self._query(searcher, self._facts(searcher), text, expansions)
 
     def _query(self, searcher, facts, text, expansions):
-        """The person's words (all documents when there are none), or any of the thesaurus phrases at a lower
-        weight; each part without its absent terms, remembered for this index version (``facts.pruned``)."""
-        words = self._words(searcher, facts, text) if text.strip() else query.Every()
-        phrases = [facts.pruned(searcher, ("phrase", phrase), lambda phrase=phrase: self.parse_phrase(phrase))
-                   for phrase in expansions]
-        phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
-        if not phrases:
-            return words
-        alternatives = query.Or(phrases, boost=0.6)
-        return alternatives if words is query.NullQuery else query.Or([words, alternatives])
+        """(query, parts). The person's words (all documents when there are none) in parts: each place that
+        names thesaurus concepts (``expansions``: [(those words, the concepts' labels)]) is one part, its own
+        words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
+        the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
+        each pair of the query's words that its interests hold side by side. Each piece is kept without its
+        absent terms, remembered for this index version (``facts.pruned``)."""
+        if not text.strip():
+            return query.Every(), []
+        named = {word for words, _labels in expansions for word in words.casefold().split()}
+        parts = []
+        for words, labels in expansions:
+            phrases = [self._label(searcher, facts, label) for label in labels]
+            phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
+            own = self._words(searcher, facts, words)
+            pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
+            if pieces:
+                parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
+        rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
+        parts += [part for part in self._word_parts(searcher, facts, rest)]
+        if not parts:
+            return query.NullQuery, []
+        q = query.Or(parts) if len(parts) > 1 else parts[0]
+        return q, parts
+
+    def phrases(self, text):
+        """Each pair of ``text``'s words that are side by side (stop words aside), as a phrase of the interests."""
+        words = [token.text for token in WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
+        return [query.Phrase("interests", pair) for pair in zip(words, words[1:]) if pair[0] != pair[1]]
+
+    def _label(self, searcher, facts, label):
+        """A thesaurus label's query: all its words, or one word with the compounds it is part of."""
+        if re.fullmatch(r"\w+", label):
+            return facts.pruned(searcher, ("word", label), lambda: self._compounds(facts, searcher, label))
+        return facts.pruned(searcher, ("phrase", label), lambda: phrase_query(label))
 
     def _words(self, searcher, facts, text):
         """``parse(text)``, put together from each word's own query: the parser reads words one at a time, any
         may match and their scores add up, so this is the same query, and a new search mostly reuses words."""
-        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self.parse(word))
-                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
-        parts = [part for part in parts if part is not query.NullQuery]
+        parts = self._word_parts(searcher, facts, text)
         return query.Or(parts) if len(parts) > 1 else parts[0] if parts else query.NullQuery
 
-    @lru_cache(maxsize=4096)
-    def parse_phrase(self, phrase):
-        """A thesaurus label as a query that needs all its words (parsed once, then reused)."""
-        return self._parser().parse(re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase))
+    def _word_parts(self, searcher, facts, text):
+        """Each word's query (with the compounds it is part of: ``_compounds``), the words that match nothing
+        left out."""
+        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self._compounds(facts, searcher, word))
+                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
+        return [part for part in parts if part is not query.NullQuery]
+
+    def _compounds(self, facts, searcher, word):
+        """``parse(word)`` or, in the languages that write compounds as one word, at a lower weight: the
+        profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
+        ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
+        ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
+        alternatives = []
+        for language in COMPOUNDING:
+            field, stems = f"text_{language}", [token.text for token in LANGUAGE_WORDS[language](word)]
+            if len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
+                continue
+            heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
+            alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
+            alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
+            if parts:
+                alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
+        return query.Or([word_query(word), *alternatives]) if alternatives else word_query(word)
 
     @reading
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
-               sort="relevance", hide=True, expansions=()):
+               sort="relevance", hide=True, expansions=(), known=lambda word: False):
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
-        ``expansions`` are extra phrases (thesaurus labels) that also match, at a lower weight.
-        Facet counts ignore their own filter (choosing Germany still shows how many are in France).
+        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight).
+        Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
+        words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
+        the filters leave nothing, ``matched`` says how many the words find without them.
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
-        q = self._query(searcher, facts, text, expansions)
+        q, parts = self._query(searcher, facts, text, expansions)
         matched = facts.matching(searcher, q, hide=hide)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
@@ -376,11 +422,14 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            ranked = facts.ranked(searcher, q, allowed, wanted)
+            ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
+                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
+        found_by_words = int(matched.sum())
         return Results(total=total, hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
-                       facets=counts, terms=terms, suggestion=self.suggest(text) if not total else None)
+                       facets=counts, terms=terms, matched=found_by_words,
+                       suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
 
     @reading
     def _facts(self, searcher):
@@ -397,8 +446,11 @@ class SearchIndex:
             return facts
 
     @reading
-    def suggest(self, text):
-        """A respelling of ``text`` from the words in the index, or None."""
+    def suggest(self, text, known=lambda word: False):
+        """A respelling of ``text`` from the words of the profiles' interests, or None. A word is left as it
+        is when the interests hold it, when ``known(word)`` (a word of the thesaurus: "machine" is no
+        misspelling of "marine"), or when it is short; a respelling is one or two letters away (one for short
+        words) and found in the interests."""
         words = re.findall(r"\w+", text)
         if not words or CJK_RUN.search(text):
             return None
@@ -406,8 +458,12 @@ class SearchIndex:
         corrector = searcher.corrector("interests")
         fixed = []
         for word in words:
-            known = searcher.doc_frequency("interests", stem_of(word)) if word.isalpha() else 1
-            options = [] if known or len(word) < 4 else corrector.suggest(word.lower(), limit=1, maxdist=2)
+            lowered = word.lower()
+            if (not word.isalpha() or len(word) < 4 or searcher.doc_frequency("interests", stem_of(word))
+                    or known(lowered)):
+                fixed.append(word)
+                continue
+            options = corrector.suggest(lowered, limit=1, maxdist=1 if len(word) < 7 else 2)
             fixed.append(options[0] if options else word)
         suggestion = " ".join(fixed)
         return suggestion if suggestion.lower() != " ".join(words).lower() else None
@@ -458,6 +514,47 @@ def without_deleted(writer, segments):
     return kept
 
 
+def analyzer_of(name):
+    """The analyzer of a search field (the same as the schema's)."""
+    return CJK if name == "cjk" else LANGUAGE_WORDS[name[5:]] if name.startswith("text_") else WORDS
+
+
+@lru_cache(maxsize=65536)
+def word_query(word):
+    """One of the person's words in any search field, each field's boost on its terms (a word that a field
+    analyses into several terms needs them all there). Built directly, as Whoosh's parser would for plain
+    words: the parser took two milliseconds a word, most of a new search's time."""
+    alternatives, analysed = [], {}
+    for name, boost in SEARCH_FIELDS.items():
+        analyzer = analyzer_of(name)
+        if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
+            analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
+        terms = analysed[id(analyzer)]
+        if len(terms) == 1:
+            alternatives.append(query.Term(name, terms[0], boost=boost))
+        elif terms:
+            alternatives.append(query.And([query.Term(name, term, boost=boost) for term in terms]))
+    return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0] if alternatives else query.NullQuery
+
+
+@lru_cache(maxsize=65536)
+def phrase_query(phrase):
+    """A thesaurus label that needs all its words (stop words aside)."""
+    words = [word_query(word) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
+    words = [word for word in words if word is not query.NullQuery]
+    return query.And(words) if len(words) > 1 else words[0] if words else query.NullQuery
+
+
+def weighted(queries, boost):
+    """Any of ``queries``, their scores times ``boost``. (Whoosh's matcher leaves out the boost of a compound
+    query with one part, so one query is given the boost itself.)"""
+    if len(queries) > 1:
+        return query.Or(queries, boost=boost)
+    single = copy.copy(queries[0])
+    single.boost *= boost
+    return single
+
+
 def region_counts(country_counts, nation_counts=None):
     """Region counts follow from country counts (regions are derived from countries), plus UK nations."""
     regions = dict(nation_counts or {})
@@ -478,14 +575,16 @@ def stem_of(word):
 
 
 def analyse(text):
-    """The index terms of ``text`` (for highlighting matches outside Whoosh)."""
+    """The index terms of ``text`` as the language-neutral fields make them (for matching outside Whoosh)."""
     return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
 
 
 @lru_cache(maxsize=65536)
 def terms_of(text):
-    """The index terms of a word or phrase, remembered: result pages highlight the same words again and again."""
-    return frozenset(analyse(text))
+    """The index terms of a word or phrase in any field (each language's stems too), remembered: result pages
+    highlight the same words again and again."""
+    return frozenset(analyse(text)).union(*({token.text for token in analyzer(text)}
+                                           for analyzer in LANGUAGE_WORDS.values()))
 
 
 def highlight(phrase, terms):

@@ -9,6 +9,7 @@ BM25F formula and statistics.
 Per-document facts (country, institution, topics, hidden) are read once per segment from the postings and
 kept while the segment lives; segments never change except for deletions.
 """
+import bisect
 import copy
 import sys
 import threading
@@ -28,6 +29,7 @@ TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
+PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
 def leaf_readers(searcher):
@@ -150,6 +152,20 @@ def best(ids, keys, limit):
     return chosen[np.lexsort((ids[chosen], -keys[chosen]))]
 
 
+def phrase_hits(searcher, phrase, candidates):
+    """The ``candidates`` (document numbers, ascending) that ``phrase`` matches: Whoosh's phrase matcher,
+    skipping to each candidate (it reads word positions, which the array path does not keep)."""
+    matcher, hits = phrase.matcher(searcher), []
+    for number in candidates:
+        if not matcher.is_active():
+            break
+        if matcher.id() < number:
+            matcher.skip_to(number)
+        if matcher.is_active() and matcher.id() == number:
+            hits.append(number)
+    return np.array(hits, dtype=np.int64)
+
+
 def tally(names, codes, most=None):
     """{name: count} of the codes given, largest first and then by name (codes follow name order); code 0,
     "none", left out; with ``most``, the largest ``most`` only."""
@@ -193,7 +209,7 @@ class IndexFacts:
             self.visible[facts.hidden + offset] = False
         self.visible &= self.live
         self._lock = threading.Lock()
-        self._lengths, self._orders = {}, {}
+        self._lengths, self._orders, self._lexicons = {}, {}, {}
         self.segments = [segment_key(reader)[0] for reader, _ in leaves]
         # Terms joined across segments, for this index version only (one segment: no copy is made).
         self._joined = kept_postings(KEPT_POSTINGS // 2)
@@ -225,6 +241,40 @@ class IndexFacts:
         kept = copy.copy(q)  # the same boost and options, fewer parts
         kept.subqueries = parts
         return kept
+
+    def compound_terms(self, searcher, fieldname, stem, shortest):
+        """Terms of ``fieldname`` that end with ``stem`` (compounds whose head it is), that begin with it
+        (compounds it begins), and two terms that ``stem`` is made of, if any (each part at least
+        ``shortest`` long; a linking "s" allowed between them): ([heads], [modifiers], [parts] or None)."""
+        terms, known, backwards = self._lexicon(searcher, fieldname)
+        at = bisect.bisect_left(backwards, stem[::-1])
+        heads = []
+        while at < len(backwards) and backwards[at].startswith(stem[::-1]):
+            if backwards[at] != stem[::-1]:
+                heads.append(backwards[at][::-1])
+            at += 1
+        at = bisect.bisect_left(terms, stem)
+        modifiers = []
+        while at < len(terms) and terms[at].startswith(stem):
+            if terms[at] != stem:
+                modifiers.append(terms[at])
+            at += 1
+        parts = None
+        if stem not in known:
+            for cut in range(shortest, len(stem) - shortest + 1):
+                first, rest = stem[:cut], stem[cut:]
+                if rest in known and (first in known or first.endswith("s") and first[:-1] in known):
+                    parts = [first if first in known else first[:-1], rest]
+                    break
+        return heads, modifiers, parts
+
+    def _lexicon(self, searcher, fieldname):
+        """A field's terms sorted, as a set, and each reversed and sorted (read once per index version)."""
+        with self._lock:
+            if fieldname not in self._lexicons:
+                terms = [t.decode() for t in searcher.reader().lexicon(fieldname)] if fieldname in searcher.schema else []
+                self._lexicons[fieldname] = terms, set(terms), sorted(t[::-1] for t in terms)
+            return self._lexicons[fieldname]
 
     # -- which documents ----------------------------------------------------------------
 
@@ -294,8 +344,10 @@ class IndexFacts:
 
     # -- ranking ------------------------------------------------------------------------
 
-    def ranked(self, searcher, q, allowed, limit):
-        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F."""
+    def ranked(self, searcher, q, allowed, limit, parts=(), coverage=0.0, phrases=(), phrase_bonus=0.0):
+        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (of
+        the query), each score times 1 - ``coverage`` + ``coverage`` x the share of the parts it matches; and
+        among the best PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
         try:
             ids, scores = self._scores(searcher, q, allowed)
         except NotImplementedError:  # a query shape the array scorer does not know: Whoosh's matcher
@@ -306,6 +358,18 @@ class IndexFacts:
                 matcher.next()
             ids = np.array(list(found), dtype=np.int64)
             scores = np.array(list(found.values()), dtype=np.float64)
+        if len(parts) > 1 and coverage:
+            covered = sum(self._mask(searcher, part)[ids].astype(np.int32) for part in parts)
+            scores = scores * (1 - coverage + coverage * covered / len(parts))
+        if phrases and phrase_bonus and len(ids):
+            # The same window for every page (a window score only grows, so the pages stay in one order).
+            window = np.sort(best(ids, scores, PHRASE_WINDOW))  # positions, in document order
+            candidates = ids[window]
+            held = sum(np.isin(candidates, self.remembered.get(
+                ("phrase", str(phrase), candidates.tobytes()), lambda phrase=phrase: phrase_hits(searcher, phrase, candidates)))
+                for phrase in phrases)
+            scores = scores.copy()
+            scores[window] *= 1 + phrase_bonus * held / len(phrases)
         return [(int(ids[i]), float(scores[i])) for i in best(ids, scores, limit)]
 
     def _scores(self, searcher, q, allowed):

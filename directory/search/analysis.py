@@ -1,0 +1,142 @@
+"""How text becomes index terms, per language: stop words, stemming and CJK words.
+
+The directory holds profiles in the LANGUAGES below. Stop words of every one of them are removed from every
+field, for profiles and queries alike, so that no result is there through "für", "von" or "de" (a word that
+is a stop word in one language and a content word in another, such as Spanish "sea" or German "die", is
+given up: a query in any language may contain either). Stop words come from Snowball's lists (shipped with
+Whoosh) for the European languages and from stopwords-iso for Chinese, Japanese and Korean.
+
+Every profile is indexed with the English (Porter) stemmer, and a profile in another Snowball language also
+with its own stemmer, the language taken from its source or told from its text. Chinese is cut into words
+with jieba's dictionary (whole words and the words inside them); Japanese kana and Korean hangul are kept
+whole and as pairs of characters, since no dictionary for them ships here.
+"""
+import logging
+import re
+from functools import cache
+
+import stopwordsiso
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.lang import stopwords_for_language
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
+
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
+STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
+ANALYSIS_VERSION = "3"  # change when the terms a text gives change: indexes built before are rebuilt
+
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_SCRIPT_PARTS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<hiragana>[\u3040-\u309f]+)"
+                           r"|(?P<kana>[\u30a0-\u30ff]+)|(?P<hangul>[\uac00-\ud7af]+)")
+WORD = re.compile(r"\w+(?:[-.']\w+)*")  # Whoosh's default token pattern
+
+
+@cache
+def stop_words():
+    """Every stop word of every language the directory holds, lower case."""
+    words = set()
+    for language in LANGUAGES:
+        if language in ("zh", "ja", "ko"):
+            words |= stopwordsiso.stopwords(language)
+        else:
+            words |= set(stopwords_for_language(language))
+    return frozenset(word.lower() for word in words)
+
+
+class CjkTokenizer(Tokenizer):
+    """Chinese, Japanese and Korean runs of a text as words: Han characters through jieba's dictionary
+    (``cut_for_search``: a compound and the words inside it); katakana and hangul words whole and as pairs;
+    hiragana (Japanese grammar between the words) left out."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, word in enumerate(cjk_words(value), start_pos):
+            token.text, token.boost, token.stopped = word, 1.0, False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = position
+            yield token
+
+
+def cjk_words(text):
+    """The CJK words of ``text`` (see CjkTokenizer)."""
+    words = []
+    for run in CJK_RUN.findall(text):
+        for part in _SCRIPT_PARTS.finditer(run):
+            piece = part.group(0)
+            if part.lastgroup == "han":
+                words.extend(_jieba().cut_for_search(piece))
+            elif part.lastgroup != "hiragana":
+                words.append(piece)
+                if len(piece) > 2:
+                    words.extend(piece[i:i + 2] for i in range(len(piece) - 1))
+    return words
+
+
+@cache
+def _jieba():
+    """jieba, its dictionary loaded (about a second, once per process, only when CJK text comes)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def words_analyzer(stop=True, stem=True):
+    """Every field's words: lower case, no stop word of any language, English stems, accents folded. (The
+    switches are for measuring what each part is worth: bench/recall.py.)"""
+    chain = RegexTokenizer() | LowercaseFilter()
+    chain = chain | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
+    if stem:
+        chain = chain | StemFilter(stemfn=porter_stem, cachesize=50000)
+    return chain | CharsetFilter(accent_map)
+
+
+def language_analyzer(language, stop=True, stem=True):
+    """A profile's text in its own language: its Snowball stemmer after the stop words of every language."""
+    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
+    if stem:
+        chain = chain | StemFilter(lang=language, cachesize=50000)
+    return chain | CharsetFilter(accent_map)
+
+
+def cjk_analyzer(stop=True, dictionary=True):
+    """CJK words (CjkTokenizer); without ``dictionary``, every character and pair of characters instead."""
+    chain = CjkTokenizer() if dictionary else RegexTokenizer(CJK_RUN.pattern) | NgramFilter(minsize=1, maxsize=2)
+    return chain | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=1)
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text, sure=0.0):
+    """The language of ``text`` among LANGUAGES (by script for CJK, else py3langid), or None when it has no
+    letters or the guess is less likely than ``sure``."""
+    if re.search(r"[\uac00-\ud7af]", text):
+        return "ko"
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if CJK_RUN.search(text):
+        return "zh"
+    if not re.search(r"[^\W\d_]", text):
+        return None
+    language, probability = _identifier().classify(text)
+    return language if probability >= sure else None

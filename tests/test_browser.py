@@ -256,7 +256,7 @@ def test_foreign_text_is_marked_with_its_language(site, page):
     languages = {name: (lang, set(interests)) for name, lang, interests in marked}
     assert languages["Amelia Hart"] == (None, {None})  # English, as the page is
     assert languages["Camila Álvarez"] == ("es", {"es"})
-    assert {lang for lang, _interests in languages.values()} == {None, "es", "zh"}
+    assert {None, "es", "zh"} <= {lang for lang, _interests in languages.values()}
     page.goto(site + expert_path(site, "Katrin Müller"))
     assert page.locator("h1").get_by_text("Katrin Müller", exact=True).get_attribute("lang") == "de"
     assert {li.get_attribute("lang") for li in page.locator("ul.interests li").all()} == {"de"}

@@ -10,10 +10,10 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from requests.cookies import extract_cookies_to_jar
 from charset_normalizer import from_bytes
 from protego import Protego
+from requests.adapters import HTTPAdapter
+from requests.cookies import extract_cookies_to_jar
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)

@@ -92,7 +92,8 @@ def _language(value):
 
 
 def _selectors(value):
-    from soupsieve import compile as compile_css, SelectorSyntaxError
+    from soupsieve import SelectorSyntaxError
+    from soupsieve import compile as compile_css
 
     if not isinstance(value, dict):
         raise ValueError("must be a table of CSS selectors")

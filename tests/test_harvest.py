@@ -329,7 +329,7 @@ def test_crawl_delay_from_robots_txt_slows_the_host(make_site, store):
 
 
 def test_traps_budgets_and_scope_bound_a_crawl(make_site, store):
-    from scrapers.job import looks_like_trap
+    from scrapers.scope import looks_like_trap
 
     assert looks_like_trap("http://u.example/staff/a/b/a/b/a/b/")
     assert looks_like_trap("http://u.example/events/2031/04/12/")

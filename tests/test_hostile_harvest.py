@@ -183,16 +183,16 @@ def test_a_redirect_into_a_path_robots_txt_disallows_is_not_followed(make_site, 
 
 def test_an_exception_in_extraction_is_that_pages_error_with_the_traceback_in_the_log(runner, app, make_site,
                                                                                       tmp_path, monkeypatch):
-    import scrapers.job
+    import scrapers.crawl
 
-    real = scrapers.job.extract
+    real = scrapers.crawl.extract
 
     def extract_with_a_bug(text, url, selectors=None, **context):  # an extractor bug no page can summon on demand
         if url.endswith("/staff/bug"):
             raise KeyError("a bug in extraction")
         return real(text, url, selectors, **context)
 
-    monkeypatch.setattr(scrapers.job, "extract", extract_with_a_bug)
+    monkeypatch.setattr(scrapers.crawl, "extract", extract_with_a_bug)
     site = make_site(155)
     site.robots("")
     site.page("/staff/", '<main><h1>Staff</h1><ul><li><a href="/staff/bug">Dr Ann Lee</a>, Lecturer</li>'

@@ -4,8 +4,8 @@ what every page of the site repeats (menus, a contact box) is never the person."
 import re
 
 from scrapers.extract.document import Block, absolute_http
-from scrapers.extract.listing import TITLE_CLASS, fill_from_block
 from scrapers.extract.model import Person
+from scrapers.extract.person_block import TITLE_CLASS, fill_from_block
 from scrapers.fields.labels import labelled_value
 from scrapers.fields.names import name_in, name_key, names_in, same_name, title_and_name
 from scrapers.fields.titles import clean_title

@@ -14,7 +14,7 @@ def labelled(text, field):
     rest = bare[match.end():]
     if rest[:1] not in (":", "：", " ", ""):
         return None
-    if rest[:1] == " " and not rest.lstrip()[:1] in (":", "："):
+    if rest[:1] == " " and rest.lstrip()[:1] not in (":", "："):
         return None  # "Title of the thesis": a phrase that starts with the label's word, not a label
     return clean(rest.lstrip(" :：")) or None
 

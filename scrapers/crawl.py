@@ -204,8 +204,8 @@ class HostWorker:
                 raise FetchTimeout(f"the host's time budget ({settings.host_time_budget:g} s) ran out "
                                    "before this page could be fetched")
             try:
-                page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True), robots=rules,
-                                        time_limit=self.time_left())
+                page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True),
+                                        robots=rules, time_limit=self.time_left())
             except FetchTimeout:
                 self.next_request += settings.backoff * 2 ** attempt
                 if attempt == settings.retries or self.next_request >= self.ends:

@@ -132,7 +132,8 @@ def check_host(host, allow_private=False):
 
 def decode_html(body, header_charset=None):
     """Decode page bytes: HTTP header, then BOM, then <meta charset>, then detection."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    boms = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+    for bom, encoding in boms:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
     candidates = [header_charset]

@@ -76,7 +76,8 @@ def harvest(sources, store, settings, progress=None, refresh=False):
                     break
                 continue
             if isinstance(event, SourceDone):
-                read_site(store, event.source, store.run_page_urls(run_id, event.source.name), settings, run_id, event.site)
+                urls = store.run_page_urls(run_id, event.source.name)
+                read_site(store, event.source, urls, settings, run_id, event.site)
                 continue
             summary = summaries[event.source.name]
             try:

@@ -4,7 +4,8 @@ import re
 SPACE = re.compile(r"\s+")
 # Code points no text we keep should carry: C0/C1 controls (tab and newlines aside), lone surrogates,
 # non-characters, zero-width characters and byte-order marks.
-UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\u200b-\u200d\u2060\ufeff]")
+UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                     "\u200b-\u200d\u2060\ufeff]")
 
 
 def clean(text):
@@ -12,7 +13,8 @@ def clean(text):
     return SPACE.sub(" ", UNCLEAN.sub("", text or "")).strip()
 
 
-CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[\s\u3000]+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])")
+CJK_LETTER = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+CJK_GAP = re.compile(f"(?<=[{CJK_LETTER}])[\\s\u3000]+(?=[{CJK_LETTER}])")
 
 
 def squeeze_cjk(text):

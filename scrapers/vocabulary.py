@@ -76,11 +76,10 @@ PROFILE_LINK_WORDS = pattern("page", "profile_link")
 LANGUAGE_SWITCH = word_set("page", "language_switch")
 INTEREST_PROSE = pattern("page", "interest_prose")
 
-PAGE_PARAMETERS = frozenset({"page", "p", "pg", "offset", "start", "letter", "initial", "pagina", "seite", "skip", "from",
-                             "lettera", "letra", "buchstabe", "lettre", "alpha", "char", "az", "tab", "pageno", "page_no",
-                             "pagenum", "currentpage", "paged", "pn", "b_start", "startrow"})
-FILE_ENDINGS = (".pdf", ".doc", ".docx", ".ppt", ".pptx", ".xls", ".xlsx", ".zip", ".jpg", ".jpeg", ".png", ".gif", ".svg",
-                ".ics", ".vcf", ".mp4", ".mp3", ".bib", ".ris", ".csv", ".txt", ".tex", ".webp")
+PAGE_PARAMETERS = frozenset("""page p pg offset start letter initial pagina seite skip from lettera letra buchstabe
+    lettre alpha char az tab pageno page_no pagenum currentpage paged pn b_start startrow""".split())
+FILE_ENDINGS = tuple(f".{e}" for e in """pdf doc docx ppt pptx xls xlsx zip jpg jpeg png gif svg ics vcf mp4 mp3 bib
+    ris csv txt tex webp""".split())
 
 
 def looks_like_file(href):

@@ -55,7 +55,8 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     result.language = doc.lang
     result.malformed_links = doc.malformed_links
     page_text = doc.text(doc.body)
-    hints = list(dict.fromkeys(site.hints.get(doc.url, []) + (site.hints.get(doc.canonical, []) if doc.canonical else [])))
+    hints = site.hints.get(doc.url, []) + (site.hints.get(doc.canonical, []) if doc.canonical else [])
+    hints = list(dict.fromkeys(hints))
     context = Context(site=site, hints=hints, country=country, language=language or doc.lang,
                       stand_in=stand_in_for_at(page_text), domain=domain_note(page_text))
     structured = structured_people(doc, html)
@@ -79,8 +80,8 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     if len(structured) >= 2:
         result.kind = "listing"
     result.people = people
-    result.profile_links = [u for u in dict.fromkeys(profile_links + [p.profile_url for p in structured if p.profile_url])
-                            if u != doc.url]
+    linked = profile_links + [p.profile_url for p in structured if p.profile_url]
+    result.profile_links = [u for u in dict.fromkeys(linked) if u != doc.url]
     result.listing_links = pagination_links(doc, next_selected)
     if not people:
         result.notes = explain_nobody(doc, context)
@@ -106,8 +107,8 @@ def combine(structured, found, url):
             match = person
         else:
             match.merge(person)
-        for index, value in ((by_email, match.email), (by_link, (match.profile_url, key) if match.profile_url else None),
-                             (by_name, key)):
+        link = (match.profile_url, key) if match.profile_url else None
+        for index, value in ((by_email, match.email), (by_link, link), (by_name, key)):
             if value:
                 index.setdefault(value, match)
     return people

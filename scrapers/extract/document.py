@@ -12,17 +12,17 @@ from scrapers.text import UNCLEAN, clean
 
 PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
 DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "select", "button", "math")
-BLOCK_TAGS = frozenset("""address article aside blockquote caption center dd details dialog div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot th
-    thead tr ul br""".split())
+BLOCK_TAGS = frozenset("""address article aside blockquote caption center dd details dialog div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td
+    tfoot th thead tr ul br""".split())
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary", "menubar", "menu"})
-CHROME_TOKENS = frozenset("""nav navbar navigation menu main-menu mainmenu megamenu mega-menu menubar breadcrumb breadcrumbs
-    footer site-footer page-footer global-footer site-header page-header-nav masthead sidebar side-bar cookie cookies
-    cookie-banner cookie-notice skip-link skiplinks skip-links share social social-links sharing share-buttons topbar
-    top-bar language-switcher lang-switch languages langswitch searchbox search-form site-search quicklinks
-    quick-links toolbar utility-nav""".split())
+CHROME_TOKENS = frozenset("""nav navbar navigation menu main-menu mainmenu megamenu mega-menu menubar breadcrumb
+    breadcrumbs footer site-footer page-footer global-footer site-header page-header-nav masthead sidebar side-bar
+    cookie cookies cookie-banner cookie-notice skip-link skiplinks skip-links share social social-links sharing
+    share-buttons topbar top-bar language-switcher lang-switch languages langswitch searchbox search-form
+    site-search quicklinks quick-links toolbar utility-nav""".split())
 CONTENT_SELECTORS = ("//main", "//*[@role='main']", "//*[@id='main-content']", "//*[@id='content']", "//*[@id='main']",
                      "//*[contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]", "//*[@id='primary']",
                      "//*[@id='page-content']", "//*[contains(concat(' ', normalize-space(@class), ' '), ' content ')]")
@@ -160,8 +160,8 @@ class Document:
         return None
 
     def _main_content(self):
-        body_text = len(self.text(self.body)) - sum(
-            len(self.text(el)) for el in self.chrome if el.getparent() is not None and el.getparent() not in self.chrome)
+        chrome_roots = [el for el in self.chrome if el.getparent() is not None and el.getparent() not in self.chrome]
+        body_text = len(self.text(self.body)) - sum(len(self.text(el)) for el in chrome_roots)
         for selector in CONTENT_SELECTORS:
             for found in self.body.xpath(selector):
                 if found not in self.chrome and len(self.text(found)) >= max(40, 0.25 * body_text):

@@ -10,7 +10,8 @@ from scrapers.text import clean
 
 DIGITS = re.compile(r"\d+")
 LETTER = re.compile(r"[A-ZÄÖÜÅÆØÑ]|[A-Z]\s?[-–]\s?[A-Z]|[А-ЯЁ]|[ㄱ-ㅎ가-힣]|[あ-んア-ン]行?")
-TABS = re.compile(r"(?:^|[\s_-])(?:tabs?|tablist|nav-tabs|tab-nav|pills|alphabet|alfabeto|az|a-z|letters|abc|filter)(?:$|[\s_-])", re.I)
+TABS = re.compile(r"(?:^|[\s_-])(?:tabs?|tablist|nav-tabs|tab-nav|pills|alphabet|alfabeto|az|a-z|letters|abc|filter)"
+                  r"(?:$|[\s_-])", re.I)
 PAGE_NUMBER = re.compile(r"\d{1,3}|[‹«<>»›→←]+|\.\.\.|…")
 
 

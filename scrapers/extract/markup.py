@@ -90,7 +90,8 @@ def _phrases(value):
 
 
 def _person(item, url, syntax):
-    raw = _text(item.get("name")) or " ".join(filter(None, (_text(item.get("givenName")), _text(item.get("familyName")))))
+    parts = (_text(item.get("givenName")), _text(item.get("familyName")))
+    raw = _text(item.get("name")) or " ".join(filter(None, parts))
     name, others = names_in(raw or "")
     name = name or name_in(raw or "", loose=True) or strip_honorifics(raw or "")
     if not name or len(name) > 100:

@@ -30,7 +30,8 @@ class Person:
             if f.name == "interests":
                 self.interests = merge_phrases(mine, theirs)
             elif f.name in ("other_names", "alias_urls"):
-                setattr(self, f.name, [n for n in dict.fromkeys(mine + theirs) if n not in (self.name, self.profile_url)])
+                kept = [n for n in dict.fromkeys(mine + theirs) if n not in (self.name, self.profile_url)]
+                setattr(self, f.name, kept)
             elif f.name == "strategy":
                 self.strategy = "+".join(dict.fromkeys(filter(None, f"{mine or ''}+{theirs or ''}".split("+"))))
             elif f.name == "evidence":

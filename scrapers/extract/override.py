@@ -46,12 +46,14 @@ def override_people(html, url, selectors):
             if person.email:
                 break
         if "interests" in selectors:
-            person.interests = merge_phrases([], [p for n in select(block, selectors["interests"]) for p in split_phrases(_text(n))])
+            found = [p for n in select(block, selectors["interests"]) for p in split_phrases(_text(n))]
+            person.interests = merge_phrases([], found)
         link_node = next(iter(select(block, selectors.get("profile_link", "a[href]"))), None)
         if link_node is not None:
             person.profile_url = absolute_http(url, link_node.get("href"))
             if person.profile_url:
                 links.append(person.profile_url)
         people.append(person)
-    next_links = [absolute_http(url, a.get("href")) for a in select(root, selectors["next_page"])] if "next_page" in selectors else []
+    anchors = select(root, selectors["next_page"]) if "next_page" in selectors else []
+    next_links = [absolute_http(url, a.get("href")) for a in anchors]
     return people, links, [u for u in next_links if u]

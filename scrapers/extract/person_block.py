@@ -20,11 +20,13 @@ TITLE_CLASS = re.compile(r"(?:^|\s)(?:[\w]+[-_])?(?:position|role|job|jobtitle|j
                          r"function|funktion|poste|cargo|qualifica|grade|status|pos|zc|zhicheng|dimmed|minor)(?:$|\s)"
                          r"|(?:^|\s)(?:title|subtitle|jobtitle)(?:$|\s)", re.I)
 # Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
-TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|subjects?|"
+TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|"
+                      r"subjects?|"
                       r"expertise|research-areas?|thema|themen|schlagw\w*|mots-cles|fingerprints?|concepts?)"
                       r"(?:$|[-_\s/?=&.\d])", re.I)
-SOCIAL_HOSTS = ("linkedin.", "twitter.", "x.com", "facebook.", "instagram.", "youtube.", "researchgate.", "scholar.google",
-                "orcid.org", "github.com", "mendeley.", "academia.edu", "weibo.", "wechat", "mastodon", "bsky.")
+SOCIAL_HOSTS = ("linkedin.", "twitter.", "x.com", "facebook.", "instagram.", "youtube.", "researchgate.",
+                "scholar.google", "orcid.org", "github.com", "mendeley.", "academia.edu", "weibo.", "wechat",
+                "mastodon", "bsky.")
 
 
 def fill_from_block(doc, person, block, name_el, context, title_hint=None):
@@ -33,7 +35,8 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     name_text = clean(doc.text(name_el)) if name_el is not None else person.name
     person.profile_url = profile_link(doc, block, name_el, person.name, context)
     if person.profile_url:
-        person.note("profile_url", "link of the name" if name_el is not None and name_el.tag == "a" else "link in the block")
+        own = name_el is not None and name_el.tag == "a"
+        person.note("profile_url", "link of the name" if own else "link in the block")
     emails = block_emails(block, context.stand_in, context.domain)
     # An address most pages show is the office's, unless it spells this person's name (the secretary's own).
     emails = [e for e in emails if not context.site.is_template_email(e) or best_email([e], person.name, strict=True)]

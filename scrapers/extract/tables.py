@@ -12,6 +12,8 @@ from scrapers.fields.names import names_in, title_and_name
 from scrapers.fields.titles import group_title, split_title
 from scrapers.text import clean
 
+COLUMN_FIELDS = ("given_name", "family_name", "name", "title", "email", "phone", "department", "interests")
+
 
 def header_fields(doc, row):
     """{column: field} for a header row whose labels name a person's name and other fields."""
@@ -22,7 +24,7 @@ def header_fields(doc, row):
         label = clean(doc.text(cell)).strip(" :：*").casefold()
         span = _span(cell)
         if len(label) <= 40:
-            for field_name in ("given_name", "family_name", "name", "title", "email", "phone", "department", "interests"):
+            for field_name in COLUMN_FIELDS:
                 if vocab.LABELS[field_name].fullmatch(label):
                     columns.setdefault(column, []).append(field_name)
             words = [w for w in re.split(r"[\s,/&+-]+", label) if w]

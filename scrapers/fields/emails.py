@@ -14,10 +14,12 @@ AT_WORDS = (r"at|ät|arroba|arobase|chez|bei|snabel-a|apud|małpa|malpa|chioccio
 DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|kropka|tečka|pont|nokta|точка|\.|．|點|点"
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
-SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa)\s+(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
+SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa)\s+"
+                        r"(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
 SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto|kropka)\s+(?=\w)")
 # "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.
-REPLACE_NOTE = re.compile(r"([#＃*※★☆]|\(at\)|\[at\])\s*(?:替换为|替換為|换成|換成|改为|改為|に変換|を@|→|->|with|by|par|por|durch|mit)\s*[@＠]"
+REPLACE_NOTE = re.compile(r"([#＃*※★☆]|\(at\)|\[at\])\s*"
+                          r"(?:替换为|替換為|换成|換成|改为|改為|に変換|を@|→|->|with|by|par|por|durch|mit)\s*[@＠]"
                           r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆])", re.I)
 DOMAIN_NOTE = re.compile(r"(?:^|[\s(（\"'“:：])[@＠]\s?((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24})\b")
 USER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._\-]{1,40}$")

@@ -18,6 +18,7 @@ CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0
                            r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
+SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\u024f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\u024f])")
 SHOUTED = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not initials like 'J.A.'
 
 
@@ -67,13 +68,15 @@ def looks_like_name(text, loose=False):
         return False
     if any(w.casefold().strip(".:") in vocab.NOT_NAME_WORDS for w in words):
         return False
-    if any(ch in " ".join(w for w in words if w.casefold() not in vocab.NAME_PARTICLES) for ch in "!?:;/|<>{}[]()=+*#%&"):
+    unparticled = " ".join(w for w in words if w.casefold() not in vocab.NAME_PARTICLES)
+    if any(ch in unparticled for ch in "!?:;/|<>{}[]()=+*#%&"):
         return False  # ("a/l" in "Ravichandran a/l Subramaniam" is a particle)
     if vocab.PROFILE_LINK_WORDS.fullmatch(text) or vocab.NEWS_HEADING.fullmatch(text):
         return False  # "Currículo Lattes", "Read more", "Latest news"
     if sum(bool(vocab.TITLE_WORDS.fullmatch(w)) for w in words) * 2 > len(words):
         return False  # "Contratado Doctor", "Senior Lecturer": ranks, not names
-    if any(vocab.TITLE_WORDS.fullmatch(w) and w.casefold() not in vocab.NAMES_LIKE_TITLES for w in (words[0], words[-1])):
+    ends = (words[0], words[-1])
+    if any(vocab.TITLE_WORDS.fullmatch(w) and w.casefold() not in vocab.NAMES_LIKE_TITLES for w in ends):
         return False  # "Investigadora Ramón y Cajal", "Do-Yun Kim Professor"
     rank = vocab.TITLE_WORDS.match(text)
     if rank and len(rank.group(0).split()) >= 2:
@@ -143,7 +146,7 @@ def names_in(text, loose=False):
     text = clean(text)
     pieces = [p for p in re.split(r"\s*[(（)）/|]\s*", text) if p.strip()]
     if len(pieces) < 2 and vocab.CJK.search(text) and LATIN_LETTER.search(text):
-        pieces = [p for p in re.split(r"(?<=[^\x00-\u024f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\u024f])", text) if p]
+        pieces = [p for p in SCRIPT_CHANGE.split(text) if p]
     if len(pieces) >= 2:
         found = [name for name in (name_in(p, loose) for p in pieces[:3]) if name]
         scripts = {bool(vocab.CJK.search(n)) for n in found}

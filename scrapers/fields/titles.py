@@ -15,7 +15,8 @@ TITLE_THEN_UNIT = re.compile(r"^(.{3,80}?)\s*(?:,|–|—|\||\bat\b|\bin the\b|\
 def looks_like_title(text):
     """A short line naming a rank or role ('Senior Lecturer', 'Maître de conférences', '教授')."""
     text = clean(text)
-    if not text or len(text) > 120 or "@" in text or len(text.split()) > 10 or text.endswith((".", "。")) and len(text) > 60:
+    sentence = text.endswith((".", "。")) and len(text) > 60
+    if not text or len(text) > 120 or "@" in text or len(text.split()) > 10 or sentence:
         return False
     if re.search(r"\w[:：]\s+\w+\s+\w+\s+\w+", text) and not vocab.LABELS["title"].match(text):
         return False  # "Notte europea dei ricercatori: il Dipartimento partecipa ...": a headline
@@ -32,7 +33,8 @@ def clean_title(text):
     """A title without degrees, bullets, brackets or an address beside it; None when no title is left."""
     text = clean(text).strip("–—-|·•,:;/ ")
     parts = SEPARATORS.split(text)
-    if len(parts) > 1:  # "Professor Titular - FEQ/UFCM": keep the run of parts that are titles ("HoD - Senior Lecturer")
+    # "Professor Titular - FEQ/UFCM": keep the run of parts that are titles ("HoD - Senior Lecturer")
+    if len(parts) > 1:
         separators = [m.group(0) for m in SEPARATORS.finditer(text)]
         titled = [looks_like_title(p) and "@" not in p for p in parts]
         if any(titled):
@@ -44,7 +46,8 @@ def clean_title(text):
     for field_name in ("interests", "email", "phone"):  # "Assistant Professor Research Interests: ..."
         for found in vocab.LABELS[field_name].finditer(text):
             label, rest = found.group(0), text[found.end():].lstrip()
-            if found.start() > 0 and label.casefold() not in vocab.GENERIC_INTEREST_LABELS and rest[:1] in ("", ":", "："):
+            generic = label.casefold() in vocab.GENERIC_INTEREST_LABELS
+            if found.start() > 0 and not generic and rest[:1] in ("", ":", "："):
                 text = text[: found.start()].strip(" ,;:|-–—")
                 break
     title = strip_degrees(text)

@@ -69,6 +69,11 @@ class HostWorker:
         self.next_request = time.monotonic() + delay
         return True
 
+    def rest(self, delay):
+        """The delay runs from the end of an answer too: the host sees requests ``delay`` apart however slowly
+        it or this machine answers (a gap measured between request starts shrinks when one arrives late)."""
+        self.next_request = max(self.next_request, time.monotonic() + delay)
+
     def run(self):
         self.ends = time.monotonic() + self.settings.host_time_budget
         try:
@@ -140,6 +145,7 @@ class HostWorker:
                     raise FetchTimeout(f"the host's time budget ({self.settings.host_time_budget:g} s) "
                                        "ran out before robots.txt could be read")
                 rules = self.fetcher.robots(root, time_limit=self.time_left())
+                self.rest(delay)
             except FetchError as error:
                 rules = error
             self.robots[root] = (rules, time.monotonic())
@@ -207,10 +213,12 @@ class HostWorker:
                 page = self.fetcher.get(url, headers=headers, in_scope=lambda u: scope(u, person_link=True),
                                         robots=rules, time_limit=self.time_left())
             except FetchTimeout:
+                self.rest(delay)
                 self.next_request += settings.backoff * 2 ** attempt
                 if attempt == settings.retries or self.next_request >= self.ends:
                     raise
                 continue
+            self.rest(delay)
             if not worth_retrying(page.status) or attempt == settings.retries:
                 return page
             wait = settings.backoff * 2 ** attempt

@@ -72,7 +72,7 @@ def test_a_foreign_interest_shows_the_topic_in_the_firms_language(demo):
     german = next(r for r in found(demo, "Batterien")["results"] if r["name"] == "鈴木 大輔")
     assert any(reason.get("concept") == "Batterien" for reason in german["why"])
     page = demo.get("/search", query_string={"q": "batteries"}).get_data(as_text=True)
-    assert '<span class="concept">(batteries)</span>' in page
+    assert '<span class="concept" lang="en">(batteries)</span>' in page
 
 
 def test_similar_experts_are_not_similar_through_stop_words(demo, client):

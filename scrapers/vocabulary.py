@@ -29,21 +29,55 @@ def phrases(name, table):
     return sorted(found, key=lambda p: (-len(p), p))
 
 
-def _phrase_regex(phrase):
+def _word_regexes(phrase):
+    """A phrase as the regexes of its words (a Chinese, Japanese or Korean phrase is one 'word')."""
     if CJK.search(phrase):
-        return re.escape(phrase)
+        return [re.escape(phrase)]
     words = []
     for word in phrase.split():
         prefix = word.endswith("*")
         word = re.escape(word.rstrip("*"))
         word = word.replace(r"\.", r"\.?\s?").replace(r"\-", r"\s?-\s?")
         words.append(word + (r"\w*" if prefix else ""))
-    return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+    return words
+
+
+END = ""  # marks the end of a phrase in the trie
+
+
+def _trie_regex(node, first=True):
+    """Alternatives of a trie of word regexes, longest continuations first, so that a pattern of thousands
+    of phrases tries each shared first word once (a flat alternation tried every phrase at every place)."""
+    options = []
+    for word in sorted((w for w in node if w != END), key=lambda w: _longest(node[w]) + len(w), reverse=True):
+        child = node[word]
+        latin = not CJK.search(word)
+        lead = r"(?<!\w)" if first and latin else ""
+        rest = _trie_regex(child, first=False)
+        stop = r"(?!\w)" if latin else ""
+        if rest and END in child:
+            options.append(f"{lead}{word}(?:\\s+(?:{rest})|{stop})")
+        elif rest:
+            options.append(f"{lead}{word}\\s+(?:{rest})")
+        else:
+            options.append(f"{lead}{word}{stop}")
+    return "|".join(options)
+
+
+def _longest(node):
+    """The length of the longest continuation below a trie node (alternatives are tried longest first)."""
+    return max((len(w) + 1 + _longest(child) for w, child in node.items() if w != END), default=0)
 
 
 def pattern(name, table):
     """A case-insensitive regex matching any phrase of the table as whole words."""
-    return re.compile("|".join(_phrase_regex(p) for p in phrases(name, table)), re.I)
+    trie = {}
+    for phrase in phrases(name, table):
+        node = trie
+        for word in _word_regexes(phrase):
+            node = node.setdefault(word, {})
+        node[END] = {}
+    return re.compile(_trie_regex(trie), re.I)
 
 
 def word_set(name, table):
@@ -54,6 +88,9 @@ TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
 LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
 GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
+# A field's label closing a line or opening a value ("Assistant Professor Research Interests: ..."), in one search.
+LABEL_AHEAD = re.compile("(?:" + "|".join(LABELS[f].pattern for f in ("interests", "email", "phone"))
+                         + r")(?=\s*(?:[:：]|$))", re.I)
 INTEREST_HEADING = LABELS["interests"]
 HONORIFIC_PREFIX = re.compile(r"^(?:" + pattern("names", "honorific_prefix").pattern + r")[\s,]*", re.I)
 HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suffix").pattern.replace(r"(?<!\w)", "")

@@ -3,6 +3,7 @@ every reader uses. Nothing here knows about people."""
 import json
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -43,8 +44,9 @@ def parse(html):
     return root
 
 
+@lru_cache(maxsize=65536)
 def absolute_http(base, href):
-    """An absolute http(s) URL for ``href`` or None: scraped links are http(s) only."""
+    """An absolute http(s) URL for ``href`` or None: scraped links are http(s) only (pages ask many times)."""
     if not href:
         return None
     try:

@@ -43,13 +43,10 @@ def clean_title(text):
             while end + 1 < len(parts) and titled[end + 1]:
                 end += 1
             text = parts[start] + "".join(separators[i] + parts[i + 1] for i in range(start, end))
-    for field_name in ("interests", "email", "phone"):  # "Assistant Professor Research Interests: ..."
-        for found in vocab.LABELS[field_name].finditer(text):
-            label, rest = found.group(0), text[found.end():].lstrip()
-            generic = label.casefold() in vocab.GENERIC_INTEREST_LABELS
-            if found.start() > 0 and not generic and rest[:1] in ("", ":", "："):
-                text = text[: found.start()].strip(" ,;:|-–—")
-                break
+    for found in vocab.LABEL_AHEAD.finditer(text):  # "Assistant Professor Research Interests: ..."
+        if found.start() > 0 and found.group(0).casefold() not in vocab.GENERIC_INTEREST_LABELS:
+            text = text[: found.start()].strip(" ,;:|-–—")
+            break
     title = strip_degrees(text)
     if not title or name_in(title) or not looks_like_title(title):
         return None

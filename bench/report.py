@@ -23,6 +23,6 @@ def record(title, rows, notes=""):
         section += f"\n{notes.strip()}\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
     pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

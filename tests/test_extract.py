@@ -1,4 +1,6 @@
 """Extraction over saved pages, one strategy at a time, without any server."""
+import re
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -281,3 +283,28 @@ def test_an_eight_thousand_row_staff_table_is_read_whole():
                    f"<td>Lecturer</td></tr>" for n in range(8000))
     html = f"<main><table><tr><th>Name</th><th>Position</th></tr>{rows}</table></main>"
     assert len(extract(html, URL).people) == 8000  # namesakes with a page each stay apart
+
+
+from scrapers import vocabulary  # noqa: E402
+
+LABEL_PHRASES = vocabulary.phrases("labels", "phone") + vocabulary.phrases("labels", "interests")
+
+
+def flat_pattern(phrases):
+    """The plain alternation the compiled tries stand for: every phrase as whole words, longest first."""
+    options = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = r"\s+".join(vocabulary._word_regexes(phrase))
+        options.append(body if vocabulary.CJK.search(phrase) else rf"(?<!\w){body}(?!\w)")
+    return re.compile("|".join(options), re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LABEL_PHRASES), st.sampled_from(["x", "Tel", "of", "研究", "ab", ":", "-"]),
+                          st.text(alphabet="aeiouTtlnrs .:-", max_size=6)), max_size=6))
+def test_compiled_label_patterns_find_what_the_plain_alternation_finds(pieces):
+    text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
+    for table in ("phone", "interests"):
+        found = vocabulary.pattern("labels", table).search(text)
+        expected = flat_pattern(vocabulary.phrases("labels", table)).search(text)
+        assert (found and found.span()) == (expected and expected.span()), (table, text)

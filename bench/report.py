@@ -23,6 +23,9 @@ def record(title, rows, notes=""):
         section += f"\n{notes.strip()}\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
     pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text)  # the blank line before the next section
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

@@ -123,6 +123,15 @@ def test_microdata_rdfa_and_hcard_people_are_read():
     assert found["Ann Ho"].title == "Reader"
 
 
+def test_an_hcard_of_the_site_itself_is_not_a_person():
+    html = """<html><head><title>Callum Fraser | Centre for Coastal Engineering</title></head><body>
+    <main><ol class="crumbs"><li><a href="/">Home</a></li><li>Callum Fraser</li></ol>
+    <dl><dt>Role</dt><dd>Professor</dd></dl><p>Callum Fraser works on coastal hydrodynamics.</p></main>
+    <footer class="h-card"><span class="p-name">Centre for Coastal Engineering</span>
+    <a class="u-email" href="mailto:coe@uni.example">coe@uni.example</a></footer></body></html>"""
+    assert [p.name for p in extract(html, URL + "people/callum-fraser").people] == ["Callum Fraser"]
+
+
 def test_source_selectors_override_the_generic_method():
     html = """<main><section class="x"><i class="n">Jo Bloggs</i><u class="t">Tutor</u><a class="m" href="/jo">p</a></section>
     <section class="x"><i class="n">Al Smith</i><u class="t">Tutor</u></section><a class="nx" href="/p2">more</a></main>"""

@@ -135,6 +135,7 @@ def group_people(doc, members, named, context, used):
     return people
 
 
+INLINE_NAME = ("strong", "b", "a", "span", "em")
 LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(]\s*")
 
 
@@ -150,12 +151,16 @@ def neighbour_entries(doc, people, candidates, context, used):
                 continue
             text = doc.text(el)
             lead = LEADING_NAME.split(text, maxsplit=1)[0]
+            # '<p><strong>Ana Lopes</strong><br>Técnica<br>...</p>' beside entries whose names are links
+            name_el = el[0] if len(el) and not (el.text or "").strip() and el[0].tag in INLINE_NAME else None
+            if name_el is not None:
+                lead = doc.text(name_el)
             name = name_in(lead) if 3 < len(lead) < len(text) else None
             if not name:
                 continue
             person = Person(name=name, strategy="listing")
             person.note("name", "the start of an entry beside the listing's people")
-            fill_from_block(doc, person, Block(doc, [el]), None, context)
+            fill_from_block(doc, person, Block(doc, [el]), name_el, context)
             title = next((t for t in map(clean_title, LEADING_NAME.split(text)[1:3]) if t), None)
             if title:
                 person.title = title

@@ -47,7 +47,7 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     near = Block(doc, [name_el.getparent()]) if name_el is not None and name_el.getparent() is not None else block
     person.other_names = merge_names(person.other_names, other_script_names(doc, near if len(near) < 400 else block,
                                                                             person.name))
-    title, how = clean_title(labelled_value(lines, "title") or ""), "labelled title"
+    title, how = clean_title(labelled_value(lines, "title") or "", labelled=True), "labelled title"
     if title is None:
         for el in block.iter():
             classes = (el.get("class") or "").lower()

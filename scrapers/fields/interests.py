@@ -7,8 +7,8 @@ from scrapers import vocabulary as vocab
 from scrapers.text import clean, squeeze_cjk
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
-LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|as well as|sowie|ainsi que|así como|bem como|"
-                              r"nonché)\s+|及|和|与|與|および|및", re.I)
+LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|ja|ve|και|и|và|dan|as well as|sowie|ainsi que|"
+                              r"así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
 NOT_A_TOPIC = re.compile(r"@|https?://|www\.|^\+?[\d\s().-]{7,}$")  # an address or a phone number in the list
 LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|ed|og|och|or|oder|ou|o)\s+", re.I)
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)|[。！？；;]")

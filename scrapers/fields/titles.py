@@ -29,8 +29,10 @@ SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
 
 
 @lru_cache(maxsize=65536)
-def clean_title(text):
-    """A title without degrees, bullets, brackets or an address beside it; None when no title is left."""
+def clean_title(text, labelled=False):
+    """A title without degrees, bullets, brackets or an address beside it; None when no title is left.
+    A ``labelled`` text (after 'Title:') is not checked for being a name: with no capital letters to go by
+    (Hebrew, Arabic) 'פרופסור מן המניין' reads as an honorific and a name."""
     text = clean(text).strip("–—-|·•,:;/ ")
     parts = SEPARATORS.split(text)
     # "Professor Titular - FEQ/UFCM": keep the run of parts that are titles ("HoD - Senior Lecturer")
@@ -48,7 +50,13 @@ def clean_title(text):
             text = text[: found.start()].strip(" ,;:|-–—")
             break
     title = strip_degrees(text)
-    if not title or name_in(title) or not looks_like_title(title):
+    if title and not looks_like_title(title) and vocab.TITLE_WORDS.match(text):
+        title = text  # "PhD Candidate" is a title; its "PhD" is not a degree held
+    if not title or not looks_like_title(title):
+        return None
+    head, comma, field = title.partition(",")
+    # "Professor Jane Doe" is a name line; "Assistant Professor, Indigenous Forest Stewardship" names a field
+    if not labelled and name_in(head if comma and looks_like_title(head) else title):
         return None
     return title
 

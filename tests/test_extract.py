@@ -198,7 +198,7 @@ def test_phone_photo_and_department_on_a_profile():
 from scrapers.extract import extract_site  # noqa: E402
 from scrapers.fields.emails import cloudflare, emails_in_text, from_mailto, stand_in_for_at  # noqa: E402
 from scrapers.fields.names import names_in, title_and_name  # noqa: E402
-from scrapers.fields.titles import clean_title  # noqa: E402
+from scrapers.fields.titles import clean_title, split_title  # noqa: E402
 from scrapers.fields.interests import prose_phrases  # noqa: E402
 
 
@@ -317,3 +317,22 @@ def test_compiled_label_patterns_find_what_the_plain_alternation_finds(pieces):
         found = vocabulary.pattern("labels", table).search(text)
         expected = flat_pattern(vocabulary.phrases("labels", table)).search(text)
         assert (found and found.span()) == (expected and expected.span()), (table, text)
+
+
+def test_a_grid_of_names_is_one_listing_with_the_rank_it_sits_under():
+    cells = "".join(f'<td><a href="/info/{n}.htm">{name}</a></td>' for n, name in
+                    enumerate(["张　明", "李晓红", "王　伟", "刘建国", "陈思远"]))
+    html = f"""<main><h3>教授</h3><table><tr>{cells}</tr></table>
+    <h3>行政人员</h3><table><tr><td>陈　静（办公室主任）<br>邮箱：chenjing@cs.uni.example</td>
+    <td>马　超（教学秘书）<br>邮箱：machao@cs.uni.example</td></tr></table></main>"""
+    found = {p.name: p for p in extract(html, URL).people}
+    assert set(found) == {"张明", "李晓红", "王伟", "刘建国", "陈思远", "陈静", "马超"}
+    assert found["王伟"].title == "教授" and found["王伟"].profile_url.endswith("/info/2.htm")
+    assert (found["陈静"].title, found["陈静"].email) == ("办公室主任", "chenjing@cs.uni.example")
+
+
+def test_supervision_roles_beside_a_rank_are_not_the_title_and_brackets_alone_end():
+    assert clean_title("教授，博士生导师") == "教授"
+    assert clean_title("Senior Lecturer; PhD supervisor") == "Senior Lecturer"
+    assert clean_title("PhD Candidate") == "PhD Candidate"
+    assert clean_title("()") is None and split_title("()") == ("", None)

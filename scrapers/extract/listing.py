@@ -11,6 +11,7 @@ from scrapers.extract.person_block import fill_from_block
 from scrapers.extract.tables import table_people
 from scrapers.fields.names import name_in, names_in, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.titles import clean_title, group_title
+from scrapers.text import clean
 
 NAME_CARRIERS = ("a", "h2", "h3", "h4", "h5", "h6", "strong", "b", "td", "th", "dt", "dd", "span", "div", "p", "li",
                  "figcaption", "em", "label", "font", "caption")
@@ -31,10 +32,11 @@ def listing_people(doc, context):
 
 # -- repeated blocks ---------------------------------------------------------------------
 
-def signature(el, depth=4, classes=4):
-    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart).
-    Only the ``classes`` nearest levels keep their classes (cards that differ in a class, 'filter-char-P'
-    beside 'filter-char-D', share the coarser place)."""
+def signature(el, depth=4, classes=4, columns=True):
+    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart,
+    unless not ``columns``: a grid of names, a person in every cell). Only the ``classes`` nearest levels
+    keep their classes (cards that differ in a class, 'filter-char-P' beside 'filter-char-D', share the
+    coarser place)."""
     parts = []
     node = el
     for level in range(depth):
@@ -42,7 +44,7 @@ def signature(el, depth=4, classes=4):
             break
         kept = sorted((node.get("class") or "").split())[:2] if level < classes else []
         part = node.tag + "." + ".".join(kept)
-        if node.tag in ("td", "th") and node.getparent() is not None:
+        if columns and node.tag in ("td", "th") and node.getparent() is not None:
             part += f":{node.getparent().index(node)}"
         parts.append(part)
         node = node.getparent()
@@ -65,6 +67,8 @@ def candidate_groups(doc, context):
     for el in carriers:
         if el not in outer and not template(doc.text(el)):
             fine[signature(el)].append(el)
+            if el.tag in ("td", "th") or next(el.iterancestors("td", "th"), None) is not None:
+                fine["grid:" + signature(el, columns=False)].append(el)
             coarse[signature(el, classes=1)].append(el)
     return ranked_groups(doc, fine, context) + ranked_groups(doc, coarse, context)
 
@@ -77,7 +81,7 @@ def ranked_groups(doc, groups, context):
             continue  # people have different names: six "Currículo Lattes" links are buttons
         if sum(context.site.is_template(t) for t in texts) * 2 >= len(texts):
             continue  # a menu every page repeats (a secretary every page names stays, among her colleagues)
-        named = [(el, names_in(doc.text(el))) for el in members]
+        named = [(el, names_in(doc.text(el)) if el.find("br") is None else lead_line_name(el)) for el in members]
         named = [(el, found) for el, found in named if found[0]]
         if named:
             # Groups whose elements hold the name and little else come first: the <a> before its <li>.
@@ -87,6 +91,13 @@ def ranked_groups(doc, groups, context):
             ranked.append((len(named), own_script, tightness, members, named))
     ranked.sort(key=lambda g: g[:3], reverse=True)
     return [(members, named) for *_rank, members, named in ranked]
+
+
+def lead_line_name(el):
+    """The name an entry's first line starts with, where the entry writes it as plain text before a <br>:
+    '<td>陈　静（办公室主任）<br>电话：…</td>', '<li>Jane Roe, Reader<br>…</li>'."""
+    lead = LEADING_NAME.split(clean(el.text or ""), maxsplit=1)[0]
+    return names_in(lead) if lead else (None, [])
 
 
 def group_people(doc, members, named, context, used):
@@ -136,7 +147,7 @@ def group_people(doc, members, named, context, used):
 
 
 INLINE_NAME = ("strong", "b", "a", "span", "em")
-LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(]\s*")
+LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(，；：（]\s*")
 
 
 def neighbour_entries(doc, people, candidates, context, used):

@@ -44,7 +44,9 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     if person.email:
         person.note("email", "in the block")
     person.phone = block_phone(block, context.country)
-    near = Block(doc, [name_el.getparent()]) if name_el is not None and name_el.getparent() is not None else block
+    parent = name_el.getparent() if name_el is not None else None
+    # the name's own surroundings, not a row that holds the next person too (a grid of names)
+    near = Block(doc, [parent]) if parent is not None and block.contains(parent) else block
     person.other_names = merge_names(person.other_names, other_script_names(doc, near if len(near) < 400 else block,
                                                                             person.name))
     title, how = clean_title(labelled_value(lines, "title") or "", labelled=True), "labelled title"
@@ -99,6 +101,8 @@ def without_names(text, names):
         words = name.split()
         if len(words) == 2 and not vocab.CJK.search(name):
             forms.update((f"{words[1]} {words[0]}", f"{words[1]}, {words[0]}"))
+        elif len(name) == 2 and vocab.HAN.match(name):
+            forms.add(f"{name[0]} {name[1]}")  # '陈　静' as the page pads it
     rest = text
     for form in sorted(forms, key=len, reverse=True):
         at = rest.casefold().find(form.casefold())

@@ -96,7 +96,9 @@ def looks_like_name(text, loose=False):
 def reorder(name):
     """'Weber, Anna' and 'WEBER Anna' -> 'Anna Weber'; ALL-CAPS names get their capitals right."""
     if vocab.CJK.search(name):
-        return name
+        parts = name.split()
+        # '王　伟': a two-character Chinese name padded to line up with three-character ones
+        return "".join(parts) if len(parts) == 2 and all(len(p) == 1 and vocab.HAN.match(p) for p in parts) else name
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
         if last and first and looks_like_name(f"{first} {last}", loose=True):

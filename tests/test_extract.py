@@ -336,3 +336,22 @@ def test_supervision_roles_beside_a_rank_are_not_the_title_and_brackets_alone_en
     assert clean_title("Senior Lecturer; PhD supervisor") == "Senior Lecturer"
     assert clean_title("PhD Candidate") == "PhD Candidate"
     assert clean_title("()") is None and split_title("()") == ("", None)
+
+
+def test_an_at_sign_image_and_a_noscript_fallback_give_the_address():
+    html = """<main><h1>Directorio</h1><table><tr><td>Nombre:</td><td>Ana María García López</td></tr>
+    <tr><td>Categoría:</td><td>Catedrática de Universidad</td></tr>
+    <tr><td>Correo electrónico:</td><td>amgarcia<img src="/img/arroba.gif" alt="">uvaldemar.es</td></tr></table></main>"""
+    assert "amgarcia@uvaldemar.es" in [p.email for p in extract(html, URL + "ficha?id=1").people]
+    html = """<main><h1>Rachel Goldberg, Ph.D.</h1><p class="profile__title">Professor</p>
+    <p class="profile__role">Chair of the Department</p><p><a class="js-mail" href="#">E-mail</a>
+    <noscript>rgoldberg at eastlake dot edu</noscript></p></main>"""
+    [person] = extract(html, URL + "rgoldberg").people
+    assert (person.title, person.email) == ("Professor", "rgoldberg@eastlake.edu")
+
+
+def test_dutch_academic_name_forms():
+    assert name_in("prof.dr.ir. J.H. (Jan) de Vries") == "Jan de Vries"
+    assert name_in("dr. M. (Mohamed) El Amrani") == "Mohamed El Amrani"
+    assert name_in("dr. T. (Tim) van 't Hof") == "Tim van 't Hof"
+    assert name_in("M. Vidyasagar") == "M. Vidyasagar"

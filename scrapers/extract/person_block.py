@@ -19,6 +19,8 @@ from scrapers.text import clean
 TITLE_CLASS = re.compile(r"(?:^|\s)(?:[\w]+[-_])?(?:position|role|job|jobtitle|job-title|job_title|rank|designation|"
                          r"function|funktion|poste|cargo|qualifica|grade|status|pos|zc|zhicheng|dimmed|minor)(?:$|\s)"
                          r"|(?:^|\s)(?:title|subtitle|jobtitle)(?:$|\s)", re.I)
+TITLE_SUFFIX = re.compile(r"(?:^|\s)(?:profile|person|people|staff|member|faculty|directory-card|card|team)"
+                          r"(?:__|-|_)(?:job-?)?title(?:$|\s)", re.I)
 # Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
 TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|"
                       r"subjects?|"
@@ -51,13 +53,17 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
                                                                             person.name))
     title, how = clean_title(labelled_value(lines, "title") or "", labelled=True), "labelled title"
     if title is None:
-        for el in block.iter():
-            classes = (el.get("class") or "").lower()
-            if el is not name_el and TITLE_CLASS.search(classes) and el.tag not in ("a", "img"):
-                value = clean_title(doc.text(el))
-                if value and not same_name(value, person.name):
-                    title, how = value, f"element of class {classes!r}"
-                    break
+        # 'profile__title' before 'profile__role': where a block has both, the first is the rank
+        for marks in (TITLE_SUFFIX, TITLE_CLASS):
+            for el in block.iter():
+                classes = (el.get("class") or "").lower()
+                if el is not name_el and marks.search(classes) and el.tag not in ("a", "img"):
+                    value = clean_title(doc.text(el))
+                    if value and not same_name(value, person.name):
+                        title, how = value, f"element of class {classes!r}"
+                        break
+            if title is not None:
+                break
     if title is None:
         for line in lines:
             if line.is_heading and context.site.is_template(line.text):

@@ -127,9 +127,10 @@ def lines_after_label(lines, start):
 
 
 def interests_in_lines(lines):
-    """Interests from a block's lines: the phrases after the first interests label or heading, a full label
-    ('Thèmes de recherche') before an everyday word ('Recherche'); a label that is a link is navigation."""
-    generic = []
+    """Interests from a block's lines: the phrases after every interests label or heading ('Research areas'
+    and 'Research interests' both), full labels ('Thèmes de recherche') before everyday words ('Recherche');
+    a label that is a link is navigation."""
+    found, generic = [], []
     for number, line in enumerate(lines):
         labelled = label_of(line.text)
         if labelled is None or (line.lead is not None and line.lead.tag == "a") or (
@@ -143,9 +144,9 @@ def interests_in_lines(lines):
             phrases = lines_after_label(lines, number)
         if phrases:
             if label.casefold() not in vocab.GENERIC_INTEREST_LABELS:
-                return merge_phrases([], phrases)
+                found = merge_phrases(found, phrases)
             generic = generic or phrases
-    return merge_phrases([], generic)
+    return found or merge_phrases([], generic)
 
 
 def interests_in_prose(lines):

@@ -17,6 +17,7 @@ LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f\u0980-\u09ff\u0e00-\u0e7f"
                            r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
+FUSED_HONORIFICS = re.compile(r"^(?:[A-Za-z]{2,6}\.){2,}")  # Dutch 'prof.dr.ir.': read as 'prof. dr. ir.'
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
 SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\u024f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\u024f])")
 SHOUTED = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not initials like 'J.A.'
@@ -33,14 +34,15 @@ NAME_SEPARATORS = " -'’."
 @lru_cache(maxsize=65536)
 def strip_honorifics(text):
     """Remove honorifics before a name and degrees and post-nominals after it."""
-    text = clean(text).strip(",;:|-–—·• ")
+    text = FUSED_HONORIFICS.sub(lambda m: m.group(0).replace(".", ". "), clean(text).strip(",;:|-–—·• "))
     previous = None
     while previous != text:
         previous = text
         prefix = vocab.HONORIFIC_PREFIX.match(text)
         rest = text[prefix.end():].split() if prefix else []
-        if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1):
-            break  # "M. Vidyasagar", "D. S. Deegalla": an initial, not "M." for Monsieur
+        if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1
+                                                                  or rest[0].startswith("(")):
+            break  # "M. Vidyasagar", "D. S. Deegalla", "M. (Mohamed) El Amrani": an initial, not Monsieur
         text = vocab.HONORIFIC_PREFIX.sub("", text).strip(" ,")
         text = vocab.HONORIFIC_SUFFIX.sub("", INSTITUTION_PROFESSOR.sub("", text)).strip(" ,")
     return text

@@ -355,3 +355,26 @@ def test_dutch_academic_name_forms():
     assert name_in("dr. M. (Mohamed) El Amrani") == "Mohamed El Amrani"
     assert name_in("dr. T. (Tim) van 't Hof") == "Tim van 't Hof"
     assert name_in("M. Vidyasagar") == "M. Vidyasagar"
+
+
+def test_a_letter_page_with_one_titled_person_and_tabs_that_are_not_people():
+    html = """<main><ul class="tab-menu"><li><a href="list.do?page=1">전임교수</a></li><li><a href="list.do?cate=emer">명예교수</a>
+    </li></ul><ul class="people-list"><li><a href="/research-profiles/rajesh-kumar.html">Scientia Professor Rajesh Kumar</a>
+    </li></ul><div class="paging"><a href="list.do?page=1">처음</a><a href="list.do?page=2">마지막</a></div></main>"""
+    [person] = extract(html, URL + "our-people.html?letter=K").people
+    assert (person.name, person.title) == ("Rajesh Kumar", "Scientia Professor")
+
+
+def test_more_ways_pages_write_addresses_titles_and_interests():
+    assert deobfuscate("wsjung @ ee.hanbit.ac.kr") == "wsjung@ee.hanbit.ac.kr"
+    assert stand_in_for_at("yamada◎mech.example.ac.jp（◎を@に変えてください）") == "◎"
+    assert split_phrases("熱流体工学・沸騰熱伝達・マイクロチャネル") == ["熱流体工学", "沸騰熱伝達", "マイクロチャネル"]
+    assert split_phrases("データ・サイエンス") == ["データ・サイエンス"]
+    assert clean_title("Doctorante depuis 2023") == "Doctorante" and clean_title("教授（兼任）") == "教授"
+
+
+def test_a_listing_links_on_to_the_list_of_another_group():
+    html = """<main><h2>Professeurs</h2><ul><li><a href="spip1.html">MARTIN Paul</a> – PR</li>
+    <li><a href="spip2.html">DURAND Anne</a> – MCF</li></ul><h2>Doctorants</h2>
+    <p>Voir la <a href="spip5d10.html">liste des doctorants</a>.</p></main>"""
+    assert URL + "spip5d10.html" in extract(html, URL).listing_links

@@ -58,6 +58,17 @@ def pagination_links(doc, next_selector_links=()):
     return list(dict.fromkeys(urls))
 
 
+def group_links(doc):
+    """Links in a listing's own content to the list of another group of its people ('Voir la liste des
+    doctorants', 'Emeriti', 'PhD students'): more of the same listing, kept on a page of its own."""
+    found = []
+    for anchor in doc.elements(["a"]):
+        text = doc.text(anchor)
+        if text and len(text.split()) <= 6 and vocab.GROUP_WORDS.search(text) and anchor.get("href"):
+            found.append(absolute_http(doc.url, anchor.get("href")))
+    return [u for u in dict.fromkeys(found) if u and u != doc.url and same_site(u, doc.url)]
+
+
 def query_siblings(doc):
     """Links to this same page with another value of one query parameter (?skupina=2, ?bm=3, ?dept=x):
     a listing split over tabs or filters, whatever the parameter is called. Two or more are needed."""

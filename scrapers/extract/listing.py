@@ -81,7 +81,7 @@ def ranked_groups(doc, groups, context):
             continue  # people have different names: six "Currículo Lattes" links are buttons
         if sum(context.site.is_template(t) for t in texts) * 2 >= len(texts):
             continue  # a menu every page repeats (a secretary every page names stays, among her colleagues)
-        named = [(el, names_in(doc.text(el)) if el.find("br") is None else lead_line_name(el)) for el in members]
+        named = [(el, carried_name(doc, el)) for el in members]
         named = [(el, found) for el, found in named if found[0]]
         if named:
             # Groups whose elements hold the name and little else come first: the <a> before its <li>.
@@ -93,6 +93,24 @@ def ranked_groups(doc, groups, context):
     return [(members, named) for *_rank, members, named in ranked]
 
 
+def carried_name(doc, el):
+    """(name, other forms) an element carries: its text, a rank and a name ('Scientia Professor Rajesh
+    Kumar'), or the first line of an entry written as plain text."""
+    if el.find("br") is not None:
+        return lead_line_name(el)
+    found = names_in(doc.text(el))
+    if not found[0]:
+        title, name = title_and_name(doc.text(el))
+        found = (name, []) if title and name else found
+    return found
+
+
+def untitled(text):
+    """A name's text without the rank before or after it ('Associate Professor Ben Walker' -> 'Ben Walker')."""
+    title, name = title_and_name(text)
+    return text.replace(title, "", 1).strip() if title and name else text
+
+
 def lead_line_name(el):
     """The name an entry's first line starts with, where the entry writes it as plain text before a <br>:
     '<td>陈　静（办公室主任）<br>电话：…</td>', '<li>Jane Roe, Reader<br>…</li>'."""
@@ -101,7 +119,7 @@ def lead_line_name(el):
 
 
 def group_people(doc, members, named, context, used):
-    lone = (len(named) == 1 and len(named[0][1][0]) >= 0.6 * len(doc.text(named[0][0]))
+    lone = (len(named) == 1 and len(named[0][1][0]) >= 0.6 * len(untitled(doc.text(named[0][0])))
             and lone_person_link(doc, named[0][0], context))
     if not lone and (len(named) < 2 or len(named) < 0.6 * len(members)):
         return []

@@ -86,8 +86,11 @@ def looks_like_name(text, loose=False):
     if all(CASELESS_WORD.match(w) for w in words):
         return not any(w in vocab.NOT_NAME_WORDS for w in words)
     capitalised = 0
-    for word in words:
-        if word.casefold() in vocab.NAME_PARTICLES:
+    for number, word in enumerate(words):
+        # a particle that starts a name in capitals is a given name: "Ben Walker" (not "ben" as in "Ali ben Said")
+        given = number == 0 and len(word) >= 3 and word[0].isupper() and len(words) > 1 and (
+            words[1].casefold() not in vocab.NAME_PARTICLES)
+        if word.casefold() in vocab.NAME_PARTICLES and not given:
             continue
         if not is_name_word(word):
             return False

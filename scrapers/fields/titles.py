@@ -26,6 +26,9 @@ def looks_like_title(text):
 
 
 SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
+SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+(?:\d{1,2}[./])?\d{4}\)?$",
+                        re.I)  # 'Doctorante depuis 2023'
+BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
 ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 
@@ -43,6 +46,9 @@ def clean_title(text, labelled=False):
     (Hebrew, Arabic) 'פרופסור מן המניין' reads as an honorific and a name."""
     text = clean(text).strip("–—-|·•,:;/ ")
     text = unbracketed(text)
+    bracketed = BRACKETED_ROLE.search(text)
+    if bracketed and bracketed.group(1).casefold() in vocab.ROLES_BESIDE_RANK:
+        text = text[:bracketed.start()]  # '教授（兼任）'
     parts = ROLE_SEPARATORS.split(text)
     ranks = [part for part in parts if part.casefold() not in vocab.ROLES_BESIDE_RANK]
     if ranks and len(ranks) < len(parts):
@@ -62,6 +68,7 @@ def clean_title(text, labelled=False):
         if found.start() > 0 and found.group(0).casefold() not in vocab.GENERIC_INTEREST_LABELS:
             text = text[: found.start()].strip(" ,;:|-–—")
             break
+    text = SINCE_YEAR.sub("", text)
     title = strip_degrees(text)
     if title and not looks_like_title(title) and vocab.TITLE_WORDS.match(text):
         title = text  # "PhD Candidate" is a title; its "PhD" is not a degree held

@@ -26,8 +26,9 @@ def looks_like_title(text):
 
 
 SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
-SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+(?:\d{1,2}[./])?\d{4}\)?$",
-                        re.I)  # 'Doctorante depuis 2023'
+# 'Doctorante depuis 2023'
+SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+"
+                        r"(?:\d{1,2}[./])?\d{4}\)?$", re.I)
 BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
 ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 

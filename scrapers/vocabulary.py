@@ -36,8 +36,9 @@ def _word_regexes(phrase):
     words = []
     for word in phrase.split():
         prefix = word.endswith("*")
+        one_letter = len(word.rstrip("*").strip(".")) == 1  # 'Dr.' matches 'Dr'; 'd.' needs its dot (D'Almeida)
         word = re.escape(word.rstrip("*"))
-        word = word.replace(r"\.", r"\.?\s?").replace(r"\-", r"\s?-\s?")
+        word = word.replace(r"\.", r"\.\s?" if one_letter else r"\.?\s?").replace(r"\-", r"\s?-\s?")
         words.append(word + (r"\w*" if prefix else ""))
     return words
 
@@ -113,6 +114,7 @@ HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suff
                               + r")|(?:" + "|".join(re.escape(p) for p in phrases("names", "honorific_suffix")
                                                     if CJK.search(p)) + r"))\s*$", re.I)
 NAME_PARTICLES = word_set("names", "particles")
+GENERATIONAL = word_set("names", "generational")
 # Column headers ("Cognome Nome", "Name Vorname") are not names either.
 NOT_NAME_WORDS = (word_set("names", "not_name") | {w for table in ("name", "family_name", "given_name")
                                                    for p in phrases("labels", table) for w in p.split()}

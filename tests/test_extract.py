@@ -378,3 +378,39 @@ def test_a_listing_links_on_to_the_list_of_another_group():
     <li><a href="spip2.html">DURAND Anne</a> – MCF</li></ul><h2>Doctorants</h2>
     <p>Voir la <a href="spip5d10.html">liste des doctorants</a>.</p></main>"""
     assert URL + "spip5d10.html" in extract(html, URL).listing_links
+
+
+def test_people_in_details_summaries_and_in_lines_of_fields():
+    html = """<main><h2>Cuerpo académico</h2>
+    <details><summary>Dr. Rodrigo Henríquez Soto</summary><p>Profesor Titular</p><p>Correo: rhenriquez [arroba] u.cl</p></details>
+    <details><summary>Dra. Francisca de la Fuente Larraín</summary><p>Profesora Asistente</p></details>
+    <h2>Personal de apoyo</h2><p class="staff">Patricia Sepúlveda Rojas | Secretaria de Dirección | Anexo 2201 |
+    psepulveda [arroba] u.cl<br>Luis Alberto Gajardo Muñoz | Coordinador de Laboratorio | Anexo 2207 | lgajardo@u.cl</p>
+    <pre>氏名 | 職名 | 内線 | メール
+<a href="/~brown/">マイケル・ブラウン (Michael BROWN)</a> | 特任准教授 | 5105 | brown (at) ist.example.ac.jp
+<a href="/~kimura/">木村 浩二 (KIMURA Koji)</a> | 教授 | 5101 | kimura アットマーク ist.example.ac.jp</pre></main>"""
+    found = {p.name: p for p in extract(html, URL).people}
+    assert found["Francisca de la Fuente Larraín"].title == "Profesora Asistente"
+    assert (found["Patricia Sepúlveda Rojas"].title, found["Patricia Sepúlveda Rojas"].email) == (
+        "Secretaria de Dirección", "psepulveda@u.cl")
+    assert found["マイケル・ブラウン"].profile_url.endswith("/~brown/") and "Michael Brown" in found["マイケル・ブラウン"].other_names
+    assert found["木村 浩二"].email == "kimura@ist.example.ac.jp"
+    assert "氏名" not in found
+
+
+def test_a_rowspan_cell_keeps_the_columns_of_the_rows_below_it():
+    html = """<main><table><tr><th>Section</th><th>Name</th><th>Role</th><th>Telephone</th></tr>
+    <tr><td rowspan="2">Inorganic</td><td><a href="/p/a">Venkataraman-Hughes, Anjali</a></td><td>Senior Lecturer</td>
+    <td>01632 960 433</td></tr><tr><td><a href="/p/b">Featherstonehaugh, Thomas</a></td><td>Lecturer</td>
+    <td>01632 960 430</td></tr></table></main>"""
+    found = {p.name: p.title for p in extract(html, URL).people}
+    assert found == {"Anjali Venkataraman-Hughes": "Senior Lecturer", "Thomas Featherstonehaugh": "Lecturer"}
+
+
+def test_tab_links_are_not_people_and_more_name_forms():
+    html = """<main><ul class="tabs"><li><a href="?tab=professuren">Professuren</a></li><li><a href="?tab=ehemalige">
+    Ehemalige</a></li></ul><ul><li><a href="/p/1">Prof. Dr. Konstanze von Hohenberg</a> Professorin</li>
+    <li><a href="/p/2">Dipl.-Geogr. Tobias Weißkirchen</a> Wissenschaftlicher Mitarbeiter</li></ul></main>"""
+    assert {p.name for p in extract(html, URL).people} == {"Konstanze von Hohenberg", "Tobias Weißkirchen"}
+    assert name_in("D'ALMEIDA Jean-Marc") == "Jean-Marc D'Almeida" and name_in("Rhys ap Gwilym") == "Rhys ap Gwilym"
+    assert name_in("Smt. Sunita Devi") == "Sunita Devi" and name_in("Samuel L. Okonkwo Jr.") == "Samuel L. Okonkwo Jr."

@@ -97,6 +97,24 @@ def in_tabs(anchor):
     return anchor.get("role") == "tab"
 
 
+TAB_ROW = frozenset({"tabs", "tablist", "nav-tabs", "tab-nav", "tab-menu", "tabmenu", "tab-list", "tabnav", "tabs-nav",
+                     "nav-pills"})
+
+
+def is_tab_link(anchor):
+    """A link in a row of tabs itself ('Professuren | Ehemalige': a list whose class or role says tabs),
+    not a link inside a tab's panel."""
+    if anchor.get("role") == "tab":
+        return True
+    for count, el in enumerate(anchor.iterancestors()):
+        if count > 2:
+            return False
+        marks = {*(el.get("class") or "").lower().split(), (el.get("role") or "").lower()}
+        if el.tag in ("ul", "ol", "nav") and marks & TAB_ROW:
+            return True
+    return False
+
+
 def alternate_links(doc):
     """The same page in other languages: hreflang alternates and language-switcher links on the same site."""
     found = list(doc.alternates)

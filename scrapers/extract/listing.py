@@ -7,14 +7,15 @@ from collections import Counter, defaultdict
 from scrapers import vocabulary as vocab
 from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
 from scrapers.extract.model import Person
+from scrapers.extract.links import is_tab_link
 from scrapers.extract.person_block import fill_from_block
-from scrapers.extract.tables import table_people
+from scrapers.extract.tables import delimited_people, table_people
 from scrapers.fields.names import name_in, names_in, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.titles import clean_title, group_title
 from scrapers.text import clean
 
 NAME_CARRIERS = ("a", "h2", "h3", "h4", "h5", "h6", "strong", "b", "td", "th", "dt", "dd", "span", "div", "p", "li",
-                 "figcaption", "em", "label", "font", "caption")
+                 "figcaption", "em", "label", "font", "caption", "summary")
 MAX_NAME_TEXT = 90
 MAX_BLOCK_TEXT = 2500
 
@@ -24,6 +25,7 @@ def listing_people(doc, context):
     people, used = [], set()
     for table in doc.elements(["table"]):
         people.extend(table_people(doc, table, context, used))
+    people.extend(delimited_people(doc, context, used))
     for members, named in candidate_groups(doc, context):
         people.extend(group_people(doc, members, named, context, used))
     drop_shared_links(people)
@@ -65,7 +67,7 @@ def candidate_groups(doc, context):
     # On a profile page, a name every page repeats is a contact box, not a person of this page.
     template = context.site.is_template if context.hints else (lambda _text: False)
     for el in carriers:
-        if el not in outer and not template(doc.text(el)):
+        if el not in outer and not template(doc.text(el)) and not (el.tag == "a" and is_tab_link(el)):
             fine[signature(el)].append(el)
             if el.tag in ("td", "th") or next(el.iterancestors("td", "th"), None) is not None:
                 fine["grid:" + signature(el, columns=False)].append(el)

@@ -17,6 +17,7 @@ LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f\u0980-\u09ff\u0e00-\u0e7f"
                            r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
+KATAKANA_NAME = re.compile(r"^[ァ-ヺー]{2,8}[・＝][ァ-ヺー]{2,10}$")  # 'マイケル・ブラウン', when neighbours vouch
 FUSED_HONORIFICS = re.compile(r"^(?:[A-Za-z]{2,6}\.){2,}")  # Dutch 'prof.dr.ir.': read as 'prof. dr. ir.'
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
 SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\u024f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\u024f])")
@@ -63,7 +64,8 @@ def looks_like_name(text, loose=False):
     if vocab.CJK.search(text):
         if LATIN_LETTER.search(text):
             return False
-        return vocab.looks_like_cjk_name(text) or (loose and 2 <= len(text.replace(" ", "")) <= 5
+        return vocab.looks_like_cjk_name(text) or (loose and (2 <= len(text.replace(" ", "")) <= 5
+                                                             or bool(KATAKANA_NAME.match(text)))
                                                    and not vocab.CJK_NOT_NAME.search(text))
     words = text.replace(",", " ").split()
     if not (1 if loose else 2) <= len(words) <= 6:
@@ -106,6 +108,8 @@ def reorder(name):
         return "".join(parts) if len(parts) == 2 and all(len(p) == 1 and vocab.HAN.match(p) for p in parts) else name
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
+        if first.casefold() in vocab.GENERATIONAL:
+            return f"{last} {first}"  # 'John Smith, Sr.'
         if last and first and looks_like_name(f"{first} {last}", loose=True):
             name = f"{first} {last}"
     words = name.split()

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 from scrapers import vocabulary as vocab
 from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
-from scrapers.extract.model import Person
 from scrapers.extract.links import is_tab_link
+from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
 from scrapers.extract.tables import delimited_people, table_people
 from scrapers.fields.names import name_in, names_in, slug_matches, strip_honorifics, title_and_name

@@ -79,7 +79,7 @@ def variant(people, relevant, patches, expand):
             app = create_app({"DATABASE": str(folder / "directory.sqlite"), "INDEX": str(folder / "index"),
                               "RATELIMIT_ENABLED": False, "JOB_NICENESS": 0})
             app.instance_path = str(folder)
-            result = app.test_cli_runner().invoke(cli, ["import", str(rows)])
+            result = app.test_cli_runner().invoke(cli, ["import", str(rows)], obj=app)
             if result.exit_code:
                 raise RuntimeError(result.output)
             return measure(app.test_client(), relevant, expand)

@@ -1,7 +1,7 @@
 """Query understanding: plain words -> academic terms in many languages.
 
 Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with the everyday words firms type, in
-eight languages; they are the topic facet) and the open vocabularies behind them (data/vocabulary-*.tsv:
+six languages, and academic labels in ten; they are the topic facet) and the open vocabularies behind them (data/vocabulary-*.tsv:
 EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German, French, Spanish and
 Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
 ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
@@ -19,9 +19,10 @@ from whoosh.support.charset import accent_map
 from directory.paths import DATA
 from directory.search.analysis import CJK_RUN, stop_words
 
-LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja")
+LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
-WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it")  # labels matched word by word, by their stems
+PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja")  # everyday words besides English (topics.tsv plain_<language>)
+WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched word by word, by their stems
 MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
@@ -35,7 +36,8 @@ class Concept:
     id: str
     field: str
     labels: dict  # language -> tuple of terms
-    plain: tuple
+    plain: tuple  # the everyday phrases, English first
+    everyday: tuple = ()  # ((language, phrase), ...) of the same everyday phrases
 
     @property
     def name(self):
@@ -52,6 +54,13 @@ class Concept:
     def terms(self):
         """Every label in every language."""
         return [term for language in LANGUAGES for term in self.labels.get(language, ())]
+
+    def ranked_terms(self):
+        """Every label, each language's first ones first (its first label in every language, then its second
+        ones...): where only some labels can be searched, every language keeps its main term."""
+        columns = [self.labels.get(language, ()) for language in LANGUAGES]
+        return [column[rank] for rank in range(max(map(len, columns), default=0)) for column in columns
+                if rank < len(column)]
 
 
 @cache
@@ -71,8 +80,9 @@ def concepts():
         missing = [lang for lang in LANGUAGES if not labels[lang]]
         if missing:
             raise ThesaurusError(f"topics.tsv concept {row['id']!r}: no label in {', '.join(missing)}")
-        plain = tuple(t.strip() for t in row["plain"].split(";") if t.strip())
-        found.append(Concept(row["id"], row["field"], labels, plain))
+        everyday = tuple((language, t.strip()) for language in ("en", *PLAIN_LANGUAGES)
+                         for t in row["plain" if language == "en" else f"plain_{language}"].split(";") if t.strip())
+        found.append(Concept(row["id"], row["field"], labels, tuple(t for _language, t in everyday), everyday))
     return found
 
 
@@ -192,8 +202,8 @@ def _entries(chosen, everyday):
             for phrase in concept.labels.get(language, ()):
                 yield concept, phrase, language
         if everyday:
-            for phrase in concept.plain:
-                yield concept, phrase, "en"
+            for language, phrase in concept.everyday:
+                yield concept, phrase, language
 
 
 @cache
@@ -247,9 +257,15 @@ def expansion_groups(query):
     """What a search also looks for, per place in ``query`` that names concepts: ((the query's words there,
     (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
     lowered = query.casefold()
-    return tuple((named, tuple(dict.fromkeys(t for concept, _phrase in _meant(group) for t in concept.terms()
-                                             if t.casefold() not in lowered))[:MOST_LABELS])
-                 for named, group in _query_matcher().groups(query))
+    groups = []
+    for named, group in _query_matcher().groups(query):
+        labels = {}  # one label for all its spellings ("Fermentation", "fermentation")
+        for concept, _phrase in _meant(group):
+            for term in concept.ranked_terms():
+                if term.casefold() not in lowered:
+                    labels.setdefault(term.casefold(), term)
+        groups.append((named, tuple(labels.values())[:MOST_LABELS]))
+    return tuple(groups)
 
 
 def knows(word):

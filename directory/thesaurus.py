@@ -24,6 +24,8 @@ VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
 PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja")  # everyday words besides English (topics.tsv plain_<language>)
 WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched word by word, by their stems
 MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word: a query's compounds are split
+COMPOUND_PART = 4  # the shortest part of a compound
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -149,9 +151,11 @@ def _words(text):
 class Matcher:
     """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, compounds=False):
         self.keyed = {lang: {} for lang in WORD_LANGUAGES}  # language -> first word's stem -> [(stems, concept, phrase)]
         self.cjk = {}  # first character -> [(phrase, concept)]
+        # With ``compounds``: language -> the stems of a two-word label, either order -> [(concept, phrase)]
+        self.pairs = {lang: {} for lang in COMPOUNDING} if compounds else None
         for concept, phrase, language in entries:
             if CJK_RUN.search(phrase):
                 self.cjk.setdefault(phrase[0].casefold(), []).append((phrase, concept))
@@ -159,6 +163,8 @@ class Matcher:
                 stems = tuple(_stem(language, word) for word in _words(phrase))
                 if stems:
                     self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase))
+                if self.pairs is not None and language in self.pairs and len(set(stems)) == 2:
+                    self.pairs[language].setdefault(frozenset(stems), []).append((concept, phrase))
 
     def find(self, text):
         """[(concept, phrase)] of every phrase found in ``text``, in text order."""
@@ -180,8 +186,10 @@ class Matcher:
                             longest, here = len(stems), []
                         if len(stems) == longest:
                             here.append((concept, phrase))
+            if not here and self.pairs is not None:
+                here = self.compound(words[position])
             if here:
-                found.append((" ".join(words[position:position + longest]), here))
+                found.append((" ".join(words[position:position + longest or 1]), here))
             position += longest or 1
         if CJK_RUN.search(text):  # CJK labels as they are written, anywhere in the text ("3D打印" too)
             lowered, position = text.casefold(), 0
@@ -194,6 +202,32 @@ class Matcher:
                                   [hit for hit in here if len(hit[1]) == longest]))
                 position += longest or 1
         return found
+
+
+    def compound(self, word):
+        """[(concept, phrase)] that a German or Dutch compound no label spells names through its two parts:
+        a two-word label of the same parts ("Kunststoffrecycling": "Recycling von Kunststoffen"), else the
+        one-word labels of both parts, its first part's first ("Milchtechnologie": milk, then technology)."""
+        if len(word) < 2 * COMPOUND_PART or not word.isalpha():
+            return []
+        splits = [(word[:i], word[i:]) for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
+        splits += [(left[:-1], right) for left, right in splits if left.endswith("s")]  # a linking "s"
+        for language, pairs in self.pairs.items():
+            for left, right in splits:
+                hits = pairs.get(frozenset((_stem(language, left), _stem(language, right))))
+                if hits:
+                    return list(hits)
+        for language in self.pairs:
+            for left, right in splits:
+                parts = [self._single(language, part) for part in (left, right)]
+                if all(parts):
+                    return parts[0] + parts[1]
+        return []
+
+    def _single(self, language, word):
+        """[(concept, phrase)] of the one-word labels and phrases ``word`` names in ``language``."""
+        stem = _stem(language, word)
+        return [(concept, phrase) for stems, concept, phrase in self.keyed[language].get(stem, ()) if len(stems) == 1]
 
 
 def _entries(chosen, everyday):
@@ -209,7 +243,7 @@ def _entries(chosen, everyday):
 @cache
 def _query_matcher():
     """Labels of every concept and the hand-made plain phrases: what a query may name."""
-    return Matcher(_entries(vocabulary(), everyday=True))
+    return Matcher(_entries(vocabulary(), everyday=True), compounds=True)
 
 
 @cache

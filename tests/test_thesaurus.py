@@ -43,6 +43,14 @@ def test_everyday_words_in_other_languages_map_to_concepts():
     assert ("de", "Rost") in rust.everyday and "Rost" in rust.plain
 
 
+def test_a_german_compound_no_label_spells_names_concepts_through_its_parts():
+    found = lambda q: {e.concept.id for e in thesaurus.expand(q)}
+    assert found("Kunststoffrecycling") == {"plastics-recycling"}  # "Recycling von Kunststoffen"
+    assert "dairy" in found("Milchtechnologie")  # no label: the concepts of "Milch"
+    assert found("Lebensmittelverpackung") >= {"food-packaging"}  # a label as it is: no splitting
+    assert found("Donaudampfschiff") == set()  # parts that name nothing name nothing
+
+
 def test_expansions_are_whole_phrases_never_fragments_of_words():
     names = lambda q: {e.concept.name.casefold() for e in thesaurus.expand(q)}
     found = names("machine learning for crop disease")

@@ -23,7 +23,9 @@ LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
 PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja")  # everyday words besides English (topics.tsv plain_<language>)
 WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched word by word, by their stems
-MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
+# Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
+# that some profile holds (directory.search), so a label that no profile holds takes no room.
+OFFERED_LABELS = 36
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word: a query's compounds are split
 COMPOUND_PART = 4  # the shortest part of a compound
 TOKEN = re.compile(r"\w+(?:-\w+)*")
@@ -298,7 +300,7 @@ def expansion_groups(query):
             for term in concept.ranked_terms():
                 if term.casefold() not in lowered:
                     labels.setdefault(term.casefold(), term)
-        groups.append((named, tuple(labels.values())[:MOST_LABELS]))
+        groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
     return tuple(groups)
 
 

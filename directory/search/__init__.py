@@ -54,6 +54,7 @@ COMPOUND_PART = 4  # the shortest stem taken as part of a compound
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
@@ -330,8 +331,13 @@ class SearchIndex:
         named = {word for words, _labels in expansions for word in words.casefold().split()}
         parts = []
         for words, labels in expansions:
-            phrases = [self._label(searcher, facts, label) for label in labels]
-            phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
+            phrases = []
+            for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
+                phrase = self._label(searcher, facts, label)
+                if phrase is not query.NullQuery:
+                    phrases.append(phrase)
+                    if len(phrases) == MOST_LABELS:
+                        break
             own = self._words(searcher, facts, words)
             pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
             if pieces:

@@ -90,7 +90,8 @@ def _perform(request, hide, highlight):
     extra = thesaurus.expansion_groups(request.q) if expansions else ()
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
-                                 hide=hide, expansions=extra, known=thesaurus.knows)
+                                 hide=hide, expansions=extra, known=thesaurus.knows,
+                                 concepts=tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES))
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:

@@ -253,3 +253,15 @@ def test_a_label_no_profile_holds_takes_no_room_among_the_labels_searched(tmp_pa
     absent = tuple(f"absent{n}" for n in range(MOST_LABELS))
     found = index.search("plain", per_page=50, expansions=(("plain", absent + tuple(held)),))
     assert {expert_id for expert_id, _score in found.hits} == set(held[:MOST_LABELS])  # the first that are held
+
+
+def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(with_topics(iter([{"id": "forming", "name": "A Person", "country": "GB", "language": "en",
+                                     "interests": ["Metal forming"]},
+                                    {"id": "rust", "name": "A Person", "country": "GB", "language": "en",
+                                     "interests": ["Metal corrosion"]}])))
+    scores = lambda **more: dict(index.search("metal", **more).hits)
+    assert scores()["forming"] == pytest.approx(scores()["rust"])  # the same words, as often
+    on_topic = scores(concepts=("corrosion",))
+    assert on_topic["rust"] > on_topic["forming"] == pytest.approx(scores()["forming"])

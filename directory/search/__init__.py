@@ -57,6 +57,7 @@ EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
+TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -392,10 +393,11 @@ class SearchIndex:
 
     @reading
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
-               sort="relevance", hide=True, expansions=(), known=lambda word: False):
+               sort="relevance", hide=True, expansions=(), known=lambda word: False, concepts=()):
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
-        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight).
+        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight);
+        ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
         the filters leave nothing, ``matched`` says how many the words find without them.
@@ -429,7 +431,8 @@ class SearchIndex:
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
             ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
-                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS)
+                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
+                                  topic_bonus=TOPIC_BONUS)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
         found_by_words = int(matched.sum())

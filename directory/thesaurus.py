@@ -1,9 +1,9 @@
 """Query understanding: plain words -> academic terms in many languages.
 
-Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with the everyday words firms type, in
-six languages, and academic labels in ten; they are the topic facet) and the open vocabularies behind them (data/vocabulary-*.tsv:
-EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German, French, Spanish and
-Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
+Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with academic labels in ten languages and
+the everyday words firms type in six; they are the topic facet) and the open vocabularies behind them
+(data/vocabulary-*.tsv: EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German,
+French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
 ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
 "machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
 language, so "Batterien" names "Batterie" and "batteries" names "battery".
@@ -205,11 +205,10 @@ class Matcher:
                 position += longest or 1
         return found
 
-
     def compound(self, word):
         """[(concept, phrase)] that a German or Dutch compound no label spells names through its two parts:
         a two-word label of the same parts ("Kunststoffrecycling": "Recycling von Kunststoffen"), else the
-        one-word labels of both parts, its first part's first ("Milchtechnologie": milk, then technology)."""
+        one-word labels of both parts, its first part's first ("Milchtechnologie": "Milch", then "Technologie")."""
         if len(word) < 2 * COMPOUND_PART or not word.isalpha():
             return []
         splits = [(word[:i], word[i:]) for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]

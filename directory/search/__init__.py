@@ -122,7 +122,8 @@ def schema():
 def document(expert):
     """The index document of one expert (a dict as returned by the store)."""
     interests = " ; ".join(expert.get("interests") or [])
-    searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
+    names = " ; ".join(filter(None, [expert.get("name"), *(expert.get("other_names") or [])]))  # 陈伟 and Wei Chen
+    searchable = " ".join(filter(None, [names, expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
     own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
     language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
@@ -130,7 +131,7 @@ def document(expert):
     return {
         **stemmed,
         "id": expert["id"],
-        "name": expert.get("name") or "",
+        "name": names,
         "title": expert.get("title") or "",
         "interests": interests,
         "department": expert.get("department") or "",

@@ -13,6 +13,7 @@ from scrapers.text import UNCLEAN, clean
 
 PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
 DROPPED = ("script", "style", "template", "svg", "iframe", "object", "canvas", "select", "button", "math")
+EDIT_CONTROLS = frozenset({"mw-editsection", "editsection", "edit-link", "post-edit-link"})
 # An image standing for the @ of an address ('amgarcia<img src="arroba.gif">uvaldemar.es'), by its file or text.
 AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:arroba|at|at-?sign|atsign|klammeraffe|chiocciola|apenstaart|snabel|"
                       r"ampersat|email-at|mail-at)(?:[_\-.]|$)|@", re.I)
@@ -108,6 +109,10 @@ class Document:
                               if (m.get("property") or "").lower() == "og:title"), "")
         for el in [el for el in self.root.iter(*DROPPED)]:
             el.drop_tree()
+        edit_controls = [el for el in self.root.iter("span", "a", "div")
+                         if EDIT_CONTROLS & set((el.get("class") or "").split())]
+        for el in edit_controls:
+            el.drop_tree()  # a wiki's '[modifier]' beside each heading
         for el in [el for el in self.root.iter("noscript")]:  # what a reader without scripts sees is kept
             if el.getparent() is None or not (el.text_content() or "").strip():
                 continue
@@ -255,6 +260,18 @@ class Document:
                 continue
 
 
+FIELD_TAGS = frozenset({"span", "a", "small", "em", "strong", "b", "i"})
+
+
+def _next_field(node):
+    """An inline element with a class of its own right after another ('<span class="wr_1">교수</span><span
+    class="wr_2">건축구조</span>'): the next field of a card, read as a line of its own."""
+    before = node.getprevious()
+    return (node.tag in FIELD_TAGS and before is not None and before.tag in FIELD_TAGS and bool(node.get("class"))
+            and bool(before.get("class")) and before.get("class") != node.get("class")
+            and not (before.tail or "").strip())
+
+
 class Line:
     """One line of a block's text, with the block element it sits in and the inline element it starts
     with (a label in <strong>, a name in <a>), so readers can tell labels and headings from values."""
@@ -330,7 +347,7 @@ class Block:
                     if node in self.doc.chrome and node is not el:
                         skip = node
                         continue
-                    if node.tag in BLOCK_TAGS:
+                    if node.tag in BLOCK_TAGS or _next_field(node):
                         flush()
                         start, lead = node, None
                     elif not clean("".join(words)) and lead is None and node.tag != "img":

@@ -26,8 +26,11 @@ def listing_people(doc, context):
     for table in doc.elements(["table"]):
         people.extend(table_people(doc, table, context, used))
     people.extend(delimited_people(doc, context, used))
-    for members, named in candidate_groups(doc, context):
-        people.extend(group_people(doc, members, named, context, used))
+    groups = candidate_groups(doc, context)
+    # Every group's linked names bound the others' blocks (a list mixing two markups of its people).
+    carriers = {el: found[0] for _members, named in groups for el, found in named if el.tag == "a"}
+    for members, named in groups:
+        people.extend(group_people(doc, members, named, context, used, carriers))
     drop_shared_links(people)
     return people, [p.profile_url for p in people if p.profile_url]
 
@@ -120,7 +123,7 @@ def lead_line_name(el):
     return names_in(lead) if lead else (None, [])
 
 
-def group_people(doc, members, named, context, used):
+def group_people(doc, members, named, context, used, carriers=None):
     lone = (len(named) == 1 and len(named[0][1][0]) >= 0.6 * len(untitled(doc.text(named[0][0])))
             and lone_person_link(doc, named[0][0], context))
     if not lone and (len(named) < 2 or len(named) < 0.6 * len(members)):
@@ -131,7 +134,7 @@ def group_people(doc, members, named, context, used):
     strict = dict(named)
     named = [(el, strict.get(el) or vouched_name(doc.text(el))) for el in members]
     named = [(el, found) for el, found in named if found[0] and not under_news_heading(doc, el)]
-    blocks = person_blocks(doc, {el: found[0] for el, found in named})
+    blocks = person_blocks(doc, {el: found[0] for el, found in named}, carriers)
     candidates = []
     for el, (name, others) in named:
         block = blocks[el]
@@ -235,26 +238,41 @@ def lone_person_link(doc, el, context):
 
 
 def under_news_heading(doc, el):
-    heading = doc.heading_before(el)
-    return heading is not None and bool(vocab.NEWS_HEADING.match(doc.text(heading)))
+    """Under a heading of news or of former members ('Anciens membres', a folded 'Ex académicos'): not the
+    department's people."""
+    folded = next((d.find("summary") for d in el.iterancestors("details")), None)
+    for heading in (folded, doc.heading_before(el)):
+        if heading is not None and heading is not el and heading not in el.iterancestors():  # not its own summary
+            text = doc.text(heading)
+            if vocab.NEWS_HEADING.match(text) or vocab.FORMER_HEADING.match(text):
+                return True
+    return False
 
 
-def person_blocks(doc, members):
+def person_blocks(doc, members, carriers=None):
     """For each member (element -> the name it carries), the largest part of the page around it that holds
-    no other member. Where that part is the name alone (a <dt>, a <strong> before <br>s), the siblings up
-    to the next member join it."""
-    counts, member_set = Counter(), set(members)
+    no other member nor another person's name that another group carries (a list mixing two markups of a
+    person). Where that part is the name alone (a <dt>, a <strong> before <br>s), the siblings up to the next
+    member join it."""
+    counts, member_set, names_within = Counter(), set(members), defaultdict(set)
     stop = {doc.content, doc.body}
     for el in members:
         for ancestor in el.iterancestors():
             counts[ancestor] += 1
             if ancestor in stop:
                 break
+    for el, name in (carriers or {}).items():
+        if el not in member_set:
+            for ancestor in el.iterancestors():
+                names_within[ancestor].add(name)
+                if ancestor in stop:
+                    break
     blocks = {}
     for el in members:
         top = el
         for ancestor in el.iterancestors():
-            if counts[ancestor] > 1 or ancestor in stop or len(doc.text(ancestor)) > MAX_BLOCK_TEXT:
+            if (counts[ancestor] > 1 or ancestor in stop or len(doc.text(ancestor)) > MAX_BLOCK_TEXT
+                    or names_within[ancestor] - {members[el]}):
                 break
             top = ancestor
         if len(strip_honorifics(doc.text(top))) <= len(members[el]) + 3 and top.getparent() is not None:
@@ -262,7 +280,9 @@ def person_blocks(doc, members):
             for sibling in top.itersiblings():
                 if not isinstance(sibling.tag, str):
                     continue
-                if sibling in member_set or counts[sibling] or sibling.tag in HEADING_TAGS or len(run) > 12:
+                others = names_within[sibling] | ({carriers[sibling]} if carriers and sibling in carriers else set())
+                if (sibling in member_set or counts[sibling] or sibling.tag in HEADING_TAGS or len(run) > 12
+                        or others - {members[el]}):
                     break
                 run.append(sibling)
             blocks[el] = Block(doc, run, tails=True)

@@ -175,11 +175,11 @@ def title_and_name(text):
     """Split 'Professor Dr. Matthias Brandl', 'Akademische Oberrätin Ute Heuer' or 'Do-Yun Kim Professor'
     into (title, name). Degrees are not a title: 'Prof. Dr.-Ing. Anna Weber' gives (None, 'Anna Weber')."""
     words = clean(text).split()
-    for cut in range(1, min(len(words) - 1, 6)):
+    for cut in range(min(len(words) - 1, 6) - 1, 0, -1):  # the longest rank first: 'Distinguished Professor'
         for head, tail in ((words[:cut], words[cut:]), (words[-cut:], words[:-cut])):
             head, tail = " ".join(head), " ".join(tail)
-            if not vocab.TITLE_WORDS.match(head):
-                continue
+            if not vocab.TITLE_WORDS.fullmatch(strip_degrees(head) or ""):
+                continue  # the head is all rank ('Professor Dr.'), not a rank and a first name ('Professor Roshan')
             name = name_in(tail)
             if name and not name_in(head):
                 return strip_degrees(head), name

@@ -30,6 +30,10 @@ SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
 SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+"
                         r"(?:\d{1,2}[./])?\d{4}\)?$", re.I)
 BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
+ORG_PIECE = re.compile(r"(?:大学|大學|学院|學院|研究科|専攻|学部|學部|学科|學科|研究所|研究院|センター|系|"
+                       r"대학교|대학|학과|학부|대학원)$")
+HEAD_COUNT = re.compile(r"\s*[(（\[]\s*\d+\s*(?:人|名|명|people|persons|members|personen|personnes)?\s*[)）\]]$",
+                        re.I)  # 'Professors (12)', '研究员（1人）'
 ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 
@@ -46,7 +50,10 @@ def clean_title(text, labelled=False):
     A ``labelled`` text (after 'Title:') is not checked for being a name: with no capital letters to go by
     (Hebrew, Arabic) 'פרופסור מן המניין' reads as an honorific and a name."""
     text = clean(text).strip("–—-|·•,:;/ ")
-    text = unbracketed(text)
+    text = unbracketed(HEAD_COUNT.sub("", text))
+    pieces = text.split()
+    if len(pieces) > 1 and all(ORG_PIECE.search(p) for p in pieces[:-1]):
+        text = pieces[-1]  # '西京大学 大学院工学研究科 機械工学専攻 教授': the rank after the affiliation
     bracketed = BRACKETED_ROLE.search(text)
     if bracketed and bracketed.group(1).casefold() in vocab.ROLES_BESIDE_RANK:
         text = text[:bracketed.start()]  # '教授（兼任）'
@@ -99,7 +106,7 @@ def split_title(text):
 @lru_cache(maxsize=65536)
 def group_title(heading_text):
     """The role a heading gives the people listed under it ('Professoren', 'Leadership', '教授'), or None."""
-    text = clean(heading_text).strip(":： ")
+    text = HEAD_COUNT.sub("", clean(heading_text)).strip(":： ")
     if not text or len(text) > 70 or name_in(text) or text.casefold() in vocab.ROLES_BESIDE_RANK:
         return None
     if vocab.GROUP_WORDS.search(text) or vocab.TITLE_WORDS.search(text):

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.profiles import QUERIES, profiles
+from directory.demo.profiles import QUERIES, profiles
 from directory.search import SearchIndex
 from directory.thesaurus import expansion_groups
 

@@ -76,9 +76,7 @@ def variant(people, relevant, patches, expand):
                 stack.enter_context(mock.patch(target, replacement))
             rows = folder / "corpus.jsonl"
             rows.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row, _ in people), encoding="utf-8")
-            app = create_app({"DATABASE": str(folder / "directory.sqlite"), "INDEX": str(folder / "index"),
-                              "RATELIMIT_ENABLED": False, "JOB_NICENESS": 0})
-            app.instance_path = str(folder)
+            app = create_app({"RATELIMIT_ENABLED": False, "JOB_NICENESS": 0}, instance_path=folder)
             result = app.test_cli_runner().invoke(cli, ["import", str(rows)])
             if result.exit_code:
                 raise RuntimeError(result.output)

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,8 +16,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.profiles import COUNTRIES, QUERIES, profiles
 from directory import thesaurus
+from directory.demo.profiles import COUNTRIES, QUERIES, profiles
+from directory.server import free_port, wait_until_up
 
 SIZE = int(os.environ.get("BENCH_WEB_PROFILES", "100000"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
@@ -63,12 +63,6 @@ end
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def paths(base):
     """Mixed traffic: HTML searches with a country, API searches with a region, browsing, expert pages."""
     found = json.load(urllib.request.urlopen(f"{base}/api/v1/search?q=energy&per_page=50"))
@@ -92,18 +86,6 @@ def wrk_script(mixed):
                     for label in concept.labels["en"] for word in label.split() if len(word) > 3})
     quoted = (", ".join(json.dumps(item) for item in items) for items in (mixed, words, sorted(set(COUNTRIES))))
     return WRK_SCRIPT % tuple(quoted)
-
-
-def wait_until_up(base, seconds=60):
-    """Wait for a server that is starting to answer its home page."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return urllib.request.urlopen(base + "/", timeout=1)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def run_directory(env, *args, **kwargs):

@@ -1,4 +1,5 @@
 """Curator commands: `directory --help` lists them."""
+import errno
 import json
 import logging
 import os
@@ -51,13 +52,22 @@ def main():
     except (StoreError, IndexUnavailable) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    except sqlite3.Error as error:
-        click.echo(f"Error: the database could not be used ({error}); if another job is writing, wait for it; "
-                   "if the disk is full, free space and run the command again", err=True)
+    except (sqlite3.Error, OSError) as error:
+        click.echo(f"Error: {file_problem(error)}", err=True)
         sys.exit(1)
-    except OSError as error:
-        click.echo(f"Error: {error.strerror or error} ({error.filename or 'file system'})", err=True)
-        sys.exit(1)
+
+
+def file_problem(error):
+    """What went wrong with the database or a file, and what to do about it."""
+    if isinstance(error, sqlite3.Error):
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return f"the disk is full ({error}); free space and run the command again"
+        return (f"the database could not be used ({error}); if another job is writing, wait for it; "
+                "if the disk is full, free space and run the command again")
+    where = f"{error.strerror or error} ({error.filename or 'file system'})"
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full ({where}); free space and run the command again"
+    return where
 
 
 def fail(message):

@@ -1,4 +1,5 @@
 """Shared fixtures: a fresh instance per test, the demo sites, and a scriptable HTTP site."""
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,15 +14,25 @@ from directory.demo.server import demo_sources, demo_sources_text, serve_demo_si
 PAGES = Path(__file__).parent / "pages"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_checkout_instance(tmp_path_factory):
+    """Whatever a test starts without naming an instance folder (an app, a command in a subprocess) gets a
+    temporary one, never the checkout's instance/."""
+    saved = os.environ.get("DIRECTORY_INSTANCE")
+    os.environ["DIRECTORY_INSTANCE"] = str(tmp_path_factory.mktemp("default-instance"))
+    yield
+    if saved is None:
+        os.environ.pop("DIRECTORY_INSTANCE")
+    else:
+        os.environ["DIRECTORY_INSTANCE"] = saved
+
+
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"),
-                      "INDEX": str(tmp_path / "index"), "CRAWL_DELAY": 0.0,
-                      "RATELIMIT_STORAGE_URI": f"sqlite://{tmp_path}/ratelimits.sqlite",
-                      "CRAWL_ALLOW_PRIVATE_HOSTS": True,
-                      "JOB_NICENESS": 0})  # commands run in this process: lowering its priority would last
-    app.instance_path = str(tmp_path)
-    return app
+    """An app whose instance folder (database, index, secret key, rate-limit counters) is this test's own."""
+    return create_app({"TESTING": True, "CRAWL_DELAY": 0.0, "CRAWL_ALLOW_PRIVATE_HOSTS": True,
+                       "JOB_NICENESS": 0},  # commands run in this process: lowering its priority would last
+                      instance_path=tmp_path)
 
 
 @pytest.fixture

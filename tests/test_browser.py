@@ -3,15 +3,15 @@ import json
 import re
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 from urllib.request import urlopen
 
 import pytest
+
+from directory.server import free_port, wait_until_up
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.browser,
@@ -20,12 +20,6 @@ DIRECTORY = Path(sys.executable).parent / "directory"
 XSS_NAME = 'Eve <img src=x onerror="window.pwned=1"> Hacker'
 LONG_URL = "https://www.example.ac.nz/research/people/academic-staff/" + "glaciology-and-climate-dynamics-" * 4 + "profile"
 PHONE = {"width": 390, "height": 844}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +39,9 @@ def site(tmp_path_factory):
     server = subprocess.Popen([DIRECTORY, "demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     root = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urlopen(root + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        wait_until_up(root)
+    except OSError:
         server.kill()
         pytest.fail("the demo server did not start: " + server.stdout.read().decode()[-2000:])
     yield root

@@ -85,6 +85,7 @@ def test_fixture_sites_cover_many_layouts_and_languages():
     assert len(specs) >= 30 and len({s["language"][:2] for s in specs}) >= 15
 
 
+@pytest.mark.slow
 def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
     expected, found = harvested
     scores, misses = score(expected, found)
@@ -92,6 +93,7 @@ def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
         assert scores[measure] >= target, (measure, scores, misses)
 
 
+@pytest.mark.slow
 def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harvested):
     expected, found = harvested
     forbidden = {folded(name) for spec in expected.values() for name in spec.get("forbidden", [])}
@@ -99,12 +101,14 @@ def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harveste
     assert forbidden and not forbidden & stored
 
 
+@pytest.mark.slow
 def test_people_commented_out_of_a_page_are_not_on_it(harvested):
     _expected, found = harvested
     names = {e["name"] for experts in found.values() for e in experts}
     assert not names & {"Koen Dekker", "Klaus Berger", "Piotr Lewandowski", "Lakshmi Prasad Natarajan"}
 
 
+@pytest.mark.slow
 def test_a_noindex_profile_adds_nothing_beyond_its_public_listing(harvested):
     _expected, found = harvested
     [hidden] = [e for e in found["medewerkers"] if e["name"] == "Verborgen Persoon"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.web import free_port, wait_until_up
+from directory.server import free_port, wait_until_up
 
 DIRECTORY = Path(sys.executable).parent / "directory"
 
@@ -74,9 +74,8 @@ def test_counters_that_cannot_be_written_let_requests_through_with_a_warning(tmp
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the counters' folder would be")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"), "INDEX": str(tmp_path / "index"),
-                      "RATELIMIT_STORAGE_URI": f"sqlite://{blocked}/ratelimits.sqlite",
-                      "API_RATE_LIMIT": "2 per minute"})
+    app = create_app({"TESTING": True, "RATELIMIT_STORAGE_URI": f"sqlite://{blocked}/ratelimits.sqlite",
+                      "API_RATE_LIMIT": "2 per minute"}, instance_path=tmp_path)
     client = app.test_client()
     with caplog.at_level(logging.WARNING, logger="directory.limits"):
         codes = [client.get("/api/v1/stats").status_code for _ in range(4)]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from whoosh import query
 
-from bench.profiles import profiles
 from directory import countries, thesaurus
+from directory.demo.profiles import profiles
 from directory.indexer import with_topics
 from directory.search import COVERAGE, PHRASE_BONUS, SearchIndex
 
@@ -147,7 +147,9 @@ def test_a_rebuild_in_two_processes_gives_the_same_answers(tmp_path, one_segment
     for text, filters in SEARCHES:
         a, b = fast(index, text, **filters), fast(one_segment, text, **filters)
         assert (a.total, a.facets) == (b.total, b.facets)
-        assert {i for i, _ in a.hits} == {i for i, _ in b.hits} or a.total > 20
+        assert [round(score, 6) for _, score in a.hits] == [round(score, 6) for _, score in b.hits]
+        if a.total <= 20:  # the whole answer is on the page; beyond it, equal scores may come in either order
+            assert {i for i, _ in a.hits} == {i for i, _ in b.hits}
 
 
 def test_a_query_shape_the_block_scorer_does_not_know_falls_back_to_whoosh(one_segment):

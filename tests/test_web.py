@@ -153,3 +153,11 @@ def test_ranking_rewards_the_phrase_as_typed_and_covering_every_part_of_the_quer
     names = lambda q: [r["name"] for r in client.get("/api/v1/search", query_string={"q": q}).get_json()["results"]]
     assert names("battery recycling")[0] == "Ann Lee"
     assert names("enzymes that work in cold water")[0] == "Bo Chan"  # both parts, not one of them twice
+
+
+def test_a_test_app_keeps_its_files_in_its_own_instance_folder(app, client, tmp_path):
+    client.get("/")
+    assert app.instance_path == str(tmp_path)
+    assert (tmp_path / "secret_key").is_file()
+    assert app.config["DATABASE"] == str(tmp_path / "directory.sqlite")
+    assert app.config["INDEX"] == str(tmp_path / "index")

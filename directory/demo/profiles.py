@@ -1,4 +1,5 @@
-"""A deterministic generator of realistic expert profiles for benchmarks (no real people)."""
+"""A deterministic generator of realistic expert profiles (no real people), for the benchmarks and the tests of the
+fast query path."""
 import random
 
 from directory import thesaurus

@@ -55,7 +55,8 @@ def measure(client, relevant, expand):
     """{query index: (recall@10, reciprocal rank)}: recall over min(10, relevant), the rank of the first hit."""
     found = {}
     for number, q in enumerate(QUERIES):
-        args = {"q": q["q"], "per_page": 10, "expand": "1" if expand else "0", **({"country": q["country"]} if q.get("country") else {})}
+        args = {"q": q["q"], "per_page": 10, "expand": "1" if expand else "0",
+                **({"country": q["country"]} if q.get("country") else {})}
         body = client.get("/api/v1/search", query_string=args).get_json()
         urls = [r["profile_url"] for r in body["results"]]
         hits = [rank for rank, url in enumerate(urls, 1) if url in relevant[number]]

@@ -10,7 +10,8 @@ HEADER = "# Benchmarks\n\nWritten by `make bench`; each section is replaced when
 
 
 def machine():
-    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    return (f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+            f"{platform.machine()}")
 
 
 def record(title, rows, notes=""):
@@ -23,6 +24,9 @@ def record(title, rows, notes=""):
         section += f"\n{notes.strip()}\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
     pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section.rstrip("\n"), text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

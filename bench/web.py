@@ -48,7 +48,9 @@ request = function()
     local q = words[math.random(#words)] .. "+" .. words[math.random(#words)]
     local kind = math.random(3)
     if kind == 1 then return wrk.format("GET", "/search?q=" .. q) end
-    if kind == 2 then return wrk.format("GET", "/search?q=" .. q .. "&country=" .. countries[math.random(#countries)]) end
+    if kind == 2 then
+      return wrk.format("GET", "/search?q=" .. q .. "&country=" .. countries[math.random(#countries)])
+    end
     return wrk.format("GET", "/api/v1/search?q=" .. q)
   end
   i = i %% #paths + 1
@@ -143,7 +145,8 @@ def run():
         for label, busy in (("warming up (not counted)", False), ("search only", False),
                             ("while a scrape and a reindex run", True)):
             row = measure(base, env, folder, mixed, busy, seconds=20 if not rows else SECONDS)
-            row = {"profiles": SIZE, "traffic": label, **row, "worker MB": "/".join(map(str, worker_memory(server.pid)))}
+            row = {"profiles": SIZE, "traffic": label, **row,
+                   "worker MB": "/".join(map(str, worker_memory(server.pid)))}
             log.write_text("")  # each run counts its own
             print(row, flush=True)
             rows.append(row)

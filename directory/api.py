@@ -65,7 +65,8 @@ def http_error(error):
 def cross_origin(response):
     """Any site may read the API from a browser (GET only; there is nothing to write)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
+    response.headers["Access-Control-Expose-Headers"] = ("ETag, Last-Modified, Retry-After, X-RateLimit-Limit, "
+                                                         "X-RateLimit-Remaining")
     return response
 
 

@@ -15,8 +15,8 @@ from flask import Flask, current_app, g
 from directory import create_app, referrals
 from directory.db import get_index, get_store
 from directory.health import share, source_health, sparkline
-from directory.locks import exclusive_lock
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
+from directory.locks import exclusive_lock
 from directory.progress import JobProgress
 from directory.search import IndexUnavailable
 from directory.store import Store, StoreError, export_row, open_read_only
@@ -84,7 +84,8 @@ def read_only_store():
 @contextmanager
 def job_lock(name, background=True):
     """One writing job at a time per instance; the lock dies with the process (even kill -9) and is never
-    held by the worker processes a job forks, which end with it (directory.locks). A ``background`` job also gives way to the web server for the CPU (JOB_NICENESS)."""
+    held by the worker processes a job forks, which end with it (directory.locks). A ``background`` job also gives
+    way to the web server for the CPU (JOB_NICENESS)."""
     os.makedirs(current_app.instance_path, exist_ok=True)
     with ExitStack() as held:
         try:
@@ -240,7 +241,8 @@ def runs_command(action, run_id):
             click.echo(f"  {name}: {s['people']} people, {s['pages']} pages, {s['errors']} errors")
         for page in store.run_pages(run_id):
             reason = f"  {page['error']}" if page["error"] else ""
-            click.echo(f"  [{page['source']}] {page['status']:<9} {page['http_status'] or '-':>3} {page['url']}{reason}")
+            click.echo(f"  [{page['source']}] {page['status']:<9} {page['http_status'] or '-':>3} "
+                       f"{page['url']}{reason}")
         return
     for run in store.runs():
         sources = ", ".join(json.loads(run["sources"]))
@@ -421,7 +423,8 @@ def optout_add(email, profile_url, name, institution, note):
 def optout_list():
     """List opt-outs (only hashed keys are kept, never the details themselves)."""
     for row in read_only_store().suppressions():
-        click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['keys']:>3} keys  {row['note'] or ''}")
+        click.echo(f"{row['key'][:16]}  {row['kind']:<11}  {row['created']}  {row['keys']:>3} keys  "
+                   f"{row['note'] or ''}")
 
 
 @optout_group.command("remove")
@@ -528,7 +531,7 @@ def reextract_command(sources_file, only):
 def preview_command(url, sources_file, source_name, allow_private_hosts, explain):
     """Fetch one page (obeying robots.txt) and print what would be extracted. Stores nothing."""
     from scrapers.extract import extract
-    from scrapers.fetch import FetchError, Fetcher
+    from scrapers.fetch import Fetcher, FetchError
 
     source = None
     if source_name:
@@ -618,7 +621,8 @@ def demo_command(host, port, no_serve):
         store.mark_demo([s.name for s in sources])
         update_index(store)
     people = sum(s.people for s in summaries.values())
-    click.echo(f"Run {run_id}: {people} people from {len(sources)} demo sites; {store.expert_count()} in the directory.")
+    click.echo(f"Run {run_id}: {people} people from {len(sources)} demo sites; "
+               f"{store.expert_count()} in the directory.")
     if not no_serve:
         from directory.server import serve
 

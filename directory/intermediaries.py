@@ -4,13 +4,13 @@ import re
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from markupsafe import escape
 
+from directory import countries
 from directory.api import api_docs, unavailable
 from directory.db import get_store
-from directory import countries
 from directory.limits import searching
 from directory.queries import SearchRequest, perform, topic_counts
-from directory.search import IndexUnavailable, QueryError
 from directory.referrals import REF, count_visit
+from directory.search import IndexUnavailable, QueryError
 from directory.views import UNAVAILABLE, topic_names
 
 bp = Blueprint("intermediaries", __name__)

@@ -56,7 +56,8 @@ class SearchRequest:
     def args(self, **changes):
         """URL arguments for this search with some changed (for links); empty ones left out."""
         values = {"q": self.q, "country": self.country, "region": self.region, "topic": self.topic,
-                  "institution": self.institution, "page": self.page, "sort": self.sort, "expand": None if self.expand else "0", **changes}
+                  "institution": self.institution, "page": self.page, "sort": self.sort,
+                  "expand": None if self.expand else "0", **changes}
         if values.get("page") == 1:
             values.pop("page")
         if values.get("sort") == "relevance":
@@ -89,7 +90,8 @@ def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
     extra = thesaurus.expansion_groups(request.q) if expansions else ()
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
-                                 institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
+                                 institution=request.institution, page=request.page, per_page=request.per_page,
+                                 sort=request.sort,
                                  hide=hide, expansions=extra, known=thesaurus.knows)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)

@@ -260,7 +260,8 @@ class Store:
 
     def unfinished_run(self, source_names):
         """The last run over exactly these sources that was killed before finishing."""
-        row = self.db.execute("select id, sources from runs where status = 'running' order by id desc limit 1").fetchone()
+        row = self.db.execute(
+            "select id, sources from runs where status = 'running' order by id desc limit 1").fetchone()
         if row and sorted(json.loads(row[1])) == sorted(source_names):
             return row[0]
         return None
@@ -317,7 +318,8 @@ class Store:
         hashed = {u: digest("profile_url", normalise_url(u)) for u in urls if normalise_url(u)}
         held = set()
         for part in chunks(set(hashed.values())):
-            held.update(r[0] for r in self.db.execute(f"select key from suppressions where key in ({marks(part)})", part))
+            held.update(r[0] for r in self.db.execute(f"select key from suppressions where key in ({marks(part)})",
+                                                      part))
         return {u for u, key in hashed.items() if key in held}
 
     def frontier(self, run_id, source):
@@ -346,7 +348,8 @@ class Store:
             links = [(u, d) for u, d in links if u not in held]
             if body is not None:
                 self.db.execute(
-                    "insert into page_bodies (url, source, final_url, fetched_at, headers, body) values (?, ?, ?, ?, ?, ?)"
+                    "insert into page_bodies (url, source, final_url, fetched_at, headers, body)"
+                    " values (?, ?, ?, ?, ?, ?)"
                     " on conflict(url) do update set source = excluded.source, final_url = excluded.final_url,"
                     " fetched_at = excluded.fetched_at, headers = excluded.headers, body = excluded.body",
                     [url, source.name, body["final_url"], now(), json.dumps(body.get("headers") or {}),
@@ -372,11 +375,13 @@ class Store:
     def dead_page_urls(self, run_id, source_name):
         """Pages of a source that a run found gone (404, 410) or could not fetch."""
         return {r[0] for r in self.db.execute(
-            "select url from pages where run_id = ? and source = ? and status in ('gone', 'failed')", [run_id, source_name])}
+            "select url from pages where run_id = ? and source = ? and status in ('gone', 'failed')",
+            [run_id, source_name])}
 
     def stored_page_urls(self, source_name):
         """Every page of a source whose body is kept."""
-        return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url", [source_name])]
+        return [r[0] for r in self.db.execute("select url from page_bodies where source = ? order by url",
+                                              [source_name])]
 
     def page_bodies(self, urls):
         """(url, final url, text, headers) of the kept pages among ``urls``, in that order."""
@@ -390,7 +395,8 @@ class Store:
         where, args = ("where source in (%s)" % ",".join("?" * len(source_names)), list(source_names)) \
             if source_names else ("", [])
         for url, final_url, fetched_at, headers, body in self.db.execute(
-                f"select url, final_url, fetched_at, headers, body from page_bodies {where} order by source, url", args):
+                f"select url, final_url, fetched_at, headers, body from page_bodies {where} order by source, url",
+                args):
             yield url, final_url or url, fetched_at, json.loads(headers or "{}"), zlib.decompress(body).decode(
                 "utf-8", "replace")
 
@@ -400,8 +406,9 @@ class Store:
             stamp = now()
             self.db.execute("update records set fetched_at = ?, run_id = ? where source = ? and page_url = ?",
                             [stamp, run_id, source.name, url])
-            for (expert_id,) in self.db.execute("select distinct expert_id from records where source = ? and page_url = ?",
-                                                [source.name, url]).fetchall():
+            for (expert_id,) in self.db.execute(
+                    "select distinct expert_id from records where source = ? and page_url = ?",
+                    [source.name, url]).fetchall():
                 self.db.execute("update experts set last_verified = ?, last_seen_run = ?, missed_runs = 0,"
                                 " may_have_left = 0 where id = ?", [stamp, run_id, expert_id])
                 self.queue_for_index(expert_id)
@@ -411,8 +418,8 @@ class Store:
         with self.transaction():
             self._changed()
             for name in source_names:
-                self.db.execute("update experts set demo = 1 where id in (select expert_id from records where source = ?)",
-                                [name])
+                self.db.execute("update experts set demo = 1 where id in"
+                                " (select expert_id from records where source = ?)", [name])
 
     def source_quality(self, run_id, source_name):
         """People a source gave in a run (with ``run_id`` None: gives now), and how many have a title, an
@@ -455,8 +462,8 @@ class Store:
         """Replace what ``page_url`` says about people with ``people`` (dicts), then work out again who is
         who around them. People an opt-out holds are dropped here. Returns the ids of their experts."""
         stamp = now()
-        old = self.db.execute("select id, record_key, expert_id, first_seen from records where source = ? and page_url = ?",
-                              [source.name, page_url]).fetchall()
+        old = self.db.execute("select id, record_key, expert_id, first_seen from records"
+                              " where source = ? and page_url = ?", [source.name, page_url]).fetchall()
         old_keys = self._keys_of([r[0] for r in old])
         self.db.execute("delete from records where source = ? and page_url = ?", [source.name, page_url])
         saved = []
@@ -541,7 +548,8 @@ class Store:
         while todo or todo_experts:
             experts |= todo_experts
             for part in chunks(todo_experts):
-                todo.update(r[0] for r in self.db.execute(f"select id from records where expert_id in ({marks(part)})", part))
+                todo.update(r[0] for r in self.db.execute(f"select id from records where expert_id in ({marks(part)})",
+                                                          part))
             todo -= records
             records |= todo
             todo_experts = set()  # next: the experts of the records just reached, and records sharing their keys
@@ -570,7 +578,8 @@ class Store:
         rows = {}
         for part in chunks(region):
             rows.update((r[0], r) for r in self.db.execute(
-                f"select id, source, page_url, data, expert_id, record_key from records where id in ({marks(part)})", part))
+                f"select id, source, page_url, data, expert_id, record_key from records where id in ({marks(part)})",
+                part))
         people = {rid: json.loads(row[3]) for rid, row in rows.items()}
         held = {rid: row[4] for rid, row in rows.items()}
         before = defaultdict(set)  # expert id: its records, as they were
@@ -626,7 +635,8 @@ class Store:
             if chosen[number] is None:
                 made = [mint(key) for r in members for key in mints[r]]
                 made = chain(made, (digest(*made, str(n))[:16] for n in numbers()))
-                chosen[number] = next(i for i in made if i not in taken and (i in old_ids or not self.db.execute("select 1 from experts where id = ?", [i]).fetchone()))
+                chosen[number] = next(i for i in made if i not in taken and (
+                    i in old_ids or not self.db.execute("select 1 from experts where id = ?", [i]).fetchone()))
             taken.add(chosen[number])
         return chosen
 
@@ -650,7 +660,8 @@ class Store:
     def _rebuild_expert(self, expert_id, run_id=None, demo=False):
         """Derive an expert's row from all its records (richest value per field wins)."""
         records = list(self.db.query(
-            "select source, page_url, data, first_seen, fetched_at from records where expert_id = ? order by source, page_url",
+            "select source, page_url, data, first_seen, fetched_at from records where expert_id = ?"
+            " order by source, page_url",
             [expert_id]))
         existing = next(self.db.query("select * from experts where id = ?", [expert_id]), None)
         self.queue_for_index(expert_id)
@@ -672,8 +683,10 @@ class Store:
             if data.get("strategy"):
                 strategies.extend(data["strategy"].split("+"))
         if interests:
-            field_sources["interests"] = sorted({r["page_url"] for r in records if json.loads(r["data"]).get("interests")})
-        merged["other_names"] = clean_other_names({"name": merged.get("name"), "other_names": other_names}).get("other_names")
+            field_sources["interests"] = sorted({r["page_url"] for r in records
+                                                 if json.loads(r["data"]).get("interests")})
+        merged["other_names"] = clean_other_names({"name": merged.get("name"),
+                                                   "other_names": other_names}).get("other_names")
         content_hash = digest(json.dumps(merged, sort_keys=True, ensure_ascii=False), *interests)
         stamp = max(r["fetched_at"] for r in records)
         row = {
@@ -686,7 +699,8 @@ class Store:
             "strategy": "+".join(dict.fromkeys(strategies)),
             "first_seen": min(r["first_seen"] for r in records),
             "last_verified": stamp,
-            "last_changed": stamp if not existing or existing["content_hash"] != content_hash else existing["last_changed"],
+            "last_changed": (stamp if not existing or existing["content_hash"] != content_hash
+                             else existing["last_changed"]),
             "content_hash": content_hash,
             "last_seen_run": run_id if run_id is not None else (existing or {}).get("last_seen_run"),
             "missed_runs": 0 if run_id is not None else (existing or {}).get("missed_runs", 0),
@@ -761,7 +775,8 @@ class Store:
         return self.db["experts"].count
 
     def country_counts(self):
-        return dict(self.db.execute("select country, count(*) from experts group by country order by 2 desc").fetchall())
+        return dict(self.db.execute(
+            "select country, count(*) from experts group by country order by 2 desc").fetchall())
 
     def institution_counts(self, country=None, limit=100, offset=0, hide=True):
         """[(institution, country, experts)] most experts first; with ``hide``, not counting people who may
@@ -826,7 +841,8 @@ class Store:
         """Note that this expert changed; replacing the row gives the change a new sequence number. An
         ``erase`` (an opt-out) stays marked until the index has removed every trace of the expert."""
         self.db.execute("insert or replace into index_queue (expert_id, queued, erase) values (?, ?, max(?, coalesce("
-                        "(select erase from index_queue where expert_id = ?), 0)))", [expert_id, now(), int(erase), expert_id])
+                        "(select erase from index_queue where expert_id = ?), 0)))",
+                        [expert_id, now(), int(erase), expert_id])
         self._changed()
 
     def erasures(self, taken):
@@ -864,7 +880,8 @@ class Store:
         if email and normalise_email(email):
             kind, key, value = "email", digest("email", normalise_email(email)), "email:" + normalise_email(email)
         elif profile_url and normalise_url(profile_url):
-            kind, key, value = "profile_url", digest("profile_url", normalise_url(profile_url)), "url:" + normalise_url(profile_url)
+            kind, key, value = "profile_url", digest("profile_url",
+                                                     normalise_url(profile_url)), "url:" + normalise_url(profile_url)
         elif name and institution and normalise_name(name) and normalise_name(institution):
             kind, key = "name", digest("name", normalise_name(name), normalise_name(institution))
             value = "name:" + normalise_name(name)
@@ -880,7 +897,8 @@ class Store:
             records = [r[0] for part in chunks(candidates) for r in self.db.execute(
                 f"select id from records where expert_id in ({marks(part)})", part)]
             self._regroup(records, candidates)
-            erased = [c for c in candidates if not self.db.execute("select 1 from experts where id = ?", [c]).fetchone()]
+            erased = [c for c in candidates if not self.db.execute("select 1 from experts where id = ?",
+                                                                   [c]).fetchone()]
         self._checkpoint()
         return erased
 
@@ -949,8 +967,9 @@ class Store:
             for run_id, url in self.db.execute("select run_id, url from pages where url like ?", [pattern]).fetchall():
                 if normalise_url(url) in urls:
                     self.db.execute("delete from pages where run_id = ? and url = ?", [run_id, url])
-            for url, final_url in self.db.execute("select url, final_url from page_bodies where url like ? or final_url like ?",
-                                                  [pattern, pattern]).fetchall():
+            for url, final_url in self.db.execute(
+                    "select url, final_url from page_bodies where url like ? or final_url like ?",
+                    [pattern, pattern]).fetchall():
                 if {normalise_url(url), normalise_url(final_url)} & urls:
                     self.db.execute("delete from page_bodies where url = ?", [url])
             for url, links in self.db.execute("select url, links from page_cache where url like ? or links like ?",
@@ -987,7 +1006,8 @@ class Store:
         if not records:
             raise StoreError(f"no expert with id {expert_id!r}")
         if not numbers or not set(numbers) < set(range(1, len(records) + 1)):
-            raise StoreError(f"give some but not all of the record numbers 1-{len(records)} (`directory experts show {expert_id}`)")
+            raise StoreError(f"give some but not all of the record numbers 1-{len(records)} "
+                             f"(`directory experts show {expert_id}`)")
         sides = {}
         for number, record in enumerate(records, 1):
             identity = (record["source"], record["page_url"], (names_of(record["data"]) or [""])[0])
@@ -1040,7 +1060,8 @@ class Store:
         pages = sorted({page for _source, page in by_page})
         for part in chunks(pages):
             for split_id, side, source, page_url, name in self.db.execute(
-                    f"select split_id, side, source, page_url, name from split_sides where page_url in ({marks(part)})", part):
+                    f"select split_id, side, source, page_url, name from split_sides where page_url in ({marks(part)})",
+                    part):
                 for rid in by_page.get((source, page_url), ()):
                     if (names_of(people[rid]) or [""])[0] == name:
                         tags[rid].add((split_id, side))
@@ -1060,7 +1081,8 @@ class Store:
                 wrong += [k for k in ("interests", "other_names") if not isinstance(row.get(k) or [], list)
                           or not all(isinstance(v, str) for v in row.get(k) or [])]
                 if wrong:
-                    raise StoreError(f"row {number}: {wrong[0]!r} must be {'a list of texts' if wrong[0] in ('interests', 'other_names') else 'text'}")
+                    kind = "a list of texts" if wrong[0] in ("interests", "other_names") else "text"
+                    raise StoreError(f"row {number}: {wrong[0]!r} must be {kind}")
                 row = {**(self.institution_from_domains(row) or {}), **{k: v for k, v in row.items() if v}}
                 if not countries.is_country(row.get("country") or ""):
                     raise StoreError(f"row {number}: country {row.get('country')!r} is not an ISO 3166-1 alpha-2 code"
@@ -1077,7 +1099,8 @@ class Store:
             # Rows of differently named people giving one address: it is nobody's own, and joins no one.
             for address in sorted(shared_addresses([person for *_rest, person in prepared])):
                 holders = [number for number, _s, _p, person in prepared
-                           if address in (normalise_email(person.get("email")), normalise_url(person.get("profile_url")))]
+                           if address in (normalise_email(person.get("email")),
+                                          normalise_url(person.get("profile_url")))]
                 for *_rest, person in (prepared[n - 1] for n in holders):
                     for key, normalise in (("email", normalise_email), ("profile_url", normalise_url)):
                         if normalise(person.get(key)) == address:
@@ -1091,7 +1114,8 @@ class Store:
             for _n, source, page, _p in prepared:
                 by_source[source.name].add(page)
             experts = {r[0] for name, kept in by_source.items() for part in chunks(kept) for r in self.db.execute(
-                f"select distinct expert_id from records where source = ? and page_url in ({marks(part)})", [name, *part])}
+                f"select distinct expert_id from records where source = ? and page_url in ({marks(part)})",
+                [name, *part])}
         return ImportReport(rows=len(prepared), experts=len(experts), skipped=skipped, notes=notes)
 
 

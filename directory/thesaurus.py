@@ -140,7 +140,8 @@ class Matcher:
     """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
 
     def __init__(self, entries):
-        self.keyed = {lang: {} for lang in WORD_LANGUAGES}  # language -> first word's stem -> [(stems, concept, phrase)]
+        # language -> first word's stem -> [(stems, concept, phrase)]
+        self.keyed = {lang: {} for lang in WORD_LANGUAGES}
         self.cjk = {}  # first character -> [(phrase, concept)]
         for concept, phrase, language in entries:
             if CJK_RUN.search(phrase):

@@ -1,6 +1,7 @@
 """Extraction over saved pages, one strategy at a time, without any server."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrapers.extract import extract, extract_site
 from scrapers.fields.emails import cloudflare, deobfuscate, emails_in_text, from_mailto, stand_in_for_at
@@ -27,7 +28,8 @@ def test_names_keep_their_form_without_honorifics(raw, name):
 
 
 @pytest.mark.parametrize("text", ["Senior Lecturer", "Contact Us", "Research Interests", "Undergraduate Study",
-                                  "首页", "研究方向", "Read more", "Professor wins national award", "2024 Seminar Series"])
+                                  "首页", "研究方向", "Read more", "Professor wins national award",
+                                  "2024 Seminar Series"])
 def test_navigation_and_titles_are_not_names(text):
     assert name_in(text) is None
 
@@ -35,7 +37,8 @@ def test_navigation_and_titles_are_not_names(text):
 def test_interests_split_on_commas_semicolons_and_cjk_separators_but_not_inside_brackets():
     assert split_phrases("climate change, sea-level rise (coastal, estuarine); reefs") == [
         "climate change", "sea-level rise (coastal, estuarine)", "reefs"]
-    assert split_phrases("机器学习、计算机视觉，自然语言处理；语音") == ["机器学习", "计算机视觉", "自然语言处理", "语音"]
+    assert split_phrases("机器学习、计算机视觉，自然语言处理；语音") == [
+        "机器学习", "计算机视觉", "自然语言处理", "语音"]
     assert split_phrases("polymers, composites and adhesives") == ["polymers", "composites and adhesives"]
 
 
@@ -56,7 +59,7 @@ def test_staff_table_gives_one_person_per_row_and_ignores_news_and_menus():
     <tr><th>Name</th><th>Position</th></tr>
     <tr><td><a href="/people/ab">Smith, Jane</a></td><td>Reader in Chemistry</td><td>j.smith@dept.example.ac.uk</td></tr>
     <tr><td><a href="/people/cd">Wong, Kelvin</a></td><td>Lecturer</td><td>k.wong@dept.example.ac.uk</td></tr></table>
-    <h2>News</h2><ul><li><a href="/n1">New Laboratory Opens</a></li><li><a href="/n2">Student Wins Prize</a></li></ul></main>"""
+    <h2>News</h2><ul><li><a href="/n1">New Laboratory Opens</a></li><li><a href="/n2">Student Wins Prize</a></li></ul></main>"""  # noqa: E501 - a page's rows, one a line
     found = people(html)
     assert set(found) == {"Jane Smith", "Kelvin Wong"}  # "Last, First" is shown given name first
     assert found["Kelvin Wong"].title == "Lecturer"
@@ -115,7 +118,7 @@ def test_microdata_rdfa_and_hcard_people_are_read():
       <span itemprop="jobTitle">Lecturer</span></div>
     <div vocab="https://schema.org/" typeof="Person"><span property="name">Bob Roe</span>
       <a property="email" href="mailto:bob@uni.example">mail</a></div>
-    <div class="h-card"><a class="p-name u-url" href="/ann">Ann Ho</a><span class="p-job-title">Reader</span></div></main>"""
+    <div class="h-card"><a class="p-name u-url" href="/ann">Ann Ho</a><span class="p-job-title">Reader</span></div></main>"""  # noqa: E501 - a page's markup as written
     found = people(html)
     assert found["Jane Doe"].title == "Lecturer"
     assert found["Bob Roe"].email == "bob@uni.example"
@@ -124,7 +127,7 @@ def test_microdata_rdfa_and_hcard_people_are_read():
 
 def test_source_selectors_override_the_generic_method():
     html = """<main><section class="x"><i class="n">Jo Bloggs</i><u class="t">Tutor</u><a class="m" href="/jo">p</a></section>
-    <section class="x"><i class="n">Al Smith</i><u class="t">Tutor</u></section><a class="nx" href="/p2">more</a></main>"""
+    <section class="x"><i class="n">Al Smith</i><u class="t">Tutor</u></section><a class="nx" href="/p2">more</a></main>"""  # noqa: E501 - a page's markup as written
     result = extract(html, URL, {"person": "section.x", "name": "i.n", "title": "u.t", "profile_link": "a.m",
                                  "next_page": "a.nx"})
     assert [(p.name, p.title) for p in result.people] == [("Jo Bloggs", "Tutor"), ("Al Smith", "Tutor")]
@@ -201,7 +204,8 @@ def test_a_native_and_a_latin_name_are_both_kept():
     assert names_in("陳大文 (Tai-Man Chan)") == ("陳大文", ["Tai-Man Chan"])
 
 
-@pytest.mark.parametrize("text", ["Cognome Nome", "Currículo Lattes", "Contratado Doctor", "Investigadora Ramón y Cajal",
+@pytest.mark.parametrize("text",
+                         ["Cognome Nome", "Currículo Lattes", "Contratado Doctor", "Investigadora Ramón y Cajal",
                                   "Wissenschaftliche Mitarbeiter", "구성원", "Read more"])
 def test_headers_buttons_and_ranks_are_not_names(text):
     assert name_in(text) is None
@@ -227,7 +231,8 @@ def test_protected_and_spelt_out_emails_are_read():
 def test_running_text_gives_the_topics_it_introduces():
     assert prose_phrases("His research interests include memory system optimisation, micro-architectural "
                          "improvements in processor systems and energy efficient computing.") == [
-        "memory system optimisation", "micro-architectural improvements in processor systems", "energy efficient computing"]
+        "memory system optimisation", "micro-architectural improvements in processor systems",
+        "energy efficient computing"]
     assert prose_phrases("Ses recherches portent sur la catalyse hétérogène et la chimie verte.") == [
         "catalyse hétérogène", "chimie verte"]
 

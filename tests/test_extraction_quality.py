@@ -30,7 +30,8 @@ def folded(text):
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory):
     with serve_demo_sites(first_address=60, sites=SITES, port=0) as addresses:
-        expected = {site: json.loads((SITES / site / "expected.json").read_text(encoding="utf-8")) for site in addresses}
+        expected = {site: json.loads((SITES / site / "expected.json").read_text(encoding="utf-8"))
+                    for site in addresses}
         sources = parse_sources("".join(
             f'[[sources]]\nname = "{site}"\ninstitution = "{site} university"\ncountry = "{spec["country"]}"\n'
             + (f'language = "{spec["language"][:2]}"\n' if spec.get("language") else "")
@@ -97,7 +98,8 @@ def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
 def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harvested):
     expected, found = harvested
     forbidden = {folded(name) for spec in expected.values() for name in spec.get("forbidden", [])}
-    stored = {folded(n) for experts in found.values() for e in experts for n in [e["name"], *(e.get("other_names") or [])]}
+    stored = {folded(n) for experts in found.values() for e in experts
+              for n in [e["name"], *(e.get("other_names") or [])]}
     assert forbidden and not forbidden & stored
 
 

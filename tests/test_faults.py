@@ -1,5 +1,6 @@
 """Faults through the real `directory` command: a locked database, a full disk, a missing index, an unreadable
-sources file, a reindex killed with SIGKILL. Each gives a message naming the problem, a non-zero exit status, and leaves the data whole."""
+sources file, a reindex killed with SIGKILL. Each gives a message naming the problem, a non-zero exit status,
+and leaves the data whole."""
 import json
 import os
 import signal
@@ -24,7 +25,8 @@ def rows_file(path, count, start=0):
     with open(path, "w", encoding="utf-8") as out:
         for n in range(start, start + count):
             out.write(json.dumps({"name": f"Kim Tester{n}", "country": "DE", "institution": "Fault University",
-                                  "interests": [f"glass fibre {n}", "tribology"], "email": f"k{n}@fault.example"}) + "\n")
+                                  "interests": [f"glass fibre {n}", "tribology"],
+                                  "email": f"k{n}@fault.example"}) + "\n")
     return path
 
 
@@ -33,7 +35,8 @@ def whole(instance):
     with sqlite3.connect(instance / "directory.sqlite") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     checked = directory(instance, "check")
-    assert checked.returncode == 0 and "0 experts missing from the index, 0 indexed but not in the store" in checked.stdout
+    assert checked.returncode == 0
+    assert "0 experts missing from the index, 0 indexed but not in the store" in checked.stdout
 
 
 @pytest.fixture
@@ -127,7 +130,8 @@ def test_a_damaged_index_is_named_by_check_and_import_and_check_repair_rebuilds_
     imported = directory(instance, "import", rows_file(tmp_path / "more.jsonl", 5, start=50))
     assert "Traceback" not in imported.stderr
     if how in WRITER_READS:
-        assert imported.returncode == 1 and "imported 5 experts" in imported.stderr and "search index" in imported.stderr
+        assert imported.returncode == 1
+        assert "imported 5 experts" in imported.stderr and "search index" in imported.stderr
     else:
         assert imported.returncode == 0 and "Imported 5 experts" in imported.stdout
     repaired = directory(instance, "check", "--repair")

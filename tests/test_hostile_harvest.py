@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from directory.db import get_index, get_store
 from directory.server import free_port
 from scrapers.clean import clean_person, is_clean_text
-from scrapers.fetch import BlockedAddress, FetchTimeout, Fetcher, check_host, is_public_address
+from scrapers.fetch import BlockedAddress, Fetcher, FetchTimeout, check_host, is_public_address
 from scrapers.job import harvest
 from scrapers.settings import CrawlSettings
 from scrapers.sources import parse_sources
@@ -329,7 +329,8 @@ def test_6to4_of_a_public_address_stays_public():
 
 # -- hostile sites, generated: the real `directory scrape` against whatever a stranger's server may send ----------
 
-NASTY_URLS = ["http://[oops/", "http://[::1", "http://a:99999/", "http://:80/", "javascript:alert(1)", "data:text/html,x",
+NASTY_URLS = ["http://[oops/", "http://[::1", "http://a:99999/", "http://:80/", "javascript:alert(1)",
+              "data:text/html,x",
               "mailto:x@y.example", "//[oops/x", "/staff/%zz%00", "/staff/\x01x", "/staff/" + "a" * 3000, "\\\\evil",
               "http://127.0.0.163:1/staff/x", "/staff/p0#frag", "/staff/p1?jsessionid=1&sort=x", "/private/secret",
               "/staff/r0", "/staff/r1", " /staff/p2 ", "http://ex%41mple.com/", "http://xn--/", "http://a..b/"]

@@ -181,7 +181,8 @@ def test_uk_nations_are_regions_where_the_university_is_known(tmp_path):
               ("e5", "GB", "e@gmail.com", None), ("e6", "IE", "f@tcd.ie", None)]
     index.rebuild({"id": i, "name": "Ann Person", "interests": ["glass"], "country": c, "email": e,
                    "profile_url": u} for i, c, e, u in people)
-    ids = lambda **f: sorted(i for i, _ in index.search("glass", **f).hits)
+    def ids(**f):
+        return sorted(i for i, _ in index.search("glass", **f).hits)
     assert ids(region="scotland") == ["e1", "e2"]
     assert ids(region="wales") == ["e3"]
     assert ids(region="england") == ["e4"]  # a UK university no other nation lists

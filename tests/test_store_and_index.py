@@ -99,10 +99,11 @@ def test_search_stems_folds_accents_and_filters_by_country_and_region(store, ind
          source=src("b", "Beta Hochschule", "DE"))
     save(store, "http://c/p", {"name": "王芳", "interests": ["低温酶", "发酵工程"]}, source=src("c", "Gamma", "CN"))
     sync_index(store, index)
-    name = lambda results: sorted(store.expert(i)["name"] for i, _ in results.hits)
+    def name(results):
+        return sorted(store.expert(i)["name"] for i, _ in results.hits)
     assert name(index.search("moulded polymer")) == ["Ann Lee"]
     assert name(index.search("Jorg Muller")) == ["Jörg Müller"]
-    assert name(index.search("spritzgiessen")) in ([], ["Jörg Müller"])
+    assert name(index.search("spritzgiessen")) == ["Jörg Müller"]  # ß folds to ss
     assert name(index.search("低温")) == ["王芳"]
     assert name(index.search("", region="europe")) == ["Ann Lee", "Jörg Müller"]
     assert name(index.search("", region="eu")) == ["Jörg Müller"]

@@ -40,4 +40,5 @@ def generated_queries(count=48, seed=5):
 
 QUERIES = [("enzymes", "GB"), ("injection moulding", "DE"), ("batteries", "CN"), ("food preservation", "US"),
            ("machine learning", "GB"), ("corrosion", "JP"), ("water treatment", "IN"), ("solar energy", "ES"),
-           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"), ("fermentation", "IT")] + generated_queries()
+           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"),
+           ("fermentation", "IT")] + generated_queries()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from directory import countries, thesaurus
 from directory.db import get_store
 from directory.limits import api_limit, limiter, searching
+from directory.migrations import DatabaseNotReady, DatabaseTooNew
 from directory.paths import DATA
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
 from directory.search import IndexUnavailable, QueryError
@@ -45,6 +46,23 @@ def unavailable(response, error):
 @bp.errorhandler(IndexUnavailable)
 def no_index(error):
     return unavailable(error_response(503, UNAVAILABLE), error)
+
+
+NOT_READY = "The directory's database is not set up for this version yet: its curator must run `directory init`."
+TOO_NEW = ("The directory's database was upgraded by a newer version of the directory than this one: its curator "
+           "must run that version, or restore a backup.")
+
+
+def not_ready_message(error):
+    """What a visitor is told when the database is not as this code expects (the log has the details)."""
+    current_app.logger.error("database not ready: %s", error)
+    return TOO_NEW if isinstance(error, DatabaseTooNew) else NOT_READY
+
+
+@bp.errorhandler(DatabaseNotReady)
+@bp.errorhandler(DatabaseTooNew)
+def database_not_ready(error):
+    return error_response(503, not_ready_message(error))
 
 
 @bp.errorhandler(HTTPException)

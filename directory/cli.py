@@ -13,10 +13,11 @@ import click
 from flask import Flask, current_app, g
 
 from directory import create_app, referrals
-from directory.db import get_index, get_store
+from directory.db import get_index, get_store, migrate_store
 from directory.health import share, source_health, sparkline
 from directory.indexer import check_index, rebuild_index, repair_index, sync_index
 from directory.locks import exclusive_lock
+from directory.migrations import applied
 from directory.progress import JobProgress
 from directory.search import IndexUnavailable
 from directory.store import Store, StoreError, export_row, open_read_only
@@ -110,12 +111,12 @@ def crawl_settings(**changes):
 @cli.command("init")
 def init_command():
     """Create or upgrade the database schema and the search index (safe to repeat)."""
-    store = get_store()
+    store = migrate_store()
     index = get_index()
     index.ensure()
     if index.outdated():
         click.echo(f"Index built by an older version: rebuilt with {rebuild_index(store, index)} experts")
-    click.echo(f"Store ready: {current_app.config['DATABASE']} (schema v{store.schema_version()}, "
+    click.echo(f"Store ready: {current_app.config['DATABASE']} (migrated to {applied(store)[-1]}, "
                f"{store.db['institutions'].count} institutions, {store.expert_count()} experts)")
     click.echo(f"Index ready: {current_app.config['INDEX']}")
 
@@ -147,7 +148,7 @@ def scrape_command(sources_file, only, delay, allow_private_hosts, refresh):
     from scrapers.job import harvest
 
     sources = chosen_sources(sources_file, only)
-    store = get_store()
+    store = migrate_store()
     settings = crawl_settings(delay=delay, allow_private_hosts=allow_private_hosts)
     with job_lock("scrape"), job_log("scrape"):
         progress = ScrapeProgress(sources)
@@ -302,7 +303,7 @@ def export_command(fmt, only, output):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_command(path):
     """Load experts from a JSONL file in the export shape, then update the index."""
-    store = get_store()
+    store = migrate_store()
     rows = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -338,7 +339,7 @@ def import_command(path):
 @cli.command("reindex")
 def reindex_command():
     """Rebuild the search index from the store and swap it in atomically."""
-    store = get_store()
+    store = migrate_store()
     total = store.expert_count()
     # Several processes pay off for large stores only: each one starts up and writes its own segment.
     procs = min(os.cpu_count() or 1, 4) if total >= 20000 else 1
@@ -353,7 +354,7 @@ def reindex_command():
 def check_command(repair):
     """Report experts missing from the index, or indexed but no longer in the store, and a damaged index
     (which --repair rebuilds)."""
-    store = get_store()
+    store = migrate_store()
     index = get_index()
     try:
         if index.exists():
@@ -376,8 +377,9 @@ def check_command(repair):
 @cli.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
-    """Copy the live database to PATH with SQLite's backup API (safe while it is in use)."""
-    store = get_store()
+    """Copy the live database to PATH with SQLite's backup API (safe while it is in use). The copy is of the
+    database as it is: a backup taken before an upgrade is not upgraded first."""
+    store = read_only_store()
     if os.path.exists(path):
         fail(f"{path} exists already; choose a new file")
     try:
@@ -401,7 +403,7 @@ def optout_group():
 @click.option("--note", help="A reference for your records, e.g. a ticket number (no personal data).")
 def optout_add(email, profile_url, name, institution, note):
     """Record an opt-out and erase the person from the store and the index."""
-    store = get_store()
+    store = migrate_store()
     if bool(name) != bool(institution):
         fail("--name and --institution go together")
     try:
@@ -432,7 +434,7 @@ def optout_list():
 def optout_remove(key):
     """Remove an opt-out by the start of its key (from `optout list`)."""
     try:
-        row = get_store().remove_suppression(key)
+        row = migrate_store().remove_suppression(key)
     except StoreError as error:
         fail(str(error))
     click.echo(f"Removed opt-out {row['key'][:16]} ({row['kind']}); the person may be harvested again.")
@@ -447,7 +449,7 @@ def experts_group():
 @click.argument("expert_id")
 def experts_show(expert_id):
     """List an expert's records (numbered, for `experts split`) and the splits that apply to them."""
-    store = get_store()
+    store = migrate_store()
     expert = store.expert(expert_id)
     if expert is None:
         fail(f"no expert with id {expert_id!r}")
@@ -469,7 +471,7 @@ def experts_split(expert_id, records, note):
 
     The two sides become separate experts and stay apart through every later harvest and import
     (`experts unsplit SPLIT` lifts it)."""
-    store = get_store()
+    store = migrate_store()
     try:
         split_id, (first, second) = store.split_expert(expert_id, set(records), note=note)
     except StoreError as error:
@@ -483,7 +485,7 @@ def experts_split(expert_id, records, note):
 @click.argument("split_id", type=int)
 def experts_unsplit(split_id):
     """Lift split SPLIT_ID: its records may be joined into one expert again."""
-    store = get_store()
+    store = migrate_store()
     try:
         ids = store.unsplit(split_id)
     except StoreError as error:
@@ -502,7 +504,7 @@ def reextract_command(sources_file, only):
     from scrapers.job import read_site
 
     sources = chosen_sources(sources_file, only)
-    store = get_store()
+    store = migrate_store()
     settings = crawl_settings()
     with job_lock("scrape"), job_log("reextract"):
         for source in sources:
@@ -596,7 +598,7 @@ def serve_command(host, port, workers, threads):
     from directory.server import serve
 
     free_port_or_fail(host, port, "serve")
-    get_store()
+    migrate_store()  # here, before the workers fork: a request never changes the schema
     get_index().ensure()
     click.echo(f"Serving {current_app.config['SITE_NAME']} on http://{host}:{port}/  (Ctrl-C stops)")
     serve(current_app._get_current_object(), host, port, workers, threads)
@@ -613,7 +615,7 @@ def demo_command(host, port, no_serve):
 
     if not no_serve:
         free_port_or_fail(host, port, "demo")
-    store = get_store()
+    store = migrate_store()
     with serve_demo_sites() as addresses, job_lock("scrape", background=no_serve), job_log("scrape"):
         sources = demo_sources(addresses)
         click.echo(f"Harvesting {len(sources)} demo sites on {', '.join(sorted(addresses.values()))} ...")

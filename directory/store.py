@@ -38,15 +38,10 @@ from directory.identity import (
     suppression_keys,
     urls_of,
 )
-from directory.paths import DATA
 from scrapers.scope import registrable_domain
 
-SCHEMA_VERSION = 4
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
                  "institution", "country", "language")
-# Columns added after a table first shipped: (schema version, table, column, type).
-MIGRATIONS = [(2, "experts", "language", str), (4, "experts", "other_names", str),
-              (4, "suppressions", "request", str), (4, "index_queue", "erase", int)]
 LONGEST_WINS = ("title", "department")
 CHUNK = 500  # values per "in (...)" list
 
@@ -108,89 +103,17 @@ class Store:
         self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db, timeout)
         self._institutions = {}  # host: institution, looked up once (the registry does not change)
 
-    # -- shape -------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self.db.execute("pragma database_list").fetchone()[2]
 
-    def ensure_shape(self):
-        """Create or upgrade every table; safe to run any number of times."""
-        db = self.db
-        with self.transaction():
-            db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-            db["institutions"].create({"id": int, "name": str, "country": str, "domains": str, "web_pages": str},
-                                      pk="id", if_not_exists=True)
-            db["institution_domains"].create({"domain": str, "institution_id": int}, pk="domain", if_not_exists=True)
-            db["sources"].create({"name": str, "institution": str, "country": str, "department": str,
-                                  "start_urls": str, "updated": str}, pk="name", if_not_exists=True)
-            db["experts"].create({
-                "id": str, "name": str, "title": str, "email": str, "phone": str, "profile_url": str,
-                "photo_url": str, "department": str, "institution": str, "country": str, "interests": str,
-                "sources": str, "source_urls": str, "field_sources": str, "strategy": str,
-                "first_seen": str, "last_verified": str, "last_changed": str, "content_hash": str, "language": str,
-                "last_seen_run": int, "missed_runs": int, "may_have_left": int, "demo": int,
-            }, pk="id", if_not_exists=True, defaults={"missed_runs": 0, "may_have_left": 0, "demo": 0})
-            db["records"].create({"id": int, "source": str, "page_url": str, "record_key": str, "expert_id": str,
-                                  "data": str, "first_seen": str, "fetched_at": str, "run_id": int},
-                                 pk="id", if_not_exists=True)
-            # Each record's join keys (directory/identity.py), to find the records that may be one person.
-            db.execute("create table if not exists record_keys (record_id integer not null"
-                       " references records(id) on delete cascade, key text not null)")
-            # A curator's "not the same person": records (hashed by source, page and name) on two sides.
-            db["splits"].create({"id": int, "created": str, "note": str}, pk="id", if_not_exists=True)
-            db["split_sides"].create({"split_id": int, "side": int, "source": str, "page_url": str, "name": str},
-                                     pk=("split_id", "source", "page_url", "name"),
-                                     foreign_keys=[("split_id", "splits", "id")], if_not_exists=True)
-            db["interests"].create({"expert_id": str, "position": int, "phrase": str},
-                                   pk=("expert_id", "position"), if_not_exists=True)
-            db["runs"].create({"id": int, "started": str, "finished": str, "status": str, "pid": int,
-                               "sources": str, "summary": str}, pk="id", if_not_exists=True)
-            db["pages"].create({"run_id": int, "url": str, "source": str, "depth": int, "status": str,
-                                "http_status": int, "error": str, "fetched_at": str, "people": int},
-                               pk=("run_id", "url"), if_not_exists=True)
-            db["page_cache"].create({"url": str, "source": str, "etag": str, "last_modified": str,
-                                     "content_hash": str, "links": str, "fetched_at": str},
-                                    pk="url", if_not_exists=True)
-            db["page_bodies"].create({"url": str, "source": str, "final_url": str, "fetched_at": str,
-                                      "headers": str, "body": bytes}, pk="url", if_not_exists=True)
-            db["suppressions"].create({"key": str, "kind": str, "created": str, "note": str},
-                                      pk="key", if_not_exists=True)
-            self._shape_index_queue()
-            db["referrals"].create({"ref": str, "day": str, "count": int}, pk=("ref", "day"), if_not_exists=True)
-            db["referral_batches"].create({"name": str, "folded": str}, pk="name", if_not_exists=True)
-            for table, columns in (("records", ["source", "page_url"]), ("records", ["expert_id"]),
-                                   ("record_keys", ["key"]), ("record_keys", ["record_id"]),
-                                   ("split_sides", ["page_url"]),
-                                   ("experts", ["country"]), ("experts", ["last_verified"]), ("experts", ["demo"]),
-                                   ("pages", ["run_id", "status"]), ("institution_domains", ["institution_id"])):
-                db[table].create_index(columns, if_not_exists=True)
-            for _version, table, column, kind in MIGRATIONS:
-                if column not in db[table].columns_dict:
-                    db[table].add_column(column, kind)
-            db.execute("update suppressions set request = key where request is null")
-            db["suppressions"].create_index(["request"], if_not_exists=True)
-            if "expert_keys" in db.table_names():
-                self._regroup_everyone()  # schema 4: experts are recomputed from their records' keys
-                db["expert_keys"].drop()
-            db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
-        if not self.db["institutions"].count:
-            self.seed_institutions()
+    def ensure_shape(self) -> list[str]:
+        """Create or upgrade every table: apply the migrations the database lacks (directory/migrations.py);
+        safe to run any number of times. Returns the names of those applied."""
+        from directory.migrations import migrate  # the migrations build on this module
 
-    def _shape_index_queue(self):
-        """Experts waiting for the index. Each change takes a new, never reused sequence number, so a job can
-        clear exactly the changes it applied and leave the ones that came in meanwhile (schema 3)."""
-        db = self.db
-        if "index_queue" in db.table_names() and "seq" not in db["index_queue"].columns_dict:
-            db.execute("alter table index_queue rename to index_queue_v2")
-        db.execute("create table if not exists index_queue (seq integer primary key autoincrement, "
-                   "expert_id text not null unique, queued text, erase integer)")
-        if "index_queue_v2" in db.table_names():
-            db.execute("insert or ignore into index_queue (expert_id, queued) "
-                       "select expert_id, queued from index_queue_v2 order by queued")
-            db.execute("drop table index_queue_v2")
-
-    def schema_version(self):
-        if "meta" not in self.db.table_names():
-            return 0
-        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        return migrate(self)
 
     @contextmanager
     def transaction(self):
@@ -208,20 +131,6 @@ class Store:
         conn.commit()
 
     # -- institutions --------------------------------------------------------------
-
-    def seed_institutions(self):
-        """Load the bundled world universities registry (MIT licence, see data/)."""
-        with open(DATA / "world_universities_and_domains.json", encoding="utf-8") as handle:
-            universities = json.load(handle)
-        with self.transaction():
-            rows, domains = [], []
-            for number, item in enumerate(universities, 1):
-                rows.append({"id": number, "name": item["name"], "country": item.get("alpha_two_code"),
-                             "domains": json.dumps(item.get("domains", [])),
-                             "web_pages": json.dumps(item.get("web_pages", []))})
-                domains.extend({"domain": d.lower(), "institution_id": number} for d in item.get("domains", []))
-            self.db["institutions"].insert_all(rows, replace=True, batch_size=2000)
-            self.db["institution_domains"].insert_all(domains, ignore=True, batch_size=2000)
 
     def institution_from_domains(self, person):
         """Institution and country from the email's domain or the profile's host, when known."""
@@ -640,7 +549,7 @@ class Store:
             taken.add(chosen[number])
         return chosen
 
-    def _regroup_everyone(self):
+    def regroup_everyone(self):
         """Work out who is who for every record again (the upgrade to schema 4): keys from each record's data."""
         sources = {r["name"]: r for r in self.db.query("select name, institution from sources")}
         self.db.execute("delete from record_keys")

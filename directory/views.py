@@ -9,9 +9,10 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from directory import countries, referrals, thesaurus
 from directory.api import http_error as api_http_error
-from directory.api import unavailable
+from directory.api import not_ready_message, unavailable
 from directory.db import get_index, get_store
 from directory.limits import searching
+from directory.migrations import DatabaseNotReady, DatabaseTooNew
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
 from directory.search import IndexUnavailable, QueryError
 
@@ -42,7 +43,11 @@ def security_headers(response):
 
 @bp.app_context_processor
 def demo_flag():
-    return {"demo_data": current_app.config["DEMO"] or get_store().has_demo()}
+    try:
+        demo = current_app.config["DEMO"] or get_store().has_demo()
+    except (DatabaseNotReady, DatabaseTooNew):  # the page that says so still shows
+        demo = False
+    return {"demo_data": demo}
 
 
 @bp.app_template_global()
@@ -153,6 +158,13 @@ def expert(expert_id):
 def index_unavailable(error):
     # API requests never get here: the API blueprint answers its own errors as JSON.
     return unavailable(make_response(render_template("error.html", message=UNAVAILABLE)), error)
+
+
+@bp.app_errorhandler(DatabaseNotReady)
+@bp.app_errorhandler(DatabaseTooNew)
+def database_not_ready(error):
+    # API requests never get here: the API blueprint answers its own errors as JSON.
+    return render_template("error.html", message=not_ready_message(error)), 503
 
 
 @bp.app_errorhandler(HTTPException)

@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh instance per test, the demo sites, and a scriptable HTTP site."""
 import os
+import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,6 +11,7 @@ import pytest
 from directory import create_app
 from directory.cli import cli
 from directory.demo.server import demo_sources, demo_sources_text, serve_demo_sites
+from directory.store import Store
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -27,22 +29,32 @@ def no_checkout_instance(tmp_path_factory):
         os.environ["DIRECTORY_INSTANCE"] = saved
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database with every migration applied (as `directory init` leaves it), made once: each test's store
+    starts as a copy of it rather than seeding 10,000 institutions again."""
+    path = tmp_path_factory.mktemp("migrated") / "directory.sqlite"
+    store = Store(str(path))
+    store.ensure_shape()
+    store.db.conn.close()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
-    """An app whose instance folder (database, index, secret key, rate-limit counters) is this test's own."""
+def app(tmp_path, migrated_database):
+    """An app whose instance folder (database, index, secret key, rate-limit counters) is this test's own, its
+    database set up as `directory init` does (a request never sets it up; see test_migrations.py)."""
+    shutil.copyfile(migrated_database, tmp_path / "directory.sqlite")
     return create_app({"TESTING": True, "CRAWL_DELAY": 0.0, "CRAWL_ALLOW_PRIVATE_HOSTS": True,
                        "JOB_NICENESS": 0},  # commands run in this process: lowering its priority would last
                       instance_path=tmp_path)
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path, migrated_database):
     """A fresh store (a real SQLite file) without an app, for harvesting tests."""
-    from directory.store import Store
-
-    store = Store(str(tmp_path / "store.sqlite"))
-    store.ensure_shape()
-    return store
+    shutil.copyfile(migrated_database, tmp_path / "store.sqlite")
+    return Store(str(tmp_path / "store.sqlite"))
 
 
 @pytest.fixture

@@ -69,9 +69,12 @@ def test_one_api_bucket_per_client_across_endpoints_and_server_processes(instanc
     assert codes == [200] * 9 + [429] * 3, codes
 
 
-def test_counters_that_cannot_be_written_let_requests_through_with_a_warning(tmp_path, caplog):
+def test_counters_that_cannot_be_written_let_requests_through_with_a_warning(migrated_database, tmp_path, caplog):
+    import shutil
+
     from directory import create_app
 
+    shutil.copyfile(migrated_database, tmp_path / "directory.sqlite")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the counters' folder would be")
     app = create_app({"TESTING": True, "RATELIMIT_STORAGE_URI": f"sqlite://{blocked}/ratelimits.sqlite",

@@ -28,10 +28,11 @@ def create_app(test_config=None, instance_path=None):
 
     from flask_wtf.csrf import CSRFProtect
 
-    from directory import api, curator, db, intermediaries, shortlist, views
+    from directory import api, curator, db, errors, intermediaries, shortlist, views
     from directory.limits import limiter
 
     db.init_app(app)
+    errors.init_app(app)
     limiter.init_app(app)
     CSRFProtect(app)
     app.register_blueprint(shortlist.bp)

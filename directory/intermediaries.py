@@ -5,13 +5,13 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from markupsafe import escape
 
 from directory import countries
-from directory.api import api_docs, unavailable
 from directory.db import get_store
+from directory.errors import UNAVAILABLE, unavailable
 from directory.limits import searching
-from directory.queries import SearchRequest, perform, topic_counts
+from directory.paths import openapi_document
+from directory.queries import SearchRequest, perform, topic_counts, topic_names
 from directory.referrals import REF, count_visit
 from directory.search import IndexUnavailable, QueryError
-from directory.views import UNAVAILABLE, topic_names
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -122,4 +122,7 @@ def search_feed():
     return response
 
 
-bp.add_url_rule("/api/docs", "api_docs", api_docs)
+@bp.get("/api/docs")
+def api_docs():
+    """The API described for people, from the same OpenAPI document as /api/v1/openapi.json."""
+    return render_template("api_docs.html", spec=openapi_document())

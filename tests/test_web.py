@@ -2,10 +2,10 @@
 import pytest
 from damage import DAMAGES, damage_index
 
-from directory.api import UNAVAILABLE as UNAVAILABLE_API
 from directory.db import get_index, get_store
+from directory.errors import UNAVAILABLE as UNAVAILABLE_SITE
+from directory.errors import UNAVAILABLE_API
 from directory.indexer import sync_index
-from directory.views import UNAVAILABLE as UNAVAILABLE_SITE
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

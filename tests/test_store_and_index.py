@@ -258,3 +258,17 @@ def test_namesakes_with_different_profiles_stay_two_people_but_a_bare_listing_en
     experts = {e["profile_url"]: e for e in store.iter_experts()}
     assert len(experts) == 2 and experts["http://a/staff/ww1"]["email"] == "w.wang@a.example"
     assert experts["http://a/staff/ww2"]["email"] is None
+
+
+def test_the_store_is_what_a_harvest_needs():
+    """directory.harvest_store.HarvestStore says what scrapers/job.py calls; the Store has each method with the
+    same parameters."""
+    import inspect
+
+    from directory.harvest_store import HarvestStore
+
+    wanted = [name for name, value in vars(HarvestStore).items() if callable(value) and not name.startswith("_")]
+    assert len(wanted) == 19
+    for name in wanted:
+        expected = list(inspect.signature(getattr(HarvestStore, name)).parameters)
+        assert list(inspect.signature(getattr(Store, name)).parameters) == expected, name

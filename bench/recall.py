@@ -33,9 +33,14 @@ VARIANTS = {
     "without stemming": ([("directory.search.WORDS", words_analyzer(stem=False)),
                           ("directory.search.LANGUAGE_WORDS", {language: language_analyzer(language, stem=False)
                                                                for language in STEMMED_LANGUAGES})], True),
-    "without German and Dutch compounds": ([("directory.search.COMPOUNDING", ())], True),
+    "without German and Dutch compounds": ([("directory.search.COMPOUNDING", ()),
+                                            ("directory.thesaurus.COMPOUNDING", ())], True),
+    "without everyday words in other languages than English": ([("directory.thesaurus.PLAIN_LANGUAGES", ())], True),
+    "without Dutch and Korean labels": ([("directory.thesaurus.LANGUAGES",
+                                          ("en", "de", "fr", "es", "pt", "it", "zh", "ja"))], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
+    "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
     "CJK as characters and pairs (no dictionary)": ([("directory.search.CJK", cjk_analyzer(dictionary=False))], True),
 }
 
@@ -78,7 +83,7 @@ def variant(people, relevant, patches, expand):
             rows = folder / "corpus.jsonl"
             rows.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row, _ in people), encoding="utf-8")
             app = create_app({"RATELIMIT_ENABLED": False, "JOB_NICENESS": 0}, instance_path=folder)
-            result = app.test_cli_runner().invoke(cli, ["import", str(rows)])
+            result = app.test_cli_runner().invoke(cli, ["import", str(rows)], obj=app)
             if result.exit_code:
                 raise RuntimeError(result.output)
             return measure(app.test_client(), relevant, expand)
@@ -90,8 +95,9 @@ def forget_vocabulary():
     """Drop what the thesaurus and the query builder remember, so that each variant's patches reach them."""
     from directory import search, thesaurus
 
-    for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.vocabulary, thesaurus._query_matcher,
-                       thesaurus._topic_matcher, search.word_query, search.phrase_query):
+    for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.concepts, thesaurus.vocabulary,
+                       thesaurus._query_matcher, thesaurus._topic_matcher, thesaurus._label_words, search.word_query,
+                       search.phrase_query):
         remembered.cache_clear()
 
 

@@ -25,7 +25,7 @@ def record(title, rows, notes=""):
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
     pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
     if pattern.search(text):
-        text = pattern.sub(lambda _m: section.rstrip("\n"), text)
+        text = pattern.sub(lambda _m: section.rstrip("\n") + "\n", text)  # the blank line before the next section
     else:
         text = text.rstrip("\n") + "\n\n" + section
     DOC.parent.mkdir(exist_ok=True)

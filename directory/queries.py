@@ -89,10 +89,10 @@ def perform(request, highlight=True):
 def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
     extra = thesaurus.expansion_groups(request.q) if expansions else ()
+    topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES)
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page,
-                                 sort=request.sort,
-                                 hide=hide, expansions=extra, known=thesaurus.knows)
+                                 sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:

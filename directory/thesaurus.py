@@ -1,10 +1,10 @@
 """Query understanding: plain words -> academic terms in many languages.
 
-Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with the everyday words firms type, in
-eight languages; they are the topic facet) and the open vocabularies behind them (data/vocabulary-*.tsv:
-EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German, French, Spanish and
-Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
-ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
+Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with academic labels in ten languages and
+the everyday words firms type in six; they are the topic facet) and the open vocabularies behind them
+(data/vocabulary-*.tsv: EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German,
+French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the
+hand-made ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
 "machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
 language, so "Batterien" names "Batterie" and "batteries" names "battery".
 """
@@ -19,10 +19,15 @@ from whoosh.support.charset import accent_map
 from directory.paths import DATA
 from directory.search.analysis import CJK_RUN, stop_words
 
-LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja")
+LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
-WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it")  # labels matched word by word, by their stems
-MOST_LABELS = 24  # labels searched per place in a query, hand-made concepts' first: each costs a new search time
+PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja")  # everyday words besides English (topics.tsv plain_<language>)
+WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched word by word, by their stems
+# Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
+# that some profile holds (directory.search), so a label that no profile holds takes no room.
+OFFERED_LABELS = 36
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word: a query's compounds are split
+COMPOUND_PART = 4  # the shortest part of a compound
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -35,7 +40,8 @@ class Concept:
     id: str
     field: str
     labels: dict  # language -> tuple of terms
-    plain: tuple
+    plain: tuple  # the everyday phrases, English first
+    everyday: tuple = ()  # ((language, phrase), ...) of the same everyday phrases
 
     @property
     def name(self):
@@ -52,6 +58,13 @@ class Concept:
     def terms(self):
         """Every label in every language."""
         return [term for language in LANGUAGES for term in self.labels.get(language, ())]
+
+    def ranked_terms(self):
+        """Every label, each language's first ones first (its first label in every language, then its second
+        ones...): where only some labels can be searched, every language keeps its main term."""
+        columns = [self.labels.get(language, ()) for language in LANGUAGES]
+        return [column[rank] for rank in range(max(map(len, columns), default=0)) for column in columns
+                if rank < len(column)]
 
 
 @cache
@@ -71,8 +84,9 @@ def concepts():
         missing = [lang for lang in LANGUAGES if not labels[lang]]
         if missing:
             raise ThesaurusError(f"topics.tsv concept {row['id']!r}: no label in {', '.join(missing)}")
-        plain = tuple(t.strip() for t in row["plain"].split(";") if t.strip())
-        found.append(Concept(row["id"], row["field"], labels, plain))
+        everyday = tuple((language, t.strip()) for language in ("en", *PLAIN_LANGUAGES)
+                         for t in row["plain" if language == "en" else f"plain_{language}"].split(";") if t.strip())
+        found.append(Concept(row["id"], row["field"], labels, tuple(t for _language, t in everyday), everyday))
     return found
 
 
@@ -139,10 +153,12 @@ def _words(text):
 class Matcher:
     """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, compounds=False):
         # language -> first word's stem -> [(stems, concept, phrase)]
         self.keyed = {lang: {} for lang in WORD_LANGUAGES}
         self.cjk = {}  # first character -> [(phrase, concept)]
+        # With ``compounds``: language -> the stems of a two-word label, either order -> [(concept, phrase)]
+        self.pairs = {lang: {} for lang in COMPOUNDING} if compounds else None
         for concept, phrase, language in entries:
             if CJK_RUN.search(phrase):
                 self.cjk.setdefault(phrase[0].casefold(), []).append((phrase, concept))
@@ -150,6 +166,8 @@ class Matcher:
                 stems = tuple(_stem(language, word) for word in _words(phrase))
                 if stems:
                     self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase))
+                if self.pairs is not None and language in self.pairs and len(set(stems)) == 2:
+                    self.pairs[language].setdefault(frozenset(stems), []).append((concept, phrase))
 
     def find(self, text):
         """[(concept, phrase)] of every phrase found in ``text``, in text order."""
@@ -171,8 +189,10 @@ class Matcher:
                             longest, here = len(stems), []
                         if len(stems) == longest:
                             here.append((concept, phrase))
+            if not here and self.pairs is not None:
+                here = self.compound(words[position])
             if here:
-                found.append((" ".join(words[position:position + longest]), here))
+                found.append((" ".join(words[position:position + longest or 1]), here))
             position += longest or 1
         if CJK_RUN.search(text):  # CJK labels as they are written, anywhere in the text ("3D打印" too)
             lowered, position = text.casefold(), 0
@@ -186,6 +206,31 @@ class Matcher:
                 position += longest or 1
         return found
 
+    def compound(self, word):
+        """[(concept, phrase)] that a German or Dutch compound no label spells names through its two parts:
+        a two-word label of the same parts ("Kunststoffrecycling": "Recycling von Kunststoffen"), else the
+        one-word labels of both parts, its first part's first ("Milchtechnologie": "Milch", then "Technologie")."""
+        if len(word) < 2 * COMPOUND_PART or not word.isalpha():
+            return []
+        splits = [(word[:i], word[i:]) for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
+        splits += [(left[:-1], right) for left, right in splits if left.endswith("s")]  # a linking "s"
+        for language, pairs in self.pairs.items():
+            for left, right in splits:
+                hits = pairs.get(frozenset((_stem(language, left), _stem(language, right))))
+                if hits:
+                    return list(hits)
+        for language in self.pairs:
+            for left, right in splits:
+                parts = [self._single(language, part) for part in (left, right)]
+                if all(parts):
+                    return parts[0] + parts[1]
+        return []
+
+    def _single(self, language, word):
+        """[(concept, phrase)] of the one-word labels and phrases ``word`` names in ``language``."""
+        stem = _stem(language, word)
+        return [(concept, phrase) for stems, concept, phrase in self.keyed[language].get(stem, ()) if len(stems) == 1]
+
 
 def _entries(chosen, everyday):
     for concept in chosen:
@@ -193,14 +238,14 @@ def _entries(chosen, everyday):
             for phrase in concept.labels.get(language, ()):
                 yield concept, phrase, language
         if everyday:
-            for phrase in concept.plain:
-                yield concept, phrase, "en"
+            for language, phrase in concept.everyday:
+                yield concept, phrase, language
 
 
 @cache
 def _query_matcher():
     """Labels of every concept and the hand-made plain phrases: what a query may name."""
-    return Matcher(_entries(vocabulary(), everyday=True))
+    return Matcher(_entries(vocabulary(), everyday=True), compounds=True)
 
 
 @cache
@@ -248,9 +293,15 @@ def expansion_groups(query):
     """What a search also looks for, per place in ``query`` that names concepts: ((the query's words there,
     (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
     lowered = query.casefold()
-    return tuple((named, tuple(dict.fromkeys(t for concept, _phrase in _meant(group) for t in concept.terms()
-                                             if t.casefold() not in lowered))[:MOST_LABELS])
-                 for named, group in _query_matcher().groups(query))
+    groups = []
+    for named, group in _query_matcher().groups(query):
+        labels = {}  # one label for all its spellings ("Fermentation", "fermentation")
+        for concept, _phrase in _meant(group):
+            for term in concept.ranked_terms():
+                if term.casefold() not in lowered:
+                    labels.setdefault(term.casefold(), term)
+        groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
+    return tuple(groups)
 
 
 def knows(word):

@@ -36,8 +36,9 @@ def _word_regexes(phrase):
     words = []
     for word in phrase.split():
         prefix = word.endswith("*")
+        one_letter = len(word.rstrip("*").strip(".")) == 1  # 'Dr.' matches 'Dr'; 'd.' needs its dot (D'Almeida)
         word = re.escape(word.rstrip("*"))
-        word = word.replace(r"\.", r"\.?\s?").replace(r"\-", r"\s?-\s?")
+        word = word.replace(r"\.", r"\.\s?" if one_letter else r"\.?\s?").replace(r"\-", r"\s?-\s?")
         words.append(word + (r"\w*" if prefix else ""))
     return words
 
@@ -51,17 +52,32 @@ def _trie_regex(node, first=True):
     options = []
     for word in sorted((w for w in node if w != END), key=lambda w: _longest(node[w]) + len(w), reverse=True):
         child = node[word]
-        latin = not CJK.search(word)
-        lead = r"(?<!\w)" if first and latin else ""
         rest = _trie_regex(child, first=False)
-        stop = r"(?!\w)" if latin else ""
+        stop = r"(?!\w)" if not CJK.search(word) else ""
         if rest and END in child:
-            options.append(f"{lead}{word}(?:\\s+(?:{rest})|{stop})")
+            options.append(f"{word}(?:\\s+(?:{rest})|{stop})")
         elif rest:
-            options.append(f"{lead}{word}\\s+(?:{rest})")
+            options.append(f"{word}\\s+(?:{rest})")
         else:
-            options.append(f"{lead}{word}{stop}")
-    return "|".join(options)
+            options.append(f"{word}{stop}")
+    return _by_first_letter(options) if first else "|".join(options)
+
+
+def _by_first_letter(options):
+    """The top of a trie, checked fast: Python's regex engine tries every alternative at every place in a
+    line, so the alternatives are grouped under their first letter, behind a look-ahead for any first letter,
+    and Latin words must start a word. (Fifty phone labels in twenty languages: 87 -> under 10 µs a line.)"""
+    groups = {}
+    for option in options:
+        letter = option[0].lower() if option[0].isalnum() and len(option[0].lower()) == 1 else option
+        groups.setdefault(letter, []).append(option)
+    latin, cjk = [], []
+    for letter, same in groups.items():
+        grouped = same[0] if len(same) == 1 else same[0][0] + "(?:" + "|".join(o[1:] for o in same) + ")"
+        (cjk if CJK.search(letter) else latin).append(grouped)
+    ahead = f"(?=[{re.escape(''.join(groups))}])" if all(len(letter) == 1 for letter in groups) else ""
+    parts = ([r"(?<!\w)(?:" + "|".join(latin) + ")"] if latin else []) + cjk
+    return ahead + "(?:" + "|".join(parts) + ")"
 
 
 def _longest(node):
@@ -86,6 +102,7 @@ def word_set(name, table):
 
 TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
+ROLES_BESIDE_RANK = word_set("titles", "roles_beside_rank")
 LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
 GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
 # A field's label closing a line or opening a value ("Assistant Professor Research Interests: ..."), in one search.
@@ -97,6 +114,7 @@ HONORIFIC_SUFFIX = re.compile(r"(?:[\s,]+(?:" + pattern("names", "honorific_suff
                               + r")|(?:" + "|".join(re.escape(p) for p in phrases("names", "honorific_suffix")
                                                     if CJK.search(p)) + r"))\s*$", re.I)
 NAME_PARTICLES = word_set("names", "particles")
+GENERATIONAL = word_set("names", "generational")
 # Column headers ("Cognome Nome", "Name Vorname") are not names either.
 NOT_NAME_WORDS = (word_set("names", "not_name") | {w for table in ("name", "family_name", "given_name")
                                                    for p in phrases("labels", table) for w in p.split()}

@@ -1,4 +1,6 @@
 """Extraction over saved pages, one strategy at a time, without any server."""
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -7,7 +9,7 @@ from scrapers.extract import extract, extract_site
 from scrapers.fields.emails import cloudflare, deobfuscate, emails_in_text, from_mailto, stand_in_for_at
 from scrapers.fields.interests import prose_phrases, split_phrases
 from scrapers.fields.names import name_in, names_in, title_and_name
-from scrapers.fields.titles import clean_title
+from scrapers.fields.titles import clean_title, split_title
 
 URL = "http://dept.example.ac.uk/people/"
 
@@ -123,6 +125,15 @@ def test_microdata_rdfa_and_hcard_people_are_read():
     assert found["Jane Doe"].title == "Lecturer"
     assert found["Bob Roe"].email == "bob@uni.example"
     assert found["Ann Ho"].title == "Reader"
+
+
+def test_an_hcard_of_the_site_itself_is_not_a_person():
+    html = """<html><head><title>Callum Fraser | Centre for Coastal Engineering</title></head><body>
+    <main><ol class="crumbs"><li><a href="/">Home</a></li><li>Callum Fraser</li></ol>
+    <dl><dt>Role</dt><dd>Professor</dd></dl><p>Callum Fraser works on coastal hydrodynamics.</p></main>
+    <footer class="h-card"><span class="p-name">Centre for Coastal Engineering</span>
+    <a class="u-email" href="mailto:coe@uni.example">coe@uni.example</a></footer></body></html>"""
+    assert [p.name for p in extract(html, URL + "people/callum-fraser").people] == ["Callum Fraser"]
 
 
 def test_source_selectors_override_the_generic_method():
@@ -281,3 +292,126 @@ def test_an_eight_thousand_row_staff_table_is_read_whole():
                    f"<td>Lecturer</td></tr>" for n in range(8000))
     html = f"<main><table><tr><th>Name</th><th>Position</th></tr>{rows}</table></main>"
     assert len(extract(html, URL).people) == 8000  # namesakes with a page each stay apart
+
+
+from scrapers import vocabulary  # noqa: E402
+
+LABEL_PHRASES = vocabulary.phrases("labels", "phone") + vocabulary.phrases("labels", "interests")
+
+
+def flat_pattern(phrases):
+    """The plain alternation the compiled tries stand for: every phrase as whole words, longest first."""
+    options = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = r"\s+".join(vocabulary._word_regexes(phrase))
+        options.append(body if vocabulary.CJK.search(phrase) else rf"(?<!\w){body}(?!\w)")
+    return re.compile("|".join(options), re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LABEL_PHRASES), st.sampled_from(["x", "Tel", "of", "研究", "ab", ":", "-"]),
+                          st.text(alphabet="aeiouTtlnrs .:-", max_size=6)), max_size=6))
+def test_compiled_label_patterns_find_what_the_plain_alternation_finds(pieces):
+    text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
+    for table in ("phone", "interests"):
+        found = vocabulary.pattern("labels", table).search(text)
+        expected = flat_pattern(vocabulary.phrases("labels", table)).search(text)
+        assert (found and found.span()) == (expected and expected.span()), (table, text)
+
+
+def test_a_grid_of_names_is_one_listing_with_the_rank_it_sits_under():
+    cells = "".join(f'<td><a href="/info/{n}.htm">{name}</a></td>' for n, name in
+                    enumerate(["张　明", "李晓红", "王　伟", "刘建国", "陈思远"]))
+    html = f"""<main><h3>教授</h3><table><tr>{cells}</tr></table>
+    <h3>行政人员</h3><table><tr><td>陈　静（办公室主任）<br>邮箱：chenjing@cs.uni.example</td>
+    <td>马　超（教学秘书）<br>邮箱：machao@cs.uni.example</td></tr></table></main>"""
+    found = {p.name: p for p in extract(html, URL).people}
+    assert set(found) == {"张明", "李晓红", "王伟", "刘建国", "陈思远", "陈静", "马超"}
+    assert found["王伟"].title == "教授" and found["王伟"].profile_url.endswith("/info/2.htm")
+    assert (found["陈静"].title, found["陈静"].email) == ("办公室主任", "chenjing@cs.uni.example")
+
+
+def test_supervision_roles_beside_a_rank_are_not_the_title_and_brackets_alone_end():
+    assert clean_title("教授，博士生导师") == "教授"
+    assert clean_title("Senior Lecturer; PhD supervisor") == "Senior Lecturer"
+    assert clean_title("PhD Candidate") == "PhD Candidate"
+    assert clean_title("()") is None and split_title("()") == ("", None)
+
+
+def test_an_at_sign_image_and_a_noscript_fallback_give_the_address():
+    html = """<main><h1>Directorio</h1><table><tr><td>Nombre:</td><td>Ana María García López</td></tr>
+    <tr><td>Categoría:</td><td>Catedrática de Universidad</td></tr>
+    <tr><td>Correo electrónico:</td><td>amgarcia<img src="/img/arroba.gif" alt="">uvaldemar.es</td></tr></table></main>"""  # noqa: E501 - a page's markup as written
+    assert "amgarcia@uvaldemar.es" in [p.email for p in extract(html, URL + "ficha?id=1").people]
+    html = """<main><h1>Rachel Goldberg, Ph.D.</h1><p class="profile__title">Professor</p>
+    <p class="profile__role">Chair of the Department</p><p><a class="js-mail" href="#">E-mail</a>
+    <noscript>rgoldberg at eastlake dot edu</noscript></p></main>"""
+    [person] = extract(html, URL + "rgoldberg").people
+    assert (person.title, person.email) == ("Professor", "rgoldberg@eastlake.edu")
+
+
+def test_dutch_academic_name_forms():
+    assert name_in("prof.dr.ir. J.H. (Jan) de Vries") == "Jan de Vries"
+    assert name_in("dr. M. (Mohamed) El Amrani") == "Mohamed El Amrani"
+    assert name_in("dr. T. (Tim) van 't Hof") == "Tim van 't Hof"
+    assert name_in("M. Vidyasagar") == "M. Vidyasagar"
+
+
+def test_a_letter_page_with_one_titled_person_and_tabs_that_are_not_people():
+    html = """<main><ul class="tab-menu"><li><a href="list.do?page=1">전임교수</a></li><li><a href="list.do?cate=emer">명예교수</a>
+    </li></ul><ul class="people-list"><li><a href="/research-profiles/rajesh-kumar.html">Scientia Professor Rajesh Kumar</a>
+    </li></ul><div class="paging"><a href="list.do?page=1">처음</a><a href="list.do?page=2">마지막</a></div></main>"""  # noqa: E501 - a page's markup as written
+    [person] = extract(html, URL + "our-people.html?letter=K").people
+    assert (person.name, person.title) == ("Rajesh Kumar", "Scientia Professor")
+
+
+def test_more_ways_pages_write_addresses_titles_and_interests():
+    assert deobfuscate("wsjung @ ee.hanbit.ac.kr") == "wsjung@ee.hanbit.ac.kr"
+    assert stand_in_for_at("yamada◎mech.example.ac.jp（◎を@に変えてください）") == "◎"
+    assert split_phrases("熱流体工学・沸騰熱伝達・マイクロチャネル") == ["熱流体工学", "沸騰熱伝達", "マイクロチャネル"]
+    assert split_phrases("データ・サイエンス") == ["データ・サイエンス"]
+    assert clean_title("Doctorante depuis 2023") == "Doctorante" and clean_title("教授（兼任）") == "教授"
+
+
+def test_a_listing_links_on_to_the_list_of_another_group():
+    html = """<main><h2>Professeurs</h2><ul><li><a href="spip1.html">MARTIN Paul</a> – PR</li>
+    <li><a href="spip2.html">DURAND Anne</a> – MCF</li></ul><h2>Doctorants</h2>
+    <p>Voir la <a href="spip5d10.html">liste des doctorants</a>.</p></main>"""
+    assert URL + "spip5d10.html" in extract(html, URL).listing_links
+
+
+def test_people_in_details_summaries_and_in_lines_of_fields():
+    html = """<main><h2>Cuerpo académico</h2>
+    <details><summary>Dr. Rodrigo Henríquez Soto</summary><p>Profesor Titular</p><p>Correo: rhenriquez [arroba] u.cl</p></details>
+    <details><summary>Dra. Francisca de la Fuente Larraín</summary><p>Profesora Asistente</p></details>
+    <h2>Personal de apoyo</h2><p class="staff">Patricia Sepúlveda Rojas | Secretaria de Dirección | Anexo 2201 |
+    psepulveda [arroba] u.cl<br>Luis Alberto Gajardo Muñoz | Coordinador de Laboratorio | Anexo 2207 | lgajardo@u.cl</p>
+    <pre>氏名 | 職名 | 内線 | メール
+<a href="/~brown/">マイケル・ブラウン (Michael BROWN)</a> | 特任准教授 | 5105 | brown (at) ist.example.ac.jp
+<a href="/~kimura/">木村 浩二 (KIMURA Koji)</a> | 教授 | 5101 | kimura アットマーク ist.example.ac.jp</pre></main>"""  # noqa: E501 - a page's markup as written
+    found = {p.name: p for p in extract(html, URL).people}
+    assert found["Francisca de la Fuente Larraín"].title == "Profesora Asistente"
+    assert (found["Patricia Sepúlveda Rojas"].title, found["Patricia Sepúlveda Rojas"].email) == (
+        "Secretaria de Dirección", "psepulveda@u.cl")
+    assert found["マイケル・ブラウン"].profile_url.endswith("/~brown/")
+    assert "Michael Brown" in found["マイケル・ブラウン"].other_names
+    assert found["木村 浩二"].email == "kimura@ist.example.ac.jp"
+    assert "氏名" not in found
+
+
+def test_a_rowspan_cell_keeps_the_columns_of_the_rows_below_it():
+    html = """<main><table><tr><th>Section</th><th>Name</th><th>Role</th><th>Telephone</th></tr>
+    <tr><td rowspan="2">Inorganic</td><td><a href="/p/a">Venkataraman-Hughes, Anjali</a></td><td>Senior Lecturer</td>
+    <td>01632 960 433</td></tr><tr><td><a href="/p/b">Featherstonehaugh, Thomas</a></td><td>Lecturer</td>
+    <td>01632 960 430</td></tr></table></main>"""
+    found = {p.name: p.title for p in extract(html, URL).people}
+    assert found == {"Anjali Venkataraman-Hughes": "Senior Lecturer", "Thomas Featherstonehaugh": "Lecturer"}
+
+
+def test_tab_links_are_not_people_and_more_name_forms():
+    html = """<main><ul class="tabs"><li><a href="?tab=professuren">Professuren</a></li><li><a href="?tab=ehemalige">
+    Ehemalige</a></li></ul><ul><li><a href="/p/1">Prof. Dr. Konstanze von Hohenberg</a> Professorin</li>
+    <li><a href="/p/2">Dipl.-Geogr. Tobias Weißkirchen</a> Wissenschaftlicher Mitarbeiter</li></ul></main>"""
+    assert {p.name for p in extract(html, URL).people} == {"Konstanze von Hohenberg", "Tobias Weißkirchen"}
+    assert name_in("D'ALMEIDA Jean-Marc") == "Jean-Marc D'Almeida" and name_in("Rhys ap Gwilym") == "Rhys ap Gwilym"
+    assert name_in("Smt. Sunita Devi") == "Sunita Devi" and name_in("Samuel L. Okonkwo Jr.") == "Samuel L. Okonkwo Jr."

@@ -24,7 +24,9 @@ TARGETS = {"people_recall": 0.95, "people_precision": 0.97, "title": 0.93, "emai
 
 
 def folded(text):
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    """As ../shared/realdata/score_sites.py compares: NFKC, no accents, case folded."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text or ""))
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +99,13 @@ def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
 @pytest.mark.slow
 def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harvested):
     expected, found = harvested
-    forbidden = {folded(name) for spec in expected.values() for name in spec.get("forbidden", [])}
-    stored = {folded(n) for experts in found.values() for e in experts
-              for n in [e["name"], *(e.get("other_names") or [])]}
-    assert forbidden and not forbidden & stored
+    stored_forbidden = {}
+    for site, spec in expected.items():  # a guest named in one site's news may work at another
+        forbidden = {folded(name) for name in spec.get("forbidden", [])}
+        stored = {folded(n) for e in found.get(site, []) for n in [e["name"], *(e.get("other_names") or [])]}
+        if forbidden & stored:
+            stored_forbidden[site] = forbidden & stored
+    assert any(spec.get("forbidden") for spec in expected.values()) and not stored_forbidden
 
 
 @pytest.mark.slow

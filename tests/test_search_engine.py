@@ -9,7 +9,7 @@ from whoosh import query
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
-from directory.search import COVERAGE, PHRASE_BONUS, SearchIndex
+from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
@@ -247,3 +247,25 @@ def test_remembered_results_are_kept_from_their_second_use_and_dropped_when_the_
     assert index.remembered("popular", make("popular")) == popular[2]
     index.update(PEOPLE[50:60])
     assert index.remembered("popular", make("popular")) != popular[2]  # a new index version starts afresh
+
+
+def test_a_label_no_profile_holds_takes_no_room_among_the_labels_searched(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    held = [f"held{n}" for n in range(MOST_LABELS + 2)]
+    index.rebuild([{"id": word, "name": "A Person", "country": "GB", "interests": [word]} for word in held])
+    absent = tuple(f"absent{n}" for n in range(MOST_LABELS))
+    found = index.search("plain", per_page=50, expansions=(("plain", absent + tuple(held)),))
+    assert {expert_id for expert_id, _score in found.hits} == set(held[:MOST_LABELS])  # the first that are held
+
+
+def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(with_topics(iter([{"id": "forming", "name": "A Person", "country": "GB", "language": "en",
+                                     "interests": ["Metal forming"]},
+                                    {"id": "rust", "name": "A Person", "country": "GB", "language": "en",
+                                     "interests": ["Metal corrosion"]}])))
+    def scores(**more):
+        return dict(index.search("metal", **more).hits)
+    assert scores()["forming"] == pytest.approx(scores()["rust"])  # the same words, as often
+    on_topic = scores(concepts=("corrosion",))
+    assert on_topic["rust"] > on_topic["forming"] == pytest.approx(scores()["forming"])

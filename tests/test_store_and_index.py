@@ -193,6 +193,14 @@ def test_profiles_are_stemmed_in_their_language_declared_or_told_from_the_text(s
     assert found == ["Ann Lee", "Jörg Weiß"]  # German by its source, German by its words; not the English one
 
 
+def test_every_form_of_a_name_finds_the_person(store, index):
+    save(store, "http://c/p", {"name": "陈伟", "other_names": ["Wei Chen"], "interests": ["低温酶"]},
+         source=src("c", "Gamma", "CN"))
+    sync_index(store, index)
+    for words in ("陈伟", "Wei Chen", "chen"):
+        assert [store.expert(i)["name"] for i, _ in index.search(words).hits] == ["陈伟"], words
+
+
 def test_no_stop_word_of_any_language_matches(store, index):
     save(store, "http://a/p", {"name": "Eva Roth", "title": "Professorin für Werkzeugbau",
                                "interests": ["Recycling von Kunststoffen", "Síntesis de polímeros"]})

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from directory import thesaurus
+from directory.indexer import with_topics
+from directory.search import SearchIndex
 
 # Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
 # `make bench` writes recall@10 per query to docs/BENCHMARKS.md from the same file.
@@ -13,7 +15,7 @@ RECALL_QUERIES = {q: set(names) for q, names in json.loads((Path(__file__).paren
 RECALL_FLOOR = 0.9
 
 
-def test_every_concept_has_labels_in_eight_languages():
+def test_every_concept_has_labels_in_ten_languages():
     concepts = thesaurus.concepts()
     assert len(concepts) >= 300
     for concept in concepts:
@@ -31,6 +33,27 @@ def test_plain_words_map_to_concepts():
     assert found("the quick brown fox") == set()
 
 
+def test_everyday_words_in_other_languages_map_to_concepts():
+    def found(q):
+        return {e.concept.id for e in thesaurus.expand(q)}
+    assert "adhesives" in found("Kleber für Holz")
+    assert "welding" in found("buscamos un soldador")
+    assert "cold-chain" in found("冰箱")
+    assert "food-preservation" in found("日持ちする和菓子")
+    assert "corrosion" in found("la rouille des portails")
+    rust = next(c for c in thesaurus.concepts() if c.id == "corrosion")
+    assert ("de", "Rost") in rust.everyday and "Rost" in rust.plain
+
+
+def test_a_german_compound_no_label_spells_names_concepts_through_its_parts():
+    def found(q):
+        return {e.concept.id for e in thesaurus.expand(q)}
+    assert found("Kunststoffrecycling") == {"plastics-recycling"}  # "Recycling von Kunststoffen"
+    assert "dairy" in found("Milchtechnologie")  # no label: the concepts of "Milch"
+    assert found("Lebensmittelverpackung") >= {"food-packaging"}  # a label as it is: no splitting
+    assert found("Donaudampfschiff") == set()  # parts that name nothing name nothing
+
+
 def test_expansions_are_whole_phrases_never_fragments_of_words():
     def names(q):
         return {e.concept.name.casefold() for e in thesaurus.expand(q)}
@@ -43,11 +66,42 @@ def test_expansions_are_whole_phrases_never_fragments_of_words():
 
 
 def test_the_open_vocabularies_add_concepts_in_other_languages():
-    terms = [t for _named, labels in thesaurus.expansion_groups("corrosion") for t in labels]
-    assert "Korrosion" in terms and "Corrosión" in terms
+    terms = [t.casefold() for _named, labels in thesaurus.expansion_groups("corrosion") for t in labels]
+    assert "korrosion" in terms and "corrosión" in terms
     assert len(thesaurus.vocabulary()) > 10 * len(thesaurus.concepts())
     found = {c.name.casefold() for c in thesaurus.concepts_in("Maschinelles Lernen in der Produktion")}
     assert found >= {"machine learning"}
+
+
+def test_each_language_keeps_its_main_label_where_only_some_are_searched():
+    corrosion = next(c for c in thesaurus.concepts() if c.id == "corrosion")
+    first = corrosion.ranked_terms()[:len(thesaurus.LANGUAGES)]
+    assert first == [corrosion.labels[language][0] for language in thesaurus.LANGUAGES]
+    assert sorted(corrosion.ranked_terms()) == sorted(corrosion.terms())
+    for _named, labels in thesaurus.expansion_groups("rust"):
+        assert {"Korrosion", "corrosie", "부식", "腐食"} <= set(labels)
+        assert len({label.casefold() for label in labels}) == len(labels)  # one spelling of each
+
+
+@pytest.fixture
+def dutch_and_korean(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "nl-1", "name": "Sanne Visser", "country": "NL", "language": "nl", "interests": ["Kaasrijping"]},
+              {"id": "nl-2", "name": "Bram Bos", "country": "NL", "language": "nl", "interests": ["Zuiveltechnologie"]},
+              {"id": "ko-1", "name": "김민준", "country": "KR", "interests": ["협동 로봇", "공학 교육"]},
+              {"id": "en-1", "name": "Grace Hughes", "country": "GB", "interests": ["Laser welding"]}]
+    index.rebuild(with_topics(iter(people)))
+    return index
+
+
+def test_dutch_and_korean_profiles_are_found_from_other_languages(dutch_and_korean):
+    def found(text):
+        results = dutch_and_korean.search(text, expansions=thesaurus.expansion_groups(text))
+        return {expert_id for expert_id, _score in results.hits}
+
+    assert found("Käse") >= {"nl-2"}  # German cheese is dairy: the Dutch label "zuivel" begins "Zuiveltechnologie"
+    assert found("robots") == {"ko-1"}
+    assert found("lassen") == {"en-1"}  # a Dutch query names welding by its Dutch label
 
 
 def test_profiles_are_tagged_with_topics_from_their_interests():

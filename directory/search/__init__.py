@@ -54,8 +54,10 @@ COMPOUND_PART = 4  # the shortest stem taken as part of a compound
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
+TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -120,7 +122,8 @@ def schema():
 def document(expert):
     """The index document of one expert (a dict as returned by the store)."""
     interests = " ; ".join(expert.get("interests") or [])
-    searchable = " ".join(filter(None, [expert.get("name"), expert.get("title"), interests,
+    names = " ; ".join(filter(None, [expert.get("name"), *(expert.get("other_names") or [])]))  # 陈伟 and Wei Chen
+    searchable = " ".join(filter(None, [names, expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
     own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
     language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
@@ -128,7 +131,7 @@ def document(expert):
     return {
         **stemmed,
         "id": expert["id"],
-        "name": expert.get("name") or "",
+        "name": names,
         "title": expert.get("title") or "",
         "interests": interests,
         "department": expert.get("department") or "",
@@ -330,8 +333,13 @@ class SearchIndex:
         named = {word for words, _labels in expansions for word in words.casefold().split()}
         parts = []
         for words, labels in expansions:
-            phrases = [self._label(searcher, facts, label) for label in labels]
-            phrases = [phrase for phrase in phrases if phrase is not query.NullQuery]
+            phrases = []
+            for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
+                phrase = self._label(searcher, facts, label)
+                if phrase is not query.NullQuery:
+                    phrases.append(phrase)
+                    if len(phrases) == MOST_LABELS:
+                        break
             own = self._words(searcher, facts, words)
             pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
             if pieces:
@@ -386,10 +394,11 @@ class SearchIndex:
 
     @reading
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
-               sort="relevance", hide=True, expansions=(), known=lambda word: False):
+               sort="relevance", hide=True, expansions=(), known=lambda word: False, concepts=()):
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
-        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight).
+        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight);
+        ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
         the filters leave nothing, ``matched`` says how many the words find without them.
@@ -423,7 +432,8 @@ class SearchIndex:
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
             ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
-                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS)
+                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
+                                  topic_bonus=TOPIC_BONUS)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
         found_by_words = int(matched.sum())

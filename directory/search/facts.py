@@ -344,10 +344,12 @@ class IndexFacts:
 
     # -- ranking ------------------------------------------------------------------------
 
-    def ranked(self, searcher, q, allowed, limit, parts=(), coverage=0.0, phrases=(), phrase_bonus=0.0):
+    def ranked(self, searcher, q, allowed, limit, parts=(), coverage=0.0, phrases=(), phrase_bonus=0.0, topics=(),
+               topic_bonus=0.0):
         """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (of
-        the query), each score times 1 - ``coverage`` + ``coverage`` x the share of the parts it matches; and
-        among the best PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
+        the query), each score times 1 - ``coverage`` + ``coverage`` x the share of the parts it matches; with
+        ``topics``, times 1 + ``topic_bonus`` x the share of them it is tagged with; and among the best
+        PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
         try:
             ids, scores = self._scores(searcher, q, allowed)
         except NotImplementedError:  # a query shape the array scorer does not know: Whoosh's matcher
@@ -361,6 +363,9 @@ class IndexFacts:
         if len(parts) > 1 and coverage:
             covered = sum(self._mask(searcher, part)[ids].astype(np.int32) for part in parts)
             scores = scores * (1 - coverage + coverage * covered / len(parts))
+        if topics and topic_bonus and len(ids):
+            held = sum(np.isin(ids, self.postings(searcher, "topic", topic)[0]) for topic in topics)
+            scores = scores * (1 + topic_bonus * held / len(topics))
         if phrases and phrase_bonus and len(ids):
             # The same window for every page (a window score only grows, so the pages stay in one order).
             window = np.sort(best(ids, scores, PHRASE_WINDOW))  # positions, in document order

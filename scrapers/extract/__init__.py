@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from scrapers.extract.document import Document
-from scrapers.extract.links import alternate_links, pagination_links
+from scrapers.extract.links import alternate_links, group_links, pagination_links
 from scrapers.extract.listing import listing_people
 from scrapers.extract.markup import structured_people
 from scrapers.extract.model import PageResult, Person
@@ -83,6 +83,8 @@ def extract_document(doc, html, selectors=None, site=NO_SITE, country=None, lang
     linked = profile_links + [p.profile_url for p in structured if p.profile_url]
     result.profile_links = [u for u in dict.fromkeys(linked) if u != doc.url]
     result.listing_links = pagination_links(doc, next_selected)
+    if result.kind == "listing":
+        result.listing_links += [u for u in group_links(doc) if u not in result.listing_links]
     if not people:
         result.notes = explain_nobody(doc, context)
     return result

@@ -12,7 +12,12 @@ from lxml import html as lxml_html
 from scrapers.text import UNCLEAN, clean
 
 PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
-DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "select", "button", "math")
+DROPPED = ("script", "style", "template", "svg", "iframe", "object", "canvas", "select", "button", "math")
+# An image standing for the @ of an address ('amgarcia<img src="arroba.gif">uvaldemar.es'), by its file or text.
+AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:arroba|at|at-?sign|atsign|klammeraffe|chiocciola|apenstaart|snabel|"
+                      r"ampersat|email-at|mail-at)(?:[_\-.]|$)|@", re.I)
+USER_BEFORE = re.compile(r"[\w.+-]$")
+DOMAIN_AFTER = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 BLOCK_TAGS = frozenset("""address article aside blockquote caption center dd details dialog div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td
     tfoot th thead tr ul br""".split())
@@ -68,6 +73,14 @@ def malformed(base, href):
     return absolute_http(base, href) is None
 
 
+def _stands_for_at(img):
+    """An image between a user name and a domain whose file name or text says it is the @ sign."""
+    before = img.getprevious().tail if img.getprevious() is not None else img.getparent().text
+    hint = " ".join(filter(None, (img.get("src"), img.get("alt"), img.get("title"))))
+    return (bool(AT_IMAGE.search(hint)) and bool(USER_BEFORE.search(before or ""))
+            and bool(DOMAIN_AFTER.match(img.tail or "")))
+
+
 class Document:
     """A parsed page: head facts (robots, canonical, alternates, JSON-LD), chrome marks and main content."""
 
@@ -95,6 +108,13 @@ class Document:
                               if (m.get("property") or "").lower() == "og:title"), "")
         for el in [el for el in self.root.iter(*DROPPED)]:
             el.drop_tree()
+        for el in [el for el in self.root.iter("noscript")]:  # what a reader without scripts sees is kept
+            if el.getparent() is None or not (el.text_content() or "").strip():
+                continue
+            el.text, el.tail = " " + (el.text or ""), " " + (el.tail or "")  # read apart from a link beside it
+            el.drop_tag()
+        for img in [img for img in self.root.iter("img") if _stands_for_at(img)]:
+            img.tail = "@" + (img.tail or "")
         # Links no reader could follow ('http://[oops/', a port of 99999), counted for the curator.
         self.malformed_links = sum(1 for a in self.root.iter("a") if malformed(url, a.get("href")))
         self.body = self.root.find("body")

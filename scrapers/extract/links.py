@@ -58,6 +58,17 @@ def pagination_links(doc, next_selector_links=()):
     return list(dict.fromkeys(urls))
 
 
+def group_links(doc):
+    """Links in a listing's own content to the list of another group of its people ('Voir la liste des
+    doctorants', 'Emeriti', 'PhD students'): more of the same listing, kept on a page of its own."""
+    found = []
+    for anchor in doc.elements(["a"]):
+        text = doc.text(anchor)
+        if text and len(text.split()) <= 6 and vocab.GROUP_WORDS.search(text) and anchor.get("href"):
+            found.append(absolute_http(doc.url, anchor.get("href")))
+    return [u for u in dict.fromkeys(found) if u and u != doc.url and same_site(u, doc.url)]
+
+
 def query_siblings(doc):
     """Links to this same page with another value of one query parameter (?skupina=2, ?bm=3, ?dept=x):
     a listing split over tabs or filters, whatever the parameter is called. Two or more are needed."""
@@ -84,6 +95,24 @@ def in_tabs(anchor):
         if marks and TABS.search(marks):
             return True
     return anchor.get("role") == "tab"
+
+
+TAB_ROW = frozenset({"tabs", "tablist", "nav-tabs", "tab-nav", "tab-menu", "tabmenu", "tab-list", "tabnav", "tabs-nav",
+                     "nav-pills"})
+
+
+def is_tab_link(anchor):
+    """A link in a row of tabs itself ('Professuren | Ehemalige': a list whose class or role says tabs),
+    not a link inside a tab's panel."""
+    if anchor.get("role") == "tab":
+        return True
+    for count, el in enumerate(anchor.iterancestors()):
+        if count > 2:
+            return False
+        marks = {*(el.get("class") or "").lower().split(), (el.get("role") or "").lower()}
+        if el.tag in ("ul", "ol", "nav") and marks & TAB_ROW:
+            return True
+    return False
 
 
 def alternate_links(doc):

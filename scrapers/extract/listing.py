@@ -6,14 +6,16 @@ from collections import Counter, defaultdict
 
 from scrapers import vocabulary as vocab
 from scrapers.extract.document import HEADING_TAGS, Block, absolute_http
+from scrapers.extract.links import is_tab_link
 from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
-from scrapers.extract.tables import table_people
+from scrapers.extract.tables import delimited_people, table_people
 from scrapers.fields.names import name_in, names_in, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.titles import clean_title, group_title
+from scrapers.text import clean
 
 NAME_CARRIERS = ("a", "h2", "h3", "h4", "h5", "h6", "strong", "b", "td", "th", "dt", "dd", "span", "div", "p", "li",
-                 "figcaption", "em", "label", "font", "caption")
+                 "figcaption", "em", "label", "font", "caption", "summary")
 MAX_NAME_TEXT = 90
 MAX_BLOCK_TEXT = 2500
 
@@ -23,6 +25,7 @@ def listing_people(doc, context):
     people, used = [], set()
     for table in doc.elements(["table"]):
         people.extend(table_people(doc, table, context, used))
+    people.extend(delimited_people(doc, context, used))
     for members, named in candidate_groups(doc, context):
         people.extend(group_people(doc, members, named, context, used))
     drop_shared_links(people)
@@ -31,10 +34,11 @@ def listing_people(doc, context):
 
 # -- repeated blocks ---------------------------------------------------------------------
 
-def signature(el, depth=4, classes=4):
-    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart).
-    Only the ``classes`` nearest levels keep their classes (cards that differ in a class, 'filter-char-P'
-    beside 'filter-char-D', share the coarser place)."""
+def signature(el, depth=4, classes=4, columns=True):
+    """An element's place in the page: tags and classes of itself and a few ancestors (table columns apart,
+    unless not ``columns``: a grid of names, a person in every cell). Only the ``classes`` nearest levels
+    keep their classes (cards that differ in a class, 'filter-char-P' beside 'filter-char-D', share the
+    coarser place)."""
     parts = []
     node = el
     for level in range(depth):
@@ -42,7 +46,7 @@ def signature(el, depth=4, classes=4):
             break
         kept = sorted((node.get("class") or "").split())[:2] if level < classes else []
         part = node.tag + "." + ".".join(kept)
-        if node.tag in ("td", "th") and node.getparent() is not None:
+        if columns and node.tag in ("td", "th") and node.getparent() is not None:
             part += f":{node.getparent().index(node)}"
         parts.append(part)
         node = node.getparent()
@@ -63,8 +67,10 @@ def candidate_groups(doc, context):
     # On a profile page, a name every page repeats is a contact box, not a person of this page.
     template = context.site.is_template if context.hints else (lambda _text: False)
     for el in carriers:
-        if el not in outer and not template(doc.text(el)):
+        if el not in outer and not template(doc.text(el)) and not (el.tag == "a" and is_tab_link(el)):
             fine[signature(el)].append(el)
+            if el.tag in ("td", "th") or next(el.iterancestors("td", "th"), None) is not None:
+                fine["grid:" + signature(el, columns=False)].append(el)
             coarse[signature(el, classes=1)].append(el)
     return ranked_groups(doc, fine, context) + ranked_groups(doc, coarse, context)
 
@@ -77,7 +83,7 @@ def ranked_groups(doc, groups, context):
             continue  # people have different names: six "Currículo Lattes" links are buttons
         if sum(context.site.is_template(t) for t in texts) * 2 >= len(texts):
             continue  # a menu every page repeats (a secretary every page names stays, among her colleagues)
-        named = [(el, names_in(doc.text(el))) for el in members]
+        named = [(el, carried_name(doc, el)) for el in members]
         named = [(el, found) for el, found in named if found[0]]
         if named:
             # Groups whose elements hold the name and little else come first: the <a> before its <li>.
@@ -89,8 +95,33 @@ def ranked_groups(doc, groups, context):
     return [(members, named) for *_rank, members, named in ranked]
 
 
+def carried_name(doc, el):
+    """(name, other forms) an element carries: its text, a rank and a name ('Scientia Professor Rajesh
+    Kumar'), or the first line of an entry written as plain text."""
+    if el.find("br") is not None:
+        return lead_line_name(el)
+    found = names_in(doc.text(el))
+    if not found[0]:
+        title, name = title_and_name(doc.text(el))
+        found = (name, []) if title and name else found
+    return found
+
+
+def untitled(text):
+    """A name's text without the rank before or after it ('Associate Professor Ben Walker' -> 'Ben Walker')."""
+    title, name = title_and_name(text)
+    return text.replace(title, "", 1).strip() if title and name else text
+
+
+def lead_line_name(el):
+    """The name an entry's first line starts with, where the entry writes it as plain text before a <br>:
+    '<td>陈　静（办公室主任）<br>电话：…</td>', '<li>Jane Roe, Reader<br>…</li>'."""
+    lead = LEADING_NAME.split(clean(el.text or ""), maxsplit=1)[0]
+    return names_in(lead) if lead else (None, [])
+
+
 def group_people(doc, members, named, context, used):
-    lone = (len(named) == 1 and len(named[0][1][0]) >= 0.6 * len(doc.text(named[0][0]))
+    lone = (len(named) == 1 and len(named[0][1][0]) >= 0.6 * len(untitled(doc.text(named[0][0])))
             and lone_person_link(doc, named[0][0], context))
     if not lone and (len(named) < 2 or len(named) < 0.6 * len(members)):
         return []
@@ -135,7 +166,8 @@ def group_people(doc, members, named, context, used):
     return people
 
 
-LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(]\s*")
+INLINE_NAME = ("strong", "b", "a", "span", "em")
+LEADING_NAME = re.compile(r"\s+[-–—|]\s+|\s*[,;:(，；：（]\s*")
 
 
 def neighbour_entries(doc, people, candidates, context, used):
@@ -150,12 +182,16 @@ def neighbour_entries(doc, people, candidates, context, used):
                 continue
             text = doc.text(el)
             lead = LEADING_NAME.split(text, maxsplit=1)[0]
+            # '<p><strong>Ana Lopes</strong><br>Técnica<br>...</p>' beside entries whose names are links
+            name_el = el[0] if len(el) and not (el.text or "").strip() and el[0].tag in INLINE_NAME else None
+            if name_el is not None:
+                lead = doc.text(name_el)
             name = name_in(lead) if 3 < len(lead) < len(text) else None
             if not name:
                 continue
             person = Person(name=name, strategy="listing")
             person.note("name", "the start of an entry beside the listing's people")
-            fill_from_block(doc, person, Block(doc, [el]), None, context)
+            fill_from_block(doc, person, Block(doc, [el]), name_el, context)
             title = next((t for t in map(clean_title, LEADING_NAME.split(text)[1:3]) if t), None)
             if title:
                 person.title = title

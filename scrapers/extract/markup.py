@@ -93,7 +93,10 @@ def _person(item, url, syntax):
     parts = (_text(item.get("givenName")), _text(item.get("familyName")))
     raw = _text(item.get("name")) or " ".join(filter(None, parts))
     name, others = names_in(raw or "")
-    name = name or name_in(raw or "", loose=True) or strip_honorifics(raw or "")
+    name = name or name_in(raw or "", loose=True)
+    if name is None and syntax != "microformat":
+        # A Person type vouches for an odd name; an h-card is as often a site's address ('Centre for ...')
+        name = strip_honorifics(raw or "")
     if not name or len(name) > 100:
         return None
     email = _text(item.get("email"))

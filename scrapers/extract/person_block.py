@@ -19,6 +19,8 @@ from scrapers.text import clean
 TITLE_CLASS = re.compile(r"(?:^|\s)(?:[\w]+[-_])?(?:position|role|job|jobtitle|job-title|job_title|rank|designation|"
                          r"function|funktion|poste|cargo|qualifica|grade|status|pos|zc|zhicheng|dimmed|minor)(?:$|\s)"
                          r"|(?:^|\s)(?:title|subtitle|jobtitle)(?:$|\s)", re.I)
+TITLE_SUFFIX = re.compile(r"(?:^|\s)(?:profile|person|people|staff|member|faculty|directory-card|card|team)"
+                          r"(?:__|-|_)(?:job-?)?title(?:$|\s)", re.I)
 # Class names and link paths that mark tag chips: whole words of them, not parts ("partage" is not a tag).
 TAG_MARK = re.compile(r"(?:^|[-_\s/?=&.])(?:tags?|tag-?list|keywords?|topics?|interests?|chips?|badges?|pills?|"
                       r"subjects?|"
@@ -44,18 +46,24 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
     if person.email:
         person.note("email", "in the block")
     person.phone = block_phone(block, context.country)
-    near = Block(doc, [name_el.getparent()]) if name_el is not None and name_el.getparent() is not None else block
+    parent = name_el.getparent() if name_el is not None else None
+    # the name's own surroundings, not a row that holds the next person too (a grid of names)
+    near = Block(doc, [parent]) if parent is not None and block.contains(parent) else block
     person.other_names = merge_names(person.other_names, other_script_names(doc, near if len(near) < 400 else block,
                                                                             person.name))
-    title, how = clean_title(labelled_value(lines, "title") or ""), "labelled title"
+    title, how = clean_title(labelled_value(lines, "title") or "", labelled=True), "labelled title"
     if title is None:
-        for el in block.iter():
-            classes = (el.get("class") or "").lower()
-            if el is not name_el and TITLE_CLASS.search(classes) and el.tag not in ("a", "img"):
-                value = clean_title(doc.text(el))
-                if value and not same_name(value, person.name):
-                    title, how = value, f"element of class {classes!r}"
-                    break
+        # 'profile__title' before 'profile__role': where a block has both, the first is the rank
+        for marks in (TITLE_SUFFIX, TITLE_CLASS):
+            for el in block.iter():
+                classes = (el.get("class") or "").lower()
+                if el is not name_el and marks.search(classes) and el.tag not in ("a", "img"):
+                    value = clean_title(doc.text(el))
+                    if value and not same_name(value, person.name):
+                        title, how = value, f"element of class {classes!r}"
+                        break
+            if title is not None:
+                break
     if title is None:
         for line in lines:
             if line.is_heading and context.site.is_template(line.text):
@@ -99,6 +107,8 @@ def without_names(text, names):
         words = name.split()
         if len(words) == 2 and not vocab.CJK.search(name):
             forms.update((f"{words[1]} {words[0]}", f"{words[1]}, {words[0]}"))
+        elif len(name) == 2 and vocab.HAN.match(name):
+            forms.add(f"{name[0]} {name[1]}")  # '陈　静' as the page pads it
     rest = text
     for form in sorted(forms, key=len, reverse=True):
         at = rest.casefold().find(form.casefold())

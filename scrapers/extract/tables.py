@@ -3,13 +3,13 @@ rank, email, phone, department and interests, in the languages of scrapers/words
 import re
 
 from scrapers import vocabulary as vocab
-from scrapers.extract.document import Block
+from scrapers.extract.document import Block, absolute_http
 from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
-from scrapers.fields.emails import USER_NAME, best_email, block_emails
+from scrapers.fields.emails import USER_NAME, best_email, block_emails, emails_in_text
 from scrapers.fields.interests import label_of, merge_phrases, split_phrases
 from scrapers.fields.names import names_in, title_and_name
-from scrapers.fields.titles import group_title, split_title
+from scrapers.fields.titles import clean_title, group_title, split_title
 from scrapers.text import clean
 
 COLUMN_FIELDS = ("given_name", "family_name", "name", "title", "email", "phone", "department", "interests")
@@ -54,9 +54,9 @@ def header_fields(doc, row):
     return resolved
 
 
-def _span(cell):
+def _span(cell, attribute="colspan"):
     try:
-        return max(1, min(int(cell.get("colspan") or 1), 50))
+        return max(1, min(int(cell.get(attribute) or 1), 50))
     except ValueError:
         return 1
 
@@ -74,12 +74,19 @@ def table_people(doc, table, context, used):
         return []
     heading = doc.heading_before(table)
     found = []
+    below = {}  # column -> rows further down that a cell with a rowspan still covers
     for row in rows[rows.index(header_row) + 1:]:
-        cells, column = {}, 0
+        cells, column, spans = {}, 0, {}
         for cell in row:
             if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                while below.get(column):
+                    column += 1  # the place of a cell above that reaches down ('Inorganic' over three rows)
                 cells[column] = cell
+                for covered in range(column, column + _span(cell)):
+                    if _span(cell, "rowspan") > 1:
+                        spans[covered] = _span(cell, "rowspan") - 1
                 column += _span(cell)
+        below = {c: left - 1 for c, left in below.items() if left > 1} | spans
         values = {field_name: cells[c] for c, field_name in fields_of.items() if c in cells}
         person = row_person(doc, row, values, context)
         if person is None:
@@ -146,3 +153,50 @@ def given_name_first(text):
     return " ".join(words[cut:] + words[:cut])
 
 
+
+
+# -- tables written as text ---------------------------------------------------------------
+
+FIELD_BAR = re.compile(r"\s*[|｜¦]\s*|\t+")
+MIN_FIELDS = 3
+
+
+def delimited_people(doc, context, used):
+    """People of a table written as lines of text, fields apart by bars or tabs, in a <pre> or one paragraph:
+    'Patricia Sepúlveda Rojas | Secretaria de Dirección | Anexo 2201 | psepulveda [arroba] uandina.cl'."""
+    people = []
+    for el in doc.elements(["pre", "p", "div"]):
+        if el in used or (el.tag != "pre" and el.find("br") is None):
+            continue
+        lines = ([clean(line) for line in el.text_content().split("\n")] if el.tag == "pre"
+                 else [line.text for line in Block(doc, [el]).lines()])
+        entries = [person for person in (line_person(doc, el, line, context) for line in lines) if person]
+        if len(entries) >= 2:
+            people.extend(entries)
+            used.update(el.iter())
+    return people
+
+
+def line_person(doc, el, line, context):
+    fields = [f for f in FIELD_BAR.split(line) if f]
+    if len(fields) < MIN_FIELDS:
+        return None
+    name, others = names_in(fields[0])
+    title = None
+    if not name:
+        title, name = title_and_name(fields[0])
+    if not name:  # a looser form ('マイケル・ブラウン (Michael BROWN)'), if the line gives a rank or an address
+        name, others = names_in(fields[0], loose=True)
+        if not name or not (any(map(clean_title, fields[1:])) or emails_in_text(line, context.stand_in)):
+            return None
+    person = Person(name=name, other_names=others, strategy="listing")
+    person.note("name", f"the first of {len(fields)} fields of a line in a <{el.tag}>")
+    rank = next((t for t in map(clean_title, fields[1:]) if t), None) or title
+    if rank:
+        person.title, person.department = split_title(rank)
+        person.note("title", "a field of the line")
+    person.email = best_email(emails_in_text(line, context.stand_in), person.name)
+    link = next((a for a in el.iter("a") if a.get("href") and clean(a.text_content()) == clean(fields[0])), None)
+    if link is not None:
+        person.profile_url = absolute_http(doc.url, link.get("href"))
+    return person

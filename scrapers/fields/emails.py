@@ -14,14 +14,16 @@ AT_WORDS = (r"at|ät|arroba|arobase|chez|bei|snabel-a|apud|małpa|malpa|chioccio
 DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|kropka|tečka|pont|nokta|точка|\.|．|點|点"
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
-SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa)\s+"
+SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa|chiocciola|snabel-a|apenstaartje|"
+                        r"アットマーク|골뱅이)\s+"
                         r"(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
 SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto|kropka)\s+(?=\w)")
 # "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.
-REPLACE_NOTE = re.compile(r"([#＃*※★☆]|\(at\)|\[at\])\s*"
-                          r"(?:替换为|替換為|换成|換成|改为|改為|に変換|を@|→|->|with|by|par|por|durch|mit)\s*[@＠]"
-                          r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆])", re.I)
+REPLACE_NOTE = re.compile(r"([#＃*※★☆◎○●■□◆◇▲△]|\(at\)|\[at\])\s*"
+                          r"(?:替换为|替換為|换成|換成|改为|改為|に変換|を|→|->|with|by|par|por|durch|mit)\s*[@＠]"
+                          r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆◎○●■□◆◇▲△])", re.I)
 DOMAIN_NOTE = re.compile(r"(?:^|[\s(（\"'“:：])[@＠]\s?((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24})\b")
+SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+\.[\w.-]*[A-Za-z])")  # 'wsjung @ ee.hanbit.ac.kr'
 USER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._\-]{1,40}$")
 CLOUDFLARE = re.compile(r"/cdn-cgi/l/email-protection#([0-9a-f]+)", re.I)
 
@@ -32,6 +34,7 @@ def deobfuscate(text, stand_in=None):
     text = BRACKETED_AT.sub("@", text)
     text = BRACKETED_DOT.sub(".", text)
     text = SPELLED_AT.sub("@", text)
+    text = SPACED_AT.sub("@", text)
     if "@" in text:
         text = SPELLED_DOT.sub(".", text)
     if stand_in:

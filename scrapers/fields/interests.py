@@ -7,8 +7,10 @@ from scrapers import vocabulary as vocab
 from scrapers.text import clean, squeeze_cjk
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
-LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|as well as|sowie|ainsi que|así como|bem como|"
-                              r"nonché)\s+|及|和|与|與|および|및", re.I)
+LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|ja|ve|και|и|và|dan|as well as|sowie|ainsi que|"
+                              r"así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
+# '熱流体工学・沸騰熱伝達' lists two topics; 'マイクロ・チャネル' is one katakana word
+NAKAGURO_LIST = re.compile(r"(?<![\u30a0-\u30ff])・|・(?![\u30a0-\u30ff])")
 NOT_A_TOPIC = re.compile(r"@|https?://|www\.|^\+?[\d\s().-]{7,}$")  # an address or a phone number in the list
 LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|ed|og|och|or|oder|ou|o)\s+", re.I)
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)|[。！？；;]")
@@ -20,7 +22,8 @@ MAX_PHRASE = 120
 def split_phrases(text):
     """Split an interests text into phrases, keeping commas inside parentheses."""
     parts, depth, current = [], 0, []
-    for ch in text or "":
+    text = NAKAGURO_LIST.sub("、", text or "")
+    for ch in text:
         depth += ch in "(（[" and 1 or 0
         depth -= ch in ")）]" and 1 or 0
         if depth <= 0 and SPLIT_PHRASES.match(ch):
@@ -127,9 +130,10 @@ def lines_after_label(lines, start):
 
 
 def interests_in_lines(lines):
-    """Interests from a block's lines: the phrases after the first interests label or heading, a full label
-    ('Thèmes de recherche') before an everyday word ('Recherche'); a label that is a link is navigation."""
-    generic = []
+    """Interests from a block's lines: the phrases after every interests label or heading ('Research areas'
+    and 'Research interests' both), full labels ('Thèmes de recherche') before everyday words ('Recherche');
+    a label that is a link is navigation."""
+    found, generic = [], []
     for number, line in enumerate(lines):
         labelled = label_of(line.text)
         if labelled is None or (line.lead is not None and line.lead.tag == "a") or (
@@ -143,9 +147,9 @@ def interests_in_lines(lines):
             phrases = lines_after_label(lines, number)
         if phrases:
             if label.casefold() not in vocab.GENERIC_INTEREST_LABELS:
-                return merge_phrases([], phrases)
+                found = merge_phrases(found, phrases)
             generic = generic or phrases
-    return merge_phrases([], generic)
+    return found or merge_phrases([], generic)
 
 
 def interests_in_prose(lines):

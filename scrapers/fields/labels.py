@@ -25,10 +25,21 @@ def is_label(text, field):
     return bool(bare) and bool(vocab.LABELS[field].fullmatch(bare))
 
 
+def after_lead_label(line, field):
+    """The value after a label in an element of its own at the start of the line, with no colon
+    ('<span class="label">Title</span> Professor')."""
+    if line.lead is None:
+        return None
+    label = clean(line.lead.text_content())
+    if not label or not line.text.startswith(label) or not is_label(label, field):
+        return None
+    return clean(line.text[len(label):].lstrip(" :：")) or None
+
+
 def labelled_value(lines, field):
     """The value of ``field`` among a block's lines: after the label on its line, or on the next line."""
     for number, line in enumerate(lines):
-        value = labelled(line.text, field)
+        value = labelled(line.text, field) or after_lead_label(line, field)
         if value:
             return value
         if is_label(line.text, field) and number + 1 < len(lines):

@@ -17,6 +17,8 @@ LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f\u0980-\u09ff\u0e00-\u0e7f"
                            r"\u1200-\u137f\u0b80-\u0bff\u0c00-\u0c7f'’\-]+$")
 # Dutch and Flemish pages write initials with the name people use: 'J.A. (Jan) de Vries' is Jan de Vries.
+KATAKANA_NAME = re.compile(r"^[ァ-ヺー]{2,8}[・＝][ァ-ヺー]{2,10}$")  # 'マイケル・ブラウン', when neighbours vouch
+FUSED_HONORIFICS = re.compile(r"^(?:[A-Za-z]{2,6}\.){2,}")  # Dutch 'prof.dr.ir.': read as 'prof. dr. ir.'
 CALLED_NAME = re.compile(r"^((?:[A-Z]\.\s?)+)\s*\(([A-ZÀ-Þ][a-zà-ÿ'’-]+)\)\s+")
 SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\u024f])\s+(?=[A-Za-z])|(?<=[A-Za-z.])\s+(?=[^\x00-\u024f])")
 SHOUTED = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not initials like 'J.A.'
@@ -33,14 +35,15 @@ NAME_SEPARATORS = " -'’."
 @lru_cache(maxsize=65536)
 def strip_honorifics(text):
     """Remove honorifics before a name and degrees and post-nominals after it."""
-    text = clean(text).strip(",;:|-–—·• ")
+    text = FUSED_HONORIFICS.sub(lambda m: m.group(0).replace(".", ". "), clean(text).strip(",;:|-–—·• "))
     previous = None
     while previous != text:
         previous = text
         prefix = vocab.HONORIFIC_PREFIX.match(text)
         rest = text[prefix.end():].split() if prefix else []
-        if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1):
-            break  # "M. Vidyasagar", "D. S. Deegalla": an initial, not "M." for Monsieur
+        if prefix and len(prefix.group(0).strip(" .,")) == 1 and (len(rest) < 2 or len(rest[0].strip(".")) == 1
+                                                                  or rest[0].startswith("(")):
+            break  # "M. Vidyasagar", "D. S. Deegalla", "M. (Mohamed) El Amrani": an initial, not Monsieur
         text = vocab.HONORIFIC_PREFIX.sub("", text).strip(" ,")
         text = vocab.HONORIFIC_SUFFIX.sub("", INSTITUTION_PROFESSOR.sub("", text)).strip(" ,")
     return text
@@ -61,7 +64,8 @@ def looks_like_name(text, loose=False):
     if vocab.CJK.search(text):
         if LATIN_LETTER.search(text):
             return False
-        return vocab.looks_like_cjk_name(text) or (loose and 2 <= len(text.replace(" ", "")) <= 5
+        return vocab.looks_like_cjk_name(text) or (loose and (2 <= len(text.replace(" ", "")) <= 5
+                                                             or bool(KATAKANA_NAME.match(text)))
                                                    and not vocab.CJK_NOT_NAME.search(text))
     words = text.replace(",", " ").split()
     if not (1 if loose else 2) <= len(words) <= 6:
@@ -84,8 +88,11 @@ def looks_like_name(text, loose=False):
     if all(CASELESS_WORD.match(w) for w in words):
         return not any(w in vocab.NOT_NAME_WORDS for w in words)
     capitalised = 0
-    for word in words:
-        if word.casefold() in vocab.NAME_PARTICLES:
+    for number, word in enumerate(words):
+        # a particle that starts a name in capitals is a given name: "Ben Walker" (not "ben" as in "Ali ben Said")
+        given = number == 0 and len(word) >= 3 and word[0].isupper() and len(words) > 1 and (
+            words[1].casefold() not in vocab.NAME_PARTICLES)
+        if word.casefold() in vocab.NAME_PARTICLES and not given:
             continue
         if not is_name_word(word):
             return False
@@ -96,9 +103,13 @@ def looks_like_name(text, loose=False):
 def reorder(name):
     """'Weber, Anna' and 'WEBER Anna' -> 'Anna Weber'; ALL-CAPS names get their capitals right."""
     if vocab.CJK.search(name):
-        return name
+        parts = name.split()
+        # '王　伟': a two-character Chinese name padded to line up with three-character ones
+        return "".join(parts) if len(parts) == 2 and all(len(p) == 1 and vocab.HAN.match(p) for p in parts) else name
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
+        if first.casefold() in vocab.GENERATIONAL:
+            return f"{last} {first}"  # 'John Smith, Sr.'
         if last and first and looks_like_name(f"{first} {last}", loose=True):
             name = f"{first} {last}"
     words = name.split()

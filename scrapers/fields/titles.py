@@ -26,12 +26,34 @@ def looks_like_title(text):
 
 
 SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
+# 'Doctorante depuis 2023'
+SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+"
+                        r"(?:\d{1,2}[./])?\d{4}\)?$", re.I)
+BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
+ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 
 @lru_cache(maxsize=65536)
-def clean_title(text):
-    """A title without degrees, bullets, brackets or an address beside it; None when no title is left."""
+def unbracketed(text):
+    """'(办公室主任)' -> '办公室主任'."""
+    while text and text[0] in "(（[" and text[-1] in ")）]":
+        text = text[1:-1].strip()
+    return text
+
+
+def clean_title(text, labelled=False):
+    """A title without degrees, bullets, brackets or an address beside it; None when no title is left.
+    A ``labelled`` text (after 'Title:') is not checked for being a name: with no capital letters to go by
+    (Hebrew, Arabic) 'פרופסור מן המניין' reads as an honorific and a name."""
     text = clean(text).strip("–—-|·•,:;/ ")
+    text = unbracketed(text)
+    bracketed = BRACKETED_ROLE.search(text)
+    if bracketed and bracketed.group(1).casefold() in vocab.ROLES_BESIDE_RANK:
+        text = text[:bracketed.start()]  # '教授（兼任）'
+    parts = ROLE_SEPARATORS.split(text)
+    ranks = [part for part in parts if part.casefold() not in vocab.ROLES_BESIDE_RANK]
+    if ranks and len(ranks) < len(parts):
+        text = ("，" if vocab.CJK.search(text) else ", ").join(ranks)
     parts = SEPARATORS.split(text)
     # "Professor Titular - FEQ/UFCM": keep the run of parts that are titles ("HoD - Senior Lecturer")
     if len(parts) > 1:
@@ -47,8 +69,15 @@ def clean_title(text):
         if found.start() > 0 and found.group(0).casefold() not in vocab.GENERIC_INTEREST_LABELS:
             text = text[: found.start()].strip(" ,;:|-–—")
             break
+    text = SINCE_YEAR.sub("", text)
     title = strip_degrees(text)
-    if not title or name_in(title) or not looks_like_title(title):
+    if title and not looks_like_title(title) and vocab.TITLE_WORDS.match(text):
+        title = text  # "PhD Candidate" is a title; its "PhD" is not a degree held
+    if not title or not looks_like_title(title):
+        return None
+    head, comma, field = title.partition(",")
+    # "Professor Jane Doe" is a name line; "Assistant Professor, Indigenous Forest Stewardship" names a field
+    if not labelled and name_in(head if comma and looks_like_title(head) else title):
         return None
     return title
 
@@ -57,8 +86,7 @@ def clean_title(text):
 def split_title(text):
     """'Professor, School of Engineering' or 'Tutkijatohtori, Energiatekniikan laitos' -> (title, unit)."""
     text = clean(text).strip("–—-|·,:; ")
-    while text[:1] in "(（[" and text[-1:] in ")）]":
-        text = text[1:-1].strip()
+    text = unbracketed(text)
     match = TITLE_THEN_UNIT.match(text)
     if match and looks_like_title(match.group(1)):
         return match.group(1), match.group(2)
@@ -72,7 +100,7 @@ def split_title(text):
 def group_title(heading_text):
     """The role a heading gives the people listed under it ('Professoren', 'Leadership', '教授'), or None."""
     text = clean(heading_text).strip(":： ")
-    if not text or len(text) > 70 or name_in(text):
+    if not text or len(text) > 70 or name_in(text) or text.casefold() in vocab.ROLES_BESIDE_RANK:
         return None
     if vocab.GROUP_WORDS.search(text) or vocab.TITLE_WORDS.search(text):
         return text

@@ -1,0 +1,1 @@
+document.querySelectorAll('.load-more a').forEach(function(a){a.addEventListener('click',function(){});});

@@ -2,7 +2,6 @@
 import re
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
-from markupsafe import escape
 
 from directory import countries
 from directory.db import get_store
@@ -54,14 +53,11 @@ def embed():
     widget_args = {**query.args(), "colour": colour, "name": name or None, "ref": ref}
     widget_args = {k: v for k, v in widget_args.items() if v}
     widget_url = url_for("intermediaries.embed_results", _external=True, **widget_args)
-    hidden = "".join(f'\n  <input type="hidden" name="{k}" value="{escape(v)}">'
-                     for k, v in (("country", query.country), ("region", query.region), ("topic", query.topic),
-                                  ("institution", query.institution), ("ref", ref)) if v)
-    box = (f'<form action="{url_for("views.search", _external=True)}" method="get" target="_blank">\n'
-           f'  <label>Find university expertise <input type="search" name="q" value="{escape(query.q)}"></label>'
-           f'{hidden}\n  <button type="submit">Search</button>\n</form>')
-    frame = (f'<iframe src="{escape(widget_url)}" title="University experts{": " + escape(name) if name else ""}" '
-             f'width="100%" height="480" style="border:1px solid #ccc" loading="lazy"></iframe>')
+    hidden = [(key, value) for key, value in (("country", query.country), ("region", query.region),
+                                              ("topic", query.topic), ("institution", query.institution),
+                                              ("ref", ref)) if value]
+    box = render_template("embed_snippet_box.html", query=query, hidden=hidden)
+    frame = render_template("embed_snippet_frame.html", widget_url=widget_url, name=name)
     look = {"colour": colour, "name": name or None, "ref": ref}
     filters = [(key, label, url_for("intermediaries.embed", **{**query.args(), **look, key: None}))
                for key, label in (("region", countries.region_labels().get(query.region)),

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test browser bench clean
+.PHONY: run test lint browser bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,13 @@ run: $(STAMP)
 	$(BIN)/directory init
 	$(BIN)/directory demo --host $(HOST) --port $(PORT)
 
-## Install everything the tests need (a headless Chromium included) and run the whole suite
-test: $(STAMP) browser
+## Install everything the tests need (a headless Chromium included), lint, and run the whole suite
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
+
+## ruff (settings in pyproject.toml) over the code and the tests
+lint: $(STAMP)
+	$(BIN)/ruff check directory scrapers bench tests tools docs
 
 # Debian's Chromium drives the page tests; Playwright's own browser download cannot work offline.
 browser:

@@ -32,7 +32,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             i = int(self.path.rsplit("p", 1)[1])
             body = (f"<html><body><main><h1>Dr {FIRST[i % 10]} {LAST[i // 10]}</h1><p>Lecturer</p>"
-                    f"<p>p{i}@{self.server.server_address[0].replace('.', '-')}.example</p><h2>Research interests</h2><ul><li>topic {i}</li><li>materials</li></ul>"
+                    f"<p>p{i}@{self.server.server_address[0].replace('.', '-')}.example</p>"
+                    f"<h2>Research interests</h2><ul><li>topic {i}</li><li>materials</li></ul>"
                     "</main></body></html>").encode()
             kind = "text/html"
         self.send_response(200)

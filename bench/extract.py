@@ -93,11 +93,13 @@ def run():
         started = time.process_time()
         found = len(extract(decode_html(body), "http://bench.example/staff/").people)
         rows.append({"pages": f"one staff table of {count:,} rows", "count": 1,
-                     "mean size (KB)": round(len(body) / 1024), "page by page (pages/s)": f"{time.process_time() - started:.2f} s",
+                     "mean size (KB)": round(len(body) / 1024),
+                     "page by page (pages/s)": f"{time.process_time() - started:.2f} s",
                      "as sites (pages/s)": "-", "people": found})
     notes = (f"CPU time of one process, median of {RUNS} runs: decoding, parsing (lxml, once a page) and extraction. "
              "'As sites' reads each site's pages together (extract_site: the site's repeated text is learnt in a "
              "first pass, then every page is read again), as a harvest does once a source's pages are fetched. "
              "The real pages are the four saved department sites in ../shared/realdata (not in this repository). "
-             "A crawl of 64 hosts at one request a second per host needs about 32 pages a second per core on two cores.")
+             "A crawl of 64 hosts at one request a second per host needs about 32 pages a second per core on two "
+             "cores.")
     return "Extraction speed", rows, notes

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.profiles import QUERIES, profiles
+from directory.demo.profiles import QUERIES, profiles
 from directory.search import SearchIndex
 from directory.thesaurus import expansion_groups
 
@@ -43,7 +43,8 @@ def worker_memory(path):
     code = ("import json, re, sys; from bench.index import QUERIES; from directory.search import SearchIndex\n"
             "index = SearchIndex(sys.argv[1])\n"
             "from directory.thesaurus import expansion_groups\n"
-            "for words, country in QUERIES * 2: index.search(words, country=country, per_page=20, expansions=expansion_groups(words))\n"
+            "for words, country in QUERIES * 2:\n"
+            "    index.search(words, country=country, per_page=20, expansions=expansion_groups(words))\n"
             "index.search('', per_page=20)\n"
             "status = open('/proc/self/status').read()\n"
             "kb = lambda key: int(re.search(key + r':\\s+(\\d+)', status).group(1))\n"
@@ -176,13 +177,16 @@ def run():
             print(rows[-1], flush=True)
     columns = list(dict.fromkeys(column for row in rows for column in row))
     rows = [{column: row.get(column, "") for column in columns} for row in rows]
-    notes = (f"{len(QUERIES)} queries (topic words + a country, with their thesaurus expansions as the site searches): top "
-             "20 in that country and counts per country for the words. p50/p95: each query once on a freshly opened index; repeated: "
+    notes = (f"{len(QUERIES)} queries (topic words + a country, with their thesaurus expansions as the site "
+             "searches): top 20 in that country and counts per country for the words. p50/p95: each query once on a "
+             "freshly opened index; repeated: "
              f"{ROUNDS} more rounds (recently used postings stay decoded in memory). first search: the first query "
              "after opening, which reads each document's country, institution and topics once per index version. "
-             f"updates/s: {UPDATES} changed profiles through the incremental path, 2,000 per commit. worker MB: a fresh "
+             f"updates/s: {UPDATES} changed profiles through the incremental path, 2,000 per commit. worker MB: a "
+             "fresh "
              "process that opens the index and answers the queries: peak resident size (counting the index file "
-             "pages it touched, mapped and shared between workers) / private memory at the end. Targets (issue #5): p95 <= "
+             "pages it touched, mapped and shared between workers) / private memory at the end. Targets (issue #5): "
+             "p95 <= "
              "100 ms and p50 <= 20 ms at 1M; full rebuild of 1M under 10 minutes; at least 3,000 updates/s; open "
              "under 1 s; worker at most 300 MB. tantivy is a reference only (installed by `make bench`).")
     return "Index build and search", rows, notes

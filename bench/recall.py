@@ -60,7 +60,8 @@ def measure(client, relevant, expand):
     """{query index: (recall@10, reciprocal rank)}: recall over min(10, relevant), the rank of the first hit."""
     found = {}
     for number, q in enumerate(QUERIES):
-        args = {"q": q["q"], "per_page": 10, "expand": "1" if expand else "0", **({"country": q["country"]} if q.get("country") else {})}
+        args = {"q": q["q"], "per_page": 10, "expand": "1" if expand else "0",
+                **({"country": q["country"]} if q.get("country") else {})}
         body = client.get("/api/v1/search", query_string=args).get_json()
         urls = [r["profile_url"] for r in body["results"]]
         hits = [rank for rank, url in enumerate(urls, 1) if url in relevant[number]]
@@ -81,9 +82,7 @@ def variant(people, relevant, patches, expand):
                 stack.enter_context(mock.patch(target, replacement))
             rows = folder / "corpus.jsonl"
             rows.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row, _ in people), encoding="utf-8")
-            app = create_app({"DATABASE": str(folder / "directory.sqlite"), "INDEX": str(folder / "index"),
-                              "RATELIMIT_ENABLED": False, "JOB_NICENESS": 0})
-            app.instance_path = str(folder)
+            app = create_app({"RATELIMIT_ENABLED": False, "JOB_NICENESS": 0}, instance_path=folder)
             result = app.test_cli_runner().invoke(cli, ["import", str(rows)], obj=app)
             if result.exit_code:
                 raise RuntimeError(result.output)

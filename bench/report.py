@@ -10,7 +10,8 @@ HEADER = "# Benchmarks\n\nWritten by `make bench`; each section is replaced when
 
 
 def machine():
-    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    return (f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+            f"{platform.machine()}")
 
 
 def record(title, rows, notes=""):

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,8 +16,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.profiles import COUNTRIES, QUERIES, profiles
 from directory import thesaurus
+from directory.demo.profiles import COUNTRIES, QUERIES, profiles
+from directory.server import free_port, wait_until_up
 
 SIZE = int(os.environ.get("BENCH_WEB_PROFILES", "100000"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "60"))
@@ -48,7 +48,9 @@ request = function()
     local q = words[math.random(#words)] .. "+" .. words[math.random(#words)]
     local kind = math.random(3)
     if kind == 1 then return wrk.format("GET", "/search?q=" .. q) end
-    if kind == 2 then return wrk.format("GET", "/search?q=" .. q .. "&country=" .. countries[math.random(#countries)]) end
+    if kind == 2 then
+      return wrk.format("GET", "/search?q=" .. q .. "&country=" .. countries[math.random(#countries)])
+    end
     return wrk.format("GET", "/api/v1/search?q=" .. q)
   end
   i = i %% #paths + 1
@@ -61,12 +63,6 @@ done = function(summary, latency, requests)
     latency.max / 1000, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def paths(base):
@@ -92,18 +88,6 @@ def wrk_script(mixed):
                     for label in concept.labels["en"] for word in label.split() if len(word) > 3})
     quoted = (", ".join(json.dumps(item) for item in items) for items in (mixed, words, sorted(set(COUNTRIES))))
     return WRK_SCRIPT % tuple(quoted)
-
-
-def wait_until_up(base, seconds=60):
-    """Wait for a server that is starting to answer its home page."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return urllib.request.urlopen(base + "/", timeout=1)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def run_directory(env, *args, **kwargs):
@@ -161,7 +145,8 @@ def run():
         for label, busy in (("warming up (not counted)", False), ("search only", False),
                             ("while a scrape and a reindex run", True)):
             row = measure(base, env, folder, mixed, busy, seconds=20 if not rows else SECONDS)
-            row = {"profiles": SIZE, "traffic": label, **row, "worker MB": "/".join(map(str, worker_memory(server.pid)))}
+            row = {"profiles": SIZE, "traffic": label, **row,
+                   "worker MB": "/".join(map(str, worker_memory(server.pid)))}
             log.write_text("")  # each run counts its own
             print(row, flush=True)
             rows.append(row)

@@ -8,9 +8,10 @@ from directory.paths import default_instance, templates_folder
 from directory.settings import DEFAULTS
 
 
-def create_app(test_config=None):
-    """Application factory: defaults, then <instance>/config.py, then ``test_config``."""
-    app = Flask(__name__, instance_path=str(default_instance()), instance_relative_config=True,
+def create_app(test_config=None, instance_path=None):
+    """Application factory: defaults, then <instance>/config.py, then ``test_config``. The instance folder is
+    ``instance_path``, else $DIRECTORY_INSTANCE or the checkout's (see directory.paths)."""
+    app = Flask(__name__, instance_path=str(instance_path or default_instance()), instance_relative_config=True,
                 template_folder=str(templates_folder()))
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
@@ -27,10 +28,11 @@ def create_app(test_config=None):
 
     from flask_wtf.csrf import CSRFProtect
 
-    from directory import api, curator, db, intermediaries, shortlist, views
+    from directory import api, curator, db, errors, intermediaries, shortlist, views
     from directory.limits import limiter
 
     db.init_app(app)
+    errors.init_app(app)
     limiter.init_app(app)
     CSRFProtect(app)
     app.register_blueprint(shortlist.bp)

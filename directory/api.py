@@ -1,71 +1,32 @@
-"""JSON API v1. Every error has one shape: {"error": {"status": N, "message": "..."}}.
+"""JSON API v1. Every error has one shape: {"error": {"status": N, "message": "..."}} (directory/errors.py).
 
 Described by /api/v1/openapi.json (directory/data/openapi.json), read by people at /api/docs.
 """
-import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, jsonify, request, url_for
 
 from directory import countries, thesaurus
 from directory.db import get_store
+from directory.errors import error_response
 from directory.limits import api_limit, limiter, searching
-from directory.paths import DATA
+from directory.paths import openapi_document
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
-from directory.search import IndexUnavailable, QueryError
+from directory.search import QueryError
 from directory.store import export_row
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-UNAVAILABLE = "The search index is being rebuilt or is unavailable; try again shortly."
-RETRY_AFTER_UNAVAILABLE = 30  # seconds: a rebuild of a small directory, or the wait for a curator's repair
+# The blueprint owns /api/: its endpoints are under /api/v1, and any other path there is a JSON 404 (errors.py).
+bp = Blueprint("api", __name__, url_prefix="/api")
+V1 = "/v1"
 limiter.shared_limit(api_limit, scope="api")(bp)  # one bucket for every endpoint
-
-
-def error_response(status, message):
-    response = jsonify({"error": {"status": status, "message": message}})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(QueryError)
-def bad_query(error):
-    return error_response(400, str(error))
-
-
-def unavailable(response, error):
-    """``response`` as a 503 while the index is missing or damaged (logged with its cause): the index is
-    rebuilt from the store, so clients are told to retry."""
-    current_app.logger.warning("search unavailable: %s", error, exc_info=error)
-    response.status_code = 503
-    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
-    return response
-
-
-@bp.errorhandler(IndexUnavailable)
-def no_index(error):
-    return unavailable(error_response(503, UNAVAILABLE), error)
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error):
-    """Any HTTP error in the one JSON shape; the app's handler sends here the API's errors that arise before
-    the API is routed to (an unknown path or method, an untrusted host name, the rate limit)."""
-    if error.code == 429:
-        response = error_response(429, f"Too many requests ({error.description}); please wait a minute.")
-        response.headers["Retry-After"] = "60"
-    else:
-        response = error_response(error.code, error.description)
-    if getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
-    return response
 
 
 @bp.after_request
 def cross_origin(response):
     """Any site may read the API from a browser (GET only; there is nothing to write)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
+    response.headers["Access-Control-Expose-Headers"] = ("ETag, Last-Modified, Retry-After, X-RateLimit-Limit, "
+                                                         "X-RateLimit-Remaining")
     return response
 
 
@@ -92,7 +53,7 @@ def page_args(default=50, most=500):
             whole_number(request.args.get("per_page"), "per_page", 1, most, default))
 
 
-@bp.get("/search")
+@bp.get(V1 + "/search")
 @searching
 def search():
     """Search experts: q, country, region, topic, institution, page, per_page, sort, expand."""
@@ -112,7 +73,7 @@ def search():
                     "facets": found["facets"], "expansions": expansions, "did_you_mean": found["suggestion"]})
 
 
-@bp.get("/experts/<expert_id>")
+@bp.get(V1 + "/experts/<expert_id>")
 def expert(expert_id):
     found = get_store().expert(expert_id)
     if found is None:
@@ -120,20 +81,20 @@ def expert(expert_id):
     return respond(expert_json(found))
 
 
-@bp.get("/countries")
+@bp.get(V1 + "/countries")
 def country_list():
     counts = country_counts()
     return respond({"countries": [{"code": code, "name": countries.country_name(code), "experts": n,
                                    "regions": countries.regions_of(code)} for code, n in counts.items() if code]})
 
 
-@bp.get("/regions")
+@bp.get(V1 + "/regions")
 def region_list():
     return respond({"regions": [{"key": key, "name": label, "countries": sorted(countries.countries_in(key))}
                                 for key, label in countries.region_labels().items()]})
 
 
-@bp.get("/institutions")
+@bp.get(V1 + "/institutions")
 def institution_list():
     country = (request.args.get("country") or "").upper() or None
     if country and not countries.is_country(country):
@@ -144,28 +105,28 @@ def institution_list():
                     "institutions": [{"name": n, "country": c, "experts": k} for n, c, k in rows]})
 
 
-@bp.get("/topics")
+@bp.get(V1 + "/topics")
 def topic_list():
     counts = topic_counts()
     return respond({"topics": [{"id": c.id, "name": c.name, "field": c.field, "experts": counts.get(c.id, 0),
                                 "labels": {k: list(v) for k, v in c.labels.items()}} for c in thesaurus.concepts()]})
 
 
-@bp.get("/topics/suggest")
+@bp.get(V1 + "/topics/suggest")
 def topic_suggestions():
     """OpenSearch suggestions: ["prefix", ["completion", ...]]."""
     prefix = (request.args.get("q") or "")[:100]
     return respond([prefix, thesaurus.suggest(prefix)])
 
 
-@bp.get("/stats")
+@bp.get(V1 + "/stats")
 def stats():
     return respond(get_store().stats())
 
 
-@bp.get("/openapi.json")
+@bp.get(V1 + "/openapi.json")
 def openapi():
-    spec = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
+    spec = openapi_document()
     spec["servers"] = [{"url": request.url_root.rstrip("/") + "/api/v1"}]
     return jsonify(spec)
 
@@ -174,8 +135,3 @@ def openapi():
 def not_found(_rest):
     return error_response(404, "No such API endpoint; see /api/docs.")
 
-
-def api_docs():
-    """The API described for people, from the same OpenAPI document."""
-    spec = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
-    return render_template("api_docs.html", spec=spec)

@@ -1,18 +1,41 @@
 """Per-request access to the store and the process-wide search index."""
+import os
+
 from flask import current_app, g
 
+from directory import migrations
 from directory.search import SearchIndex
 from directory.store import Store
 
 
 def get_store():
-    """The store for this request or command, opened on first use."""
+    """The store for this request or command, opened on first use. A request never changes the schema: on a
+    database that `directory init` has not set up, or that a newer version has upgraded, this raises
+    DatabaseNotReady or DatabaseTooNew (a 503 saying so), and creates nothing."""
+    if "store" not in g:
+        ready = current_app.extensions.get("store_ready")
+        path = current_app.config["DATABASE"]
+        if not ready and not os.path.isfile(path):
+            raise migrations.DatabaseNotReady(f"there is no database at {path} yet: run `directory init`")
+        store = Store(path, timeout=current_app.config["DATABASE_TIMEOUT"])
+        if not ready:
+            try:
+                migrations.check(store)
+            except migrations.StoreError:
+                store.db.conn.close()
+                raise
+            current_app.extensions["store_ready"] = True
+        g.store = store
+    return g.store
+
+
+def migrate_store():
+    """The store, with the migrations it lacks applied first: for `directory init`, the commands that write and
+    `directory serve` before it forks its workers, never for a request."""
     if "store" not in g:
         g.store = Store(current_app.config["DATABASE"], timeout=current_app.config["DATABASE_TIMEOUT"])
-        if not current_app.extensions.get("store_ready"):
-            # A fresh instance works before `directory init`; ensure_shape is idempotent.
-            g.store.ensure_shape()
-            current_app.extensions["store_ready"] = True
+    migrations.migrate(g.store)
+    current_app.extensions["store_ready"] = True
     return g.store
 
 

@@ -60,7 +60,8 @@ def write_warc(output, pages):
     count = 0
     for url, final_url, fetched_at, headers, text in pages:
         content_type = (headers.get("content-type") or "text/html").split(";")[0]
-        http_headers = StatusAndHeaders("200 OK", [("Content-Type", f"{content_type}; charset=utf-8")], protocol="HTTP/1.1")
+        http_headers = StatusAndHeaders("200 OK", [("Content-Type", f"{content_type}; charset=utf-8")],
+                                        protocol="HTTP/1.1")
         record = writer.create_warc_record(final_url, "response", payload=io.BytesIO(text.encode("utf-8")),
                                            http_headers=http_headers,
                                            warc_headers_dict={"WARC-Date": fetched_at.replace("+00:00", "Z")})

@@ -187,7 +187,8 @@ def key_value(key):
 def group(records, apart=None):
     """Which records are one person: [[record id, ...], ...], each list one person, in a fixed order.
 
-    ``records`` maps a record id to (sort key, join keys), names among them; ``apart`` maps a record id to its split tags
+    ``records`` maps a record id to (sort key, join keys), names among them; ``apart`` maps a record id to its
+    split tags
     {(split id, side)}: records on the two sides of one split are never joined. Joins are tried key by key in
     a fixed order (addresses first, then names), so the answer depends on the records only, never on the
     order they arrived in.

@@ -2,16 +2,15 @@
 import re
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
-from markupsafe import escape
 
-from directory.api import api_docs, unavailable
-from directory.db import get_store
 from directory import countries
+from directory.db import get_store
+from directory.errors import UNAVAILABLE, unavailable
 from directory.limits import searching
-from directory.queries import SearchRequest, perform, topic_counts
-from directory.search import IndexUnavailable, QueryError
+from directory.paths import openapi_document
+from directory.queries import SearchRequest, perform, topic_counts, topic_names
 from directory.referrals import REF, count_visit
-from directory.views import UNAVAILABLE, topic_names
+from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("intermediaries", __name__)
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -54,14 +53,11 @@ def embed():
     widget_args = {**query.args(), "colour": colour, "name": name or None, "ref": ref}
     widget_args = {k: v for k, v in widget_args.items() if v}
     widget_url = url_for("intermediaries.embed_results", _external=True, **widget_args)
-    hidden = "".join(f'\n  <input type="hidden" name="{k}" value="{escape(v)}">'
-                     for k, v in (("country", query.country), ("region", query.region), ("topic", query.topic),
-                                  ("institution", query.institution), ("ref", ref)) if v)
-    box = (f'<form action="{url_for("views.search", _external=True)}" method="get" target="_blank">\n'
-           f'  <label>Find university expertise <input type="search" name="q" value="{escape(query.q)}"></label>'
-           f'{hidden}\n  <button type="submit">Search</button>\n</form>')
-    frame = (f'<iframe src="{escape(widget_url)}" title="University experts{": " + escape(name) if name else ""}" '
-             f'width="100%" height="480" style="border:1px solid #ccc" loading="lazy"></iframe>')
+    hidden = [(key, value) for key, value in (("country", query.country), ("region", query.region),
+                                              ("topic", query.topic), ("institution", query.institution),
+                                              ("ref", ref)) if value]
+    box = render_template("embed_snippet_box.html", query=query, hidden=hidden)
+    frame = render_template("embed_snippet_frame.html", widget_url=widget_url, name=name)
     look = {"colour": colour, "name": name or None, "ref": ref}
     filters = [(key, label, url_for("intermediaries.embed", **{**query.args(), **look, key: None}))
                for key, label in (("region", countries.region_labels().get(query.region)),
@@ -122,4 +118,7 @@ def search_feed():
     return response
 
 
-bp.add_url_rule("/api/docs", "api_docs", api_docs)
+@bp.get("/api/docs")
+def api_docs():
+    """The API described for people, from the same OpenAPI document as /api/v1/openapi.json."""
+    return render_template("api_docs.html", spec=openapi_document())

@@ -1,4 +1,5 @@
 """Where bundled files live, in a checkout and in an installed copy."""
+import json
 import os
 import sys
 from pathlib import Path
@@ -24,3 +25,8 @@ def default_instance():
     if (PACKAGE.parent / "setup.cfg").exists():
         return PACKAGE.parent / "instance"
     return Path.cwd() / "instance"
+
+
+def openapi_document():
+    """The API's OpenAPI description (directory/data/openapi.json), read afresh."""
+    return json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))

@@ -1,13 +1,13 @@
 """A search as the site and the API see it: validated parameters in, display rows out."""
-import html
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
-from markupsafe import Markup
 
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
-from directory.search import IndexUnavailable, QueryError, highlight, terms_of
+from directory.search import IndexUnavailable, QueryError, terms_of
+from directory.search import highlight as matched_parts
 from directory.search.analysis import detect_language
 
 QUERY_LANGUAGE_SURE = 0.8  # a query's language is guessed from few words: below this, English labels
@@ -56,7 +56,8 @@ class SearchRequest:
     def args(self, **changes):
         """URL arguments for this search with some changed (for links); empty ones left out."""
         values = {"q": self.q, "country": self.country, "region": self.region, "topic": self.topic,
-                  "institution": self.institution, "page": self.page, "sort": self.sort, "expand": None if self.expand else "0", **changes}
+                  "institution": self.institution, "page": self.page, "sort": self.sort,
+                  "expand": None if self.expand else "0", **changes}
         if values.get("page") == 1:
             values.pop("page")
         if values.get("sort") == "relevance":
@@ -78,9 +79,9 @@ def whole_number(value, name, low, high, default):
 
 def perform(request, highlight=True):
     """Run a search: ids and scores from the index, rows for display from the store, and with ``highlight``
-    each interest as HTML with its matched words marked. The answer is remembered until the index changes
-    (every change to a displayed row reaches the index), so a popular search costs a look-up; callers must
-    not change it."""
+    each interest in its (text, matched) parts, which templates/_marks.html marks up. The answer is remembered
+    until the index changes (every change to a displayed row reaches the index), so a popular search costs a
+    look-up; callers must not change it."""
     hide = current_app.config["HIDE_MAY_HAVE_LEFT"]
     return get_index().remembered(("search", request, hide, highlight), lambda: _perform(request, hide, highlight))
 
@@ -90,8 +91,8 @@ def _perform(request, hide, highlight):
     extra = thesaurus.expansion_groups(request.q) if expansions else ()
     topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES)
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
-                                 institution=request.institution, page=request.page, per_page=request.per_page, sort=request.sort,
-                                 hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics)
+                                 institution=request.institution, page=request.page, per_page=request.per_page,
+                                 sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:
@@ -101,7 +102,7 @@ def _perform(request, hide, highlight):
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []
         if highlight:
-            expert["highlighted"] = [marked(phrase, terms) for phrase in expert["interests"]]
+            expert["highlighted"] = [matched_parts(phrase, terms) for phrase in expert["interests"]]
             expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
                                     if reason.get("concept")}
     related = thesaurus.related(request.q, topic_counts()) if not results.matched and request.q else []
@@ -128,19 +129,12 @@ def why(expert, terms, expansions, language):
         label = concepts[0].label_in(language or "en") if concepts else None
         if label and label.casefold() in interest.casefold():
             label = None  # the interest says it in the firm's words already
-        if label or any(hit for _text, hit in highlight(interest, terms)):
+        if label or any(hit for _text, hit in matched_parts(interest, terms)):
             reasons.append({"interest": interest, "concept": label})
     if not reasons:
         reasons = [{"field": field, "text": expert[field]} for field in ("title", "department", "name", "institution")
-                   if expert.get(field) and any(hit for _text, hit in highlight(expert[field], terms))][:1]
+                   if expert.get(field) and any(hit for _text, hit in matched_parts(expert[field], terms))][:1]
     return reasons
-
-
-def marked(phrase, terms):
-    """``phrase`` as HTML: every piece escaped, the words whose index terms are in ``terms`` in <mark>. (The
-    standard library's escape makes plain strings; markupsafe's would make an object per piece.)"""
-    return Markup("".join(f"<mark>{html.escape(text)}</mark>" if hit else html.escape(text)
-                          for text, hit in highlight(phrase, terms)))
 
 
 def country_counts():
@@ -151,6 +145,12 @@ def country_counts():
         return get_index().coverage(hide=current_app.config["HIDE_MAY_HAVE_LEFT"])
     except IndexUnavailable:
         return get_store().country_counts()
+
+
+@cache
+def topic_names():
+    """{topic id: its name} for every topic of the thesaurus."""
+    return {c.id: c.name for c in thesaurus.concepts()}
 
 
 def topic_counts():

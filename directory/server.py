@@ -2,6 +2,8 @@
 import contextvars
 import errno
 import socket
+import time
+import urllib.request
 
 from gunicorn.app.base import BaseApplication
 
@@ -32,6 +34,25 @@ def port_in_use(host, port):
             return "the port is in use by another program"
         return error.strerror or str(error)
     return None
+
+
+def free_port(host="127.0.0.1"):
+    """A port on ``host`` with nothing listening on it (for tests and benchmarks that start a server)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(base, seconds=60):
+    """Wait for a server that is starting to answer its home page at ``base`` (``http://host:port``)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(base + "/", timeout=1)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def serve(app, host, port, workers, threads=1):

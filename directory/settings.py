@@ -30,14 +30,17 @@ SETTINGS = [
     Setting("MAX_QUERY_LENGTH", 300, "Longest query accepted, in characters (the parser is slow on long input)."),
     Setting("CURATOR_CONTACT", "mailto:curators@example.org",
             "Where people ask for removal (opt-out) or corrections; shown on every expert page."),
-    Setting("API_RATE_LIMIT", "120 per minute", "Requests one client may make to the JSON API, all endpoints together."),
+    Setting("API_RATE_LIMIT", "120 per minute",
+            "Requests one client may make to the JSON API, all endpoints together."),
     Setting("SEARCH_RATE_LIMIT", "60 per minute",
             "Searches one client may make, all together: the site's, the widget's, the Atom feed's and the API's."),
     Setting("RATELIMIT_STORAGE_URI", None,
-            "Where rate-limit counters live, shared by every worker process: default sqlite:///<instance>/ratelimits.sqlite "
-            "(one machine, no other server). Other flask-limiter storage URIs work but are not tested here."),
+            "Where rate-limit counters live, shared by every worker process: default "
+            "sqlite:///<instance>/ratelimits.sqlite (one machine, no other server). Other flask-limiter storage URIs "
+            "work but are not tested here."),
     Setting("REFERRAL_TAGS_PER_CLIENT", 20,
-            "Distinct ?ref= tags one client may bring into the referral counts a day (visits with more are not counted)."),
+            "Distinct ?ref= tags one client may bring into the referral counts a day (visits with more are not "
+            "counted)."),
     Setting("EMBED_ORIGINS", "*", "Origins allowed to frame /embed/results (CSP frame-ancestors), space separated."),
     Setting("PERMANENT_SESSION_LIFETIME", timedelta(days=365),
             "How long the shortlist cookie lasts after the visitor's last visit (it holds expert ids only)."),

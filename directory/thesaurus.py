@@ -3,8 +3,8 @@
 Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with academic labels in ten languages and
 the everyday words firms type in six; they are the topic facet) and the open vocabularies behind them
 (data/vocabulary-*.tsv: EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German,
-French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the hand-made
-ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
+French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the
+hand-made ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
 "machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
 language, so "Batterien" names "Batterie" and "batteries" names "battery".
 """
@@ -154,7 +154,8 @@ class Matcher:
     """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
 
     def __init__(self, entries, compounds=False):
-        self.keyed = {lang: {} for lang in WORD_LANGUAGES}  # language -> first word's stem -> [(stems, concept, phrase)]
+        # language -> first word's stem -> [(stems, concept, phrase)]
+        self.keyed = {lang: {} for lang in WORD_LANGUAGES}
         self.cjk = {}  # first character -> [(phrase, concept)]
         # With ``compounds``: language -> the stems of a two-word label, either order -> [(concept, phrase)]
         self.pairs = {lang: {} for lang in COMPOUNDING} if compounds else None

@@ -1,22 +1,20 @@
 """The HTML site: search, expert pages. Every scraped string is escaped by Jinja."""
 import re
-from functools import cache
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException, SecurityError
 
-from directory import countries, referrals, thesaurus
-from directory.api import http_error as api_http_error
-from directory.api import unavailable
+from directory import countries, referrals
 from directory.db import get_index, get_store
+from directory.errors import UNAVAILABLE, unavailable
 from directory.limits import searching
-from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts
+from directory.migrations import DatabaseNotReady, DatabaseTooNew
+from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, topic_names
 from directory.search import IndexUnavailable, QueryError
 
 bp = Blueprint("views", __name__)
-UNAVAILABLE = "Search is briefly unavailable while the index is rebuilt. Please try again in a minute."
+bp.add_app_template_global(topic_names)
 EXPERT_PAGES = "/experts/"
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as a sources file gives it
 PAGE_LANGUAGE = "en"  # templates/base.html
@@ -42,7 +40,11 @@ def security_headers(response):
 
 @bp.app_context_processor
 def demo_flag():
-    return {"demo_data": current_app.config["DEMO"] or get_store().has_demo()}
+    try:
+        demo = current_app.config["DEMO"] or get_store().has_demo()
+    except (DatabaseNotReady, DatabaseTooNew):  # the page that says so still shows
+        demo = False
+    return {"demo_data": demo}
 
 
 @bp.app_template_global()
@@ -53,12 +55,6 @@ def region_labels():
 @bp.app_template_global()
 def country_name(code):
     return countries.country_name(code)
-
-
-@bp.app_template_global()
-@cache
-def topic_names():
-    return {c.id: c.name for c in thesaurus.concepts()}
 
 
 @bp.app_template_global()
@@ -147,22 +143,3 @@ def expert(expert_id):
         similar = []
     return render_template("expert.html", expert=found, records=get_store().records_of(expert_id),
                            similar=similar, contact=current_app.config.get("CURATOR_CONTACT"))
-
-
-@bp.app_errorhandler(IndexUnavailable)
-def index_unavailable(error):
-    # API requests never get here: the API blueprint answers its own errors as JSON.
-    return unavailable(make_response(render_template("error.html", message=UNAVAILABLE)), error)
-
-
-@bp.app_errorhandler(HTTPException)
-def http_error(error):
-    if request.path.startswith("/api/"):
-        return api_http_error(error)
-    if isinstance(error, SecurityError):  # an untrusted Host: no links can be made for it, so Werkzeug's own page
-        return error
-    if error.code == 429:
-        return render_template("error.html", message="Too many searches in a short time; please wait a minute."), 429
-    if error.code == 404:
-        return render_template("error.html", message="That page does not exist."), 404
-    return error

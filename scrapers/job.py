@@ -12,12 +12,16 @@ import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers.clean import clean_person
 from scrapers.crawl import HostWorker, SourceDone
 from scrapers.extract import extract_site
 from scrapers.scope import Scope, canonical_url
+
+if TYPE_CHECKING:  # the contract only: scrapers/ imports nothing of directory/ when it runs
+    from directory.harvest_store import HarvestStore
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ class SourceSummary:
     error: str = None  # the first page error, to say why a source failed
 
 
-def harvest(sources, store, settings, progress=None, refresh=False):
+def harvest(sources, store: "HarvestStore", settings, progress=None, refresh=False):
     """Harvest ``sources`` into ``store``; resumes an interrupted run over the same sources. With
     ``refresh``, pages are fetched and read again even when they have not changed.
 
@@ -116,7 +120,7 @@ def harvest(sources, store, settings, progress=None, refresh=False):
     return run_id, summaries
 
 
-def save_event(store, run_id, event, summary):
+def save_event(store: "HarvestStore", run_id, event, summary):
     """Write one page's outcome (status, links, validators, body) to the store, then count it."""
     source = event.source
     log.info("%s %s %s %s people=%s%s", source.name, event.status, event.http_status or "-", event.url, event.found,
@@ -140,7 +144,7 @@ def save_event(store, run_id, event, summary):
     summary.malformed_links += event.malformed_links
 
 
-def read_site(store, source, urls, settings, run_id=None, site=None):
+def read_site(store: "HarvestStore", source, urls, settings, run_id=None, site=None):
     """Read a source's kept pages as one site and store what each page says about people.
 
     Runs after the crawl of a source (and by `directory reextract`, without the network). Pages read

@@ -1,4 +1,6 @@
 """Shared fixtures: a fresh instance per test, the demo sites, and a scriptable HTTP site."""
+import os
+import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,29 +11,50 @@ import pytest
 from directory import create_app
 from directory.cli import cli
 from directory.demo.server import demo_sources, demo_sources_text, serve_demo_sites
+from directory.store import Store
 
 PAGES = Path(__file__).parent / "pages"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"),
-                      "INDEX": str(tmp_path / "index"), "CRAWL_DELAY": 0.0,
-                      "RATELIMIT_STORAGE_URI": f"sqlite://{tmp_path}/ratelimits.sqlite",
-                      "CRAWL_ALLOW_PRIVATE_HOSTS": True,
-                      "JOB_NICENESS": 0})  # commands run in this process: lowering its priority would last
-    app.instance_path = str(tmp_path)
-    return app
+@pytest.fixture(autouse=True, scope="session")
+def no_checkout_instance(tmp_path_factory):
+    """Whatever a test starts without naming an instance folder (an app, a command in a subprocess) gets a
+    temporary one, never the checkout's instance/."""
+    saved = os.environ.get("DIRECTORY_INSTANCE")
+    os.environ["DIRECTORY_INSTANCE"] = str(tmp_path_factory.mktemp("default-instance"))
+    yield
+    if saved is None:
+        os.environ.pop("DIRECTORY_INSTANCE")
+    else:
+        os.environ["DIRECTORY_INSTANCE"] = saved
 
 
-@pytest.fixture
-def store(tmp_path):
-    """A fresh store (a real SQLite file) without an app, for harvesting tests."""
-    from directory.store import Store
-
-    store = Store(str(tmp_path / "store.sqlite"))
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database with every migration applied (as `directory init` leaves it), made once: each test's store
+    starts as a copy of it rather than seeding 10,000 institutions again."""
+    path = tmp_path_factory.mktemp("migrated") / "directory.sqlite"
+    store = Store(str(path))
     store.ensure_shape()
-    return store
+    store.db.conn.close()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database):
+    """An app whose instance folder (database, index, secret key, rate-limit counters) is this test's own, its
+    database set up as `directory init` does (a request never sets it up; see test_migrations.py)."""
+    shutil.copyfile(migrated_database, tmp_path / "directory.sqlite")
+    return create_app({"TESTING": True, "CRAWL_DELAY": 0.0, "CRAWL_ALLOW_PRIVATE_HOSTS": True,
+                       "JOB_NICENESS": 0},  # commands run in this process: lowering its priority would last
+                      instance_path=tmp_path)
+
+
+@pytest.fixture
+def store(tmp_path, migrated_database):
+    """A fresh store (a real SQLite file) without an app, for harvesting tests."""
+    shutil.copyfile(migrated_database, tmp_path / "store.sqlite")
+    return Store(str(tmp_path / "store.sqlite"))
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ def damage_index(index, how):
     """Really damage the live Whoosh index folder behind the link ``index``, as a crash or a bad disk would."""
     live = Path(index).resolve()
     files = {f.name: f for f in live.iterdir()}
-    by_suffix = lambda suffix: [f for name, f in files.items() if name.endswith(suffix)]  # noqa: E731
+
+    def by_suffix(suffix):
+        return [f for name, f in files.items() if name.endswith(suffix)]
+
     if how == "truncated postings":
         for f in by_suffix(".pst"):
             f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])

@@ -1,31 +1,26 @@
 """The site in a real headless Chromium, served by the production server."""
 import json
-import re
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 from urllib.request import urlopen
 
 import pytest
 
+from directory.server import free_port, wait_until_up
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (`make test` installs it)")]
 DIRECTORY = Path(sys.executable).parent / "directory"
 XSS_NAME = 'Eve <img src=x onerror="window.pwned=1"> Hacker'
-LONG_URL = "https://www.example.ac.nz/research/people/academic-staff/" + "glaciology-and-climate-dynamics-" * 4 + "profile"
+LONG_URL = ("https://www.example.ac.nz/research/people/academic-staff/" + "glaciology-and-climate-dynamics-" * 4
+            + "profile")
 PHONE = {"width": 390, "height": 844}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +32,8 @@ def site(tmp_path_factory):
     hostile.write_text(json.dumps({"name": XSS_NAME, "country": "FR", "institution": "<script>window.pwned=2</script>",
                                    "interests": ["<svg onload=window.pwned=3>", "enzymes"],
                                    "profile_url": "javascript:window.pwned=4"}) + "\n" +
-                       json.dumps({"name": "Aroha Longurl", "country": "NZ", "institution": "Canterbury Plains University",
+                       json.dumps({"name": "Aroha Longurl", "country": "NZ",
+                                   "institution": "Canterbury Plains University",
                                    "interests": ["glaciology"], "profile_url": LONG_URL}) + "\n")
     (instance / "config.py").write_text("CURATOR_PAGES = True\n")
     subprocess.run([DIRECTORY, "import", str(hostile)], env=env, check=True, capture_output=True)
@@ -45,14 +41,9 @@ def site(tmp_path_factory):
     server = subprocess.Popen([DIRECTORY, "demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     root = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urlopen(root + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        wait_until_up(root)
+    except OSError:
         server.kill()
         pytest.fail("the demo server did not start: " + server.stdout.read().decode()[-2000:])
     yield root
@@ -276,7 +267,8 @@ def test_browse_opens_with_a_world_map_that_links_each_covered_country_without_j
     assert named == {f"{country} {n} expert{'' if n == 1 else 's'}" for country, n in
                      ((page.locator(f'table.coverage a[href$="country={code}"]').inner_text() + ":", n)
                       for code, n in counted.items())}
-    shade = lambda code: world.locator(f'a[href$="country={code}"] path').get_attribute("class")
+    def shade(code):
+        return world.locator(f'a[href$="country={code}"] path').get_attribute("class")
     most, fewest = max(counted, key=counted.get), min(counted, key=counted.get)
     assert shade(most) == "shade5" and shade(fewest) < shade(most)
     assert world.locator('path[aria-hidden="true"]').count() > 100  # the rest of the world, drawn but silent

@@ -19,7 +19,8 @@ def all_commands(group, prefix=()):
             yield from all_commands(command, prefix + (name,))
 
 
-@pytest.mark.parametrize("path, command", list(all_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize("path, command", list(all_commands(cli)),
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
 def test_every_command_has_help_text(path, command, runner):
     assert command.help, f"`directory {' '.join(path)}` has no help text"
     result = runner(*path, "--help")
@@ -63,7 +64,8 @@ def test_private_hosts_are_refused_unless_allowed(app, make_site, tmp_path):
     site = make_site(141)
     site.robots("")
     path = tmp_path / "s.toml"
-    path.write_text(f'[[sources]]\nname = "local"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/s/"]\n')
+    path.write_text(f'[[sources]]\nname = "local"\ninstitution = "U"\ncountry = "GB"\n'
+                    f'start_urls = ["{site.root}/s/"]\n')
     result = CliRunner().invoke(cli, ["scrape", "--sources", str(path)], obj=app)
     assert result.exit_code == 1 and not site.log
 
@@ -74,7 +76,7 @@ def test_export_import_round_trip_and_csv_is_formula_safe(runner, tmp_path):
     data = tmp_path / "in.jsonl"
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     assert runner("import", str(data)).exit_code == 0
-    exported = [json.loads(l) for l in runner("export", "--format", "jsonl").output.splitlines()]
+    exported = [json.loads(line) for line in runner("export", "--format", "jsonl").output.splitlines()]
     assert exported[0]["name"] == "Ann Lee" and exported[0]["interests"] == rows[0]["interests"]
     assert set(exported[0]) >= {"id", "name", "title", "email", "profile_url", "institution", "country",
                                 "department", "interests", "source", "last_verified"}
@@ -234,7 +236,8 @@ def test_sources_shows_each_sources_people_over_its_runs_and_warns_of_a_sharp_dr
     site.page("/staff/alan", "<main><h1>Prof Alan Turing</h1><p>Professor</p>"
                              "<h2>Research interests</h2><ul><li>computability</li></ul></main>")
     path = tmp_path / "s.toml"
-    path.write_text(f'[[sources]]\nname = "fixture"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/staff/"]\n')
+    path.write_text(f'[[sources]]\nname = "fixture"\ninstitution = "U"\ncountry = "GB"\n'
+                    f'start_urls = ["{site.root}/staff/"]\n')
     assert runner("init").exit_code == 0 and "No sources harvested yet" in runner("sources").output
     for _run in range(2):
         assert runner("scrape", "--sources", str(path)).exit_code == 0

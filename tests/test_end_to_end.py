@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from directory import create_app
 
 DIRECTORY = Path(sys.executable).parent / "directory"
@@ -20,12 +22,7 @@ def test_directory_scrape_through_the_console_script_then_search_api_and_html(de
     assert scrape.returncode == 0, scrape.stderr
     assert "demo-northshore-ocean: 5 people" in scrape.stdout
 
-    os.environ["DIRECTORY_INSTANCE"] = str(instance)
-    try:
-        app = create_app({"TESTING": True})
-    finally:
-        del os.environ["DIRECTORY_INSTANCE"]
-    client = app.test_client()
+    client = create_app({"TESTING": True}, instance_path=instance).test_client()
 
     body = client.get("/api/v1/search", query_string={"q": "cold enzymes"}).get_json()
     names = [r["name"] for r in body["results"]]
@@ -75,6 +72,7 @@ def test_every_demo_site_yields_its_people_in_its_own_script(runner, demo_source
     assert "Hidden Person" not in by_name
 
 
+@pytest.mark.slow
 def test_a_reindex_killed_midway_leaves_the_old_index_serving(tmp_path):
     import signal
     import time
@@ -96,11 +94,7 @@ def test_a_reindex_killed_midway_leaves_the_old_index_serving(tmp_path):
     job.send_signal(signal.SIGKILL)
     job.wait()
     assert (instance / "index").resolve() == live  # the half-built index never went live
-    os.environ["DIRECTORY_INSTANCE"] = str(instance)
-    try:
-        client = create_app({"TESTING": True}).test_client()
-    finally:
-        del os.environ["DIRECTORY_INSTANCE"]
+    client = create_app({"TESTING": True}, instance_path=instance).test_client()
     assert client.get("/api/v1/search?q=glass").get_json()["total"] == 6000
     again = subprocess.run([DIRECTORY, "reindex"], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Indexed 6000 experts" in again.stdout
@@ -160,7 +154,7 @@ def test_each_visitor_of_the_production_server_has_their_own_session(tmp_path):
     import urllib.parse
     import urllib.request
 
-    from bench.web import free_port, wait_until_up
+    from directory.server import free_port, wait_until_up
 
     instance = tmp_path / "instance"
     env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}

@@ -32,7 +32,8 @@ def folded(text):
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory):
     with serve_demo_sites(first_address=60, sites=SITES, port=0) as addresses:
-        expected = {site: json.loads((SITES / site / "expected.json").read_text(encoding="utf-8")) for site in addresses}
+        expected = {site: json.loads((SITES / site / "expected.json").read_text(encoding="utf-8"))
+                    for site in addresses}
         sources = parse_sources("".join(
             f'[[sources]]\nname = "{site}"\ninstitution = "{site} university"\ncountry = "{spec["country"]}"\n'
             + (f'language = "{spec["language"][:2]}"\n' if spec.get("language") else "")
@@ -87,6 +88,7 @@ def test_fixture_sites_cover_many_layouts_and_languages():
     assert len(specs) >= 30 and len({s["language"][:2] for s in specs}) >= 15
 
 
+@pytest.mark.slow
 def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
     expected, found = harvested
     scores, misses = score(expected, found)
@@ -94,6 +96,7 @@ def test_extraction_meets_its_targets_on_the_fixture_sites(harvested):
         assert scores[measure] >= target, (measure, scores, misses)
 
 
+@pytest.mark.slow
 def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harvested):
     expected, found = harvested
     stored_forbidden = {}
@@ -105,12 +108,14 @@ def test_nobody_reached_only_through_pages_robots_txt_forbids_is_stored(harveste
     assert any(spec.get("forbidden") for spec in expected.values()) and not stored_forbidden
 
 
+@pytest.mark.slow
 def test_people_commented_out_of_a_page_are_not_on_it(harvested):
     _expected, found = harvested
     names = {e["name"] for experts in found.values() for e in experts}
     assert not names & {"Koen Dekker", "Klaus Berger", "Piotr Lewandowski", "Lakshmi Prasad Natarajan"}
 
 
+@pytest.mark.slow
 def test_a_noindex_profile_adds_nothing_beyond_its_public_listing(harvested):
     _expected, found = harvested
     [hidden] = [e for e in found["medewerkers"] if e["name"] == "Verborgen Persoon"]

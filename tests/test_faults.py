@@ -1,5 +1,6 @@
 """Faults through the real `directory` command: a locked database, a full disk, a missing index, an unreadable
-sources file, a reindex killed with SIGKILL. Each gives a message naming the problem, a non-zero exit status, and leaves the data whole."""
+sources file, a reindex killed with SIGKILL. Each gives a message naming the problem, a non-zero exit status,
+and leaves the data whole."""
 import json
 import os
 import signal
@@ -24,7 +25,8 @@ def rows_file(path, count, start=0):
     with open(path, "w", encoding="utf-8") as out:
         for n in range(start, start + count):
             out.write(json.dumps({"name": f"Kim Tester{n}", "country": "DE", "institution": "Fault University",
-                                  "interests": [f"glass fibre {n}", "tribology"], "email": f"k{n}@fault.example"}) + "\n")
+                                  "interests": [f"glass fibre {n}", "tribology"],
+                                  "email": f"k{n}@fault.example"}) + "\n")
     return path
 
 
@@ -33,7 +35,8 @@ def whole(instance):
     with sqlite3.connect(instance / "directory.sqlite") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     checked = directory(instance, "check")
-    assert checked.returncode == 0 and "0 experts missing from the index, 0 indexed but not in the store" in checked.stdout
+    assert checked.returncode == 0
+    assert "0 experts missing from the index, 0 indexed but not in the store" in checked.stdout
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(small_disk, tmp_path):
     before = directory(instance, "export", "--format", "jsonl").stdout
     result = directory(instance, "import", rows_file(tmp_path / "big.jsonl", 20000, start=20))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "disk is full" in result.stderr or "No space left on device" in result.stderr
+    assert result.stderr.startswith("Error: the disk is full (")
     assert directory(instance, "export", "--format", "jsonl").stdout == before  # the failed import left nothing
     whole(instance)
 
@@ -90,7 +93,7 @@ def test_a_missing_index_folder_is_reported_then_rebuilt(instance):
         path.unlink() if path.is_file() else path.rmdir()
     live.rmdir()
     checked = directory(instance, "check")
-    assert checked.returncode != 0 or "missing" in checked.stdout
+    assert checked.returncode == 1 and "50 experts missing from the index" in checked.stdout
     assert directory(instance, "reindex").returncode == 0
     whole(instance)
 
@@ -105,7 +108,13 @@ def test_an_unreadable_sources_file_is_named(instance, tmp_path):
         sources.mkdir()
     result = directory(instance, "scrape", "--sources", sources)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert str(sources) in result.stderr or sources.name in result.stderr
+    assert str(sources) in result.stderr
+
+
+# An index without its table of contents is no index at all to Whoosh (empty, not damaged); Whoosh's writer reads
+# the terms files, so an import fails clearly when they are damaged, and goes through when other parts are.
+LOOKS_EMPTY = {"no table of contents"}
+WRITER_READS = {"zeroed terms", "segment files missing"}
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -114,15 +123,23 @@ def test_a_damaged_index_is_named_by_check_and_import_and_check_repair_rebuilds_
     checked = directory(instance, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert "directory check --repair" in checked.stderr
-    assert "search index" in checked.stderr or "50 experts missing from the index" in checked.stdout  # no index at all
-    # Whoosh's writer reads only some parts of the index: the import fails clearly when it needs a damaged one.
+    if how in LOOKS_EMPTY:
+        assert "50 experts missing from the index" in checked.stdout
+    else:
+        assert "search index" in checked.stderr and "missing or damaged" in checked.stderr
     imported = directory(instance, "import", rows_file(tmp_path / "more.jsonl", 5, start=50))
     assert "Traceback" not in imported.stderr
-    assert "Imported 5 experts" in imported.stdout if imported.returncode == 0 else \
-        imported.returncode == 1 and "imported 5 experts" in imported.stderr and "search index" in imported.stderr
+    if how in WRITER_READS:
+        assert imported.returncode == 1
+        assert "imported 5 experts" in imported.stderr and "search index" in imported.stderr
+    else:
+        assert imported.returncode == 0 and "Imported 5 experts" in imported.stdout
     repaired = directory(instance, "check", "--repair")
     assert repaired.returncode == 0 and "Traceback" not in repaired.stderr
-    assert "Rebuilt the index with 55 experts" in repaired.stdout or "Repaired." in repaired.stdout
+    if how in LOOKS_EMPTY:  # a fresh index took the import's five: the other fifty are added
+        assert "50 experts missing from the index" in repaired.stdout and "Repaired." in repaired.stdout
+    else:
+        assert "Rebuilt the index with 55 experts" in repaired.stdout
     whole(instance)
 
 

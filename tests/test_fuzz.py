@@ -5,6 +5,7 @@ import multiprocessing
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def extract_broken(body):
     return [(person.name, person.profile_url) for person in result.people]
 
 
+@pytest.mark.slow
 def test_ten_thousand_broken_pages_decode_and_extract_without_an_exception():
     with multiprocessing.get_context("fork").Pool() as pool:  # one process per core: about 30 s on two
         found = pool.map(extract_broken, broken_pages(10_000), chunksize=100)
@@ -90,6 +92,7 @@ def toml_value(value):
     return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=8), max_size=4),
        st.sampled_from(["[[sources]]", "[sources]", "[[source]]", "[[sources.x]]"]), st.text(max_size=20))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from directory.store import Store
-from scrapers.fetch import BlockedAddress, FetchError, Fetcher, check_host, decode_html, is_public_address
+from scrapers.fetch import BlockedAddress, Fetcher, FetchError, check_host, decode_html, is_public_address
 from scrapers.job import harvest
 from scrapers.settings import CrawlSettings
 from scrapers.sources import parse_sources
@@ -137,10 +137,12 @@ def test_a_missing_robots_txt_allows_everything(make_site, store):
 def test_noindex_pages_give_no_people_and_nofollow_pages_no_links(make_site, store):
     site = make_site(105)
     serve_staff(site)
-    site.page("/staff/ada", PROFILE.format(name="Dr Ada Lovelace", title="Lecturer", email="ada@uni.example", topic="x"),
+    site.page("/staff/ada",
+              PROFILE.format(name="Dr Ada Lovelace", title="Lecturer", email="ada@uni.example", topic="x"),
               headers={"X-Robots-Tag": "noindex"})
     site.routes["/staff/"] = (200, {"Content-Type": "text/html"},
-                              LISTING.replace("<html>", '<html><head><meta name="robots" content="nofollow"></head>').encode())
+                              LISTING.replace("<html>",
+                                              '<html><head><meta name="robots" content="nofollow"></head>').encode())
     harvest([source_for(site)], store, SETTINGS)
     assert not site.requests_for("/staff/ada") and not site.requests_for("/staff/alan")
     site.routes["/staff/"] = (200, {"Content-Type": "text/html"}, LISTING.encode())
@@ -238,8 +240,10 @@ def test_unchanged_pages_are_not_parsed_again_but_their_people_are_verified(make
     harvest([source_for(site)], store, SETTINGS)
     first = {e["name"]: e for e in store.iter_experts()}
     time.sleep(1.1)
-    conditional = lambda handler: ((304, {"ETag": '"v1"'}, b"") if handler.headers.get("If-None-Match") == '"v1"'
-                                   else (200, {"Content-Type": "text/html"}, b"changed"))
+    def conditional(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"Content-Type": "text/html"}, b"changed"
     site.routes["/staff/ada"] = conditional
     _run, summaries = harvest([source_for(site)], store, SETTINGS)
     second = {e["name"]: e for e in store.iter_experts()}
@@ -292,7 +296,8 @@ def test_a_job_killed_with_sigkill_resumes_without_loss_or_duplicates(make_site,
     for path, name in people:
         site.page(path, PROFILE.format(name=name, title="Lecturer", email=f"{path[-3:]}@uni.example", topic="t"))
     sources = tmp_path / "sources.toml"
-    sources.write_text(f'[[sources]]\nname = "k"\ninstitution = "U"\ncountry = "GB"\nstart_urls = ["{site.root}/staff/"]\n')
+    sources.write_text(f'[[sources]]\nname = "k"\ninstitution = "U"\ncountry = "GB"\n'
+                       f'start_urls = ["{site.root}/staff/"]\n')
     db = str(tmp_path / "k.sqlite")
     script = tmp_path / "job.py"
     script.write_text(KILLABLE)

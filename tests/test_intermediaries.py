@@ -39,7 +39,8 @@ def test_the_openapi_description_is_valid_and_served(client):
 
 @pytest.mark.parametrize("path, schema", [
     ("/api/v1/search?q=stronger+moulds", "SearchResponse"), ("/api/v1/search?country=DE&sort=recent", "SearchResponse"),
-    ("/api/v1/countries", "Countries"), ("/api/v1/regions", "Regions"), ("/api/v1/institutions?country=GB", "Institutions"),
+    ("/api/v1/countries", "Countries"), ("/api/v1/regions", "Regions"),
+    ("/api/v1/institutions?country=GB", "Institutions"),
     ("/api/v1/topics", "Topics"), ("/api/v1/topics/suggest?q=inj", "Suggestions"), ("/api/v1/stats", "Stats"),
     ("/api/v1/search?page=0", "Error"), ("/api/v1/experts/nope", "Error"), ("/api/v1/institutions?per_page=0", "Error"),
 ])
@@ -154,7 +155,8 @@ def test_the_snippets_filters_are_shown_each_with_a_link_that_removes_it(client,
     assert "Country: <strong>United Kingdom</strong>" in again and "Region:" not in again.split("filters-heading")[1]
     assert "name=Chamber" in without_region and "ref=c1" in without_region and "q=moulds" in without_region
 def test_a_feed_is_valid_xml_whatever_control_characters_the_data_and_the_query_hold(client, fill):
-    fill([{"name": "Ann\x01 Lee\x0b", "country": "GB", "title": "Lecturer\x1b[31m", "interests": ["glass\x00 fibre\ufffe"]}])
+    fill([{"name": "Ann\x01 Lee\x0b", "country": "GB", "title": "Lecturer\x1b[31m",
+           "interests": ["glass\x00 fibre\ufffe"]}])
     response = client.get("/feeds/search.atom", query_string={"q": "glass\x02\x1f"})
     entries = ET.fromstring(response.data).findall(f"{ATOM}entry")  # raises on invalid XML
     assert [e.find(f"{ATOM}title").text.split(",")[0] for e in entries] == ["Ann Lee"]

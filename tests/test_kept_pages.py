@@ -6,7 +6,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 LISTING = """<html><body><nav><a href="/">Home</a> <a href="/about">About</a></nav><main><h1>Staff</h1><ul class="people">
 <li><a href="/staff/ada">Dr Ada Lovelace</a>, Lecturer</li><li><a href="/staff/alan">Prof. Alan Turing</a>, Professor</li>
-</ul></main><footer>office@uni.example</footer></body></html>"""
+</ul></main><footer>office@uni.example</footer></body></html>"""  # noqa: E501 - a page's markup as written
 PROFILE = """<html><body><nav><a href="/">Home</a></nav><main><div class="nameplate">{name}</div>
 <p>Title: {title}</p><p>Email: {email}</p><h2>Research interests</h2><ul><li>{topic}</li><li>{other}</li></ul>
 </main><footer>office@uni.example</footer></body></html>"""
@@ -105,6 +105,7 @@ def test_kept_pages_export_as_a_web_archive(runner, make_site, tmp_path):
     with open(archive, "rb") as handle:
         records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
                    for r in ArchiveIterator(handle) if r.rec_type == "response"]
-    assert {uri for uri, _body in records} == {f"{site.root}/staff/", f"{site.root}/staff/ada", f"{site.root}/staff/alan"}
+    assert {uri for uri, _body in records} == {f"{site.root}/staff/", f"{site.root}/staff/ada",
+                                               f"{site.root}/staff/alan"}
     assert any(b"analytical engines" in body for _uri, body in records)
     assert runner("export", "--format", "warc").exit_code != 0  # binary: never to a terminal

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.web import free_port, wait_until_up
+from directory.server import free_port, wait_until_up
 
 DIRECTORY = Path(sys.executable).parent / "directory"
 
@@ -69,14 +69,16 @@ def test_one_api_bucket_per_client_across_endpoints_and_server_processes(instanc
     assert codes == [200] * 9 + [429] * 3, codes
 
 
-def test_counters_that_cannot_be_written_let_requests_through_with_a_warning(tmp_path, caplog):
+def test_counters_that_cannot_be_written_let_requests_through_with_a_warning(migrated_database, tmp_path, caplog):
+    import shutil
+
     from directory import create_app
 
+    shutil.copyfile(migrated_database, tmp_path / "directory.sqlite")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the counters' folder would be")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "directory.sqlite"), "INDEX": str(tmp_path / "index"),
-                      "RATELIMIT_STORAGE_URI": f"sqlite://{blocked}/ratelimits.sqlite",
-                      "API_RATE_LIMIT": "2 per minute"})
+    app = create_app({"TESTING": True, "RATELIMIT_STORAGE_URI": f"sqlite://{blocked}/ratelimits.sqlite",
+                      "API_RATE_LIMIT": "2 per minute"}, instance_path=tmp_path)
     client = app.test_client()
     with caplog.at_level(logging.WARNING, logger="directory.limits"):
         codes = [client.get("/api/v1/stats").status_code for _ in range(4)]

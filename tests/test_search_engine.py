@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from whoosh import query
 
-from bench.profiles import profiles
 from directory import countries, thesaurus
+from directory.demo.profiles import profiles
 from directory.indexer import with_topics
 from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
 
@@ -147,7 +147,9 @@ def test_a_rebuild_in_two_processes_gives_the_same_answers(tmp_path, one_segment
     for text, filters in SEARCHES:
         a, b = fast(index, text, **filters), fast(one_segment, text, **filters)
         assert (a.total, a.facets) == (b.total, b.facets)
-        assert {i for i, _ in a.hits} == {i for i, _ in b.hits} or a.total > 20
+        assert [round(score, 6) for _, score in a.hits] == [round(score, 6) for _, score in b.hits]
+        if a.total <= 20:  # the whole answer is on the page; beyond it, equal scores may come in either order
+            assert {i for i, _ in a.hits} == {i for i, _ in b.hits}
 
 
 def test_a_query_shape_the_block_scorer_does_not_know_falls_back_to_whoosh(one_segment):
@@ -179,7 +181,8 @@ def test_uk_nations_are_regions_where_the_university_is_known(tmp_path):
               ("e5", "GB", "e@gmail.com", None), ("e6", "IE", "f@tcd.ie", None)]
     index.rebuild({"id": i, "name": "Ann Person", "interests": ["glass"], "country": c, "email": e,
                    "profile_url": u} for i, c, e, u in people)
-    ids = lambda **f: sorted(i for i, _ in index.search("glass", **f).hits)
+    def ids(**f):
+        return sorted(i for i, _ in index.search("glass", **f).hits)
     assert ids(region="scotland") == ["e1", "e2"]
     assert ids(region="wales") == ["e3"]
     assert ids(region="england") == ["e4"]  # a UK university no other nation lists
@@ -261,7 +264,8 @@ def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
                                      "interests": ["Metal forming"]},
                                     {"id": "rust", "name": "A Person", "country": "GB", "language": "en",
                                      "interests": ["Metal corrosion"]}])))
-    scores = lambda **more: dict(index.search("metal", **more).hits)
+    def scores(**more):
+        return dict(index.search("metal", **more).hits)
     assert scores()["forming"] == pytest.approx(scores()["rust"])  # the same words, as often
     on_topic = scores(concepts=("corrosion",))
     assert on_topic["rust"] > on_topic["forming"] == pytest.approx(scores()["forming"])

@@ -23,10 +23,12 @@ def test_a_valid_source_is_read_with_its_country_upper_cased():
 @pytest.mark.parametrize("change, message", [
     (("country = \"gb\"", "country = \"XX\""), "source 'liverpool-earth': key 'country' 'XX' is not an ISO 3166-1"),
     (("department", "colour = \"red\"\ndepartment"), "source 'liverpool-earth': unknown key 'colour'"),
-    (("institution = \"University of Liverpool\"\n", ""), "source 'liverpool-earth': missing required key 'institution'"),
+    (("institution = \"University of Liverpool\"\n", ""),
+     "source 'liverpool-earth': missing required key 'institution'"),
     (("start_urls = [\"https://www.example.ac.uk/staff/\"]", "start_urls = [\"ftp://x/\"]"),
      "key 'start_urls' 'ftp://x/' is not an http(s) URL"),
-    (("start_urls = [\"https://www.example.ac.uk/staff/\"]", "start_urls = []"), "key 'start_urls' must be a non-empty list"),
+    (("start_urls = [\"https://www.example.ac.uk/staff/\"]", "start_urls = []"),
+     "key 'start_urls' must be a non-empty list"),
     (("name = \"liverpool-earth\"", "name = \"Liverpool Earth\""), "key 'name' must be a slug"),
 ])
 def test_a_bad_source_is_an_error_naming_the_source_and_key(change, message):

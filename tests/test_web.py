@@ -2,10 +2,10 @@
 import pytest
 from damage import DAMAGES, damage_index
 
-from directory.api import UNAVAILABLE as UNAVAILABLE_API
 from directory.db import get_index, get_store
+from directory.errors import UNAVAILABLE as UNAVAILABLE_SITE
+from directory.errors import UNAVAILABLE_API
 from directory.indexer import sync_index
-from directory.views import UNAVAILABLE as UNAVAILABLE_SITE
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -130,7 +130,8 @@ def test_a_search_that_finds_nothing_offers_related_topics_that_have_experts(cli
 def test_did_you_mean_respells_real_misspellings_only_when_the_words_found_nothing(client, fill):
     fill([{"name": "Ann Lee", "country": "GB", "interests": ["lithium batteries", "conducting polymers"]},
           {"name": "Bo Chan", "country": "CN", "interests": ["water purification membranes"]}])
-    said = lambda q, **args: client.get("/api/v1/search", query_string={"q": q, "expand": "0", **args}).get_json()
+    def said(q, **args):
+        return client.get("/api/v1/search", query_string={"q": q, "expand": "0", **args}).get_json()
     assert said("bateries")["did_you_mean"] == "batteries"
     assert said("polymres")["did_you_mean"] == "polymers"
     for nonsense in ("xqzvbnm", "wave purification", "marine learning", "zzzz"):
@@ -150,6 +151,15 @@ def test_ranking_rewards_the_phrase_as_typed_and_covering_every_part_of_the_quer
           {"name": "Bo Chan", "country": "GB", "interests": ["Cold-adapted enzymes from polar microbes"]},
           {"name": "Cy Dow", "country": "US", "interests": ["Enzymes in industrial biotechnology"]},
           {"name": "Di Eze", "country": "NG", "interests": ["Cold water corals"]}])
-    names = lambda q: [r["name"] for r in client.get("/api/v1/search", query_string={"q": q}).get_json()["results"]]
+    def names(q):
+        return [r["name"] for r in client.get("/api/v1/search", query_string={"q": q}).get_json()["results"]]
     assert names("battery recycling")[0] == "Ann Lee"
     assert names("enzymes that work in cold water")[0] == "Bo Chan"  # both parts, not one of them twice
+
+
+def test_a_test_app_keeps_its_files_in_its_own_instance_folder(app, client, tmp_path):
+    client.get("/")
+    assert app.instance_path == str(tmp_path)
+    assert (tmp_path / "secret_key").is_file()
+    assert app.config["DATABASE"] == str(tmp_path / "directory.sqlite")
+    assert app.config["INDEX"] == str(tmp_path / "index")

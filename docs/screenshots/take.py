@@ -10,9 +10,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from directory.server import wait_until_up
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))  # the repository, for bench/
-from bench.web import wait_until_up  # noqa: E402
 DIRECTORY = str(Path(sys.executable).parent / "directory")
 SEARCH = "/search?q=enzymes+that+work+in+cold+water"
 PAGES = {"home.png": "/", "search.png": SEARCH, "browse.png": "/browse",

@@ -1,4 +1,5 @@
-"""A deterministic generator of realistic expert profiles for benchmarks (no real people)."""
+"""A deterministic generator of realistic expert profiles (no real people), for the benchmarks and the tests of the
+fast query path."""
 import random
 
 from directory import thesaurus
@@ -39,4 +40,5 @@ def generated_queries(count=48, seed=5):
 
 QUERIES = [("enzymes", "GB"), ("injection moulding", "DE"), ("batteries", "CN"), ("food preservation", "US"),
            ("machine learning", "GB"), ("corrosion", "JP"), ("water treatment", "IN"), ("solar energy", "ES"),
-           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"), ("fermentation", "IT")] + generated_queries()
+           ("robotics", "KR"), ("composites", "FR"), ("wind energy", "NL"),
+           ("fermentation", "IT")] + generated_queries()

@@ -419,8 +419,9 @@ def test_tab_links_are_not_people_and_more_name_forms():
 
 def test_a_list_mixing_two_markups_of_its_people_and_headings_of_former_members():
     html = """<main><section><h2><a href="/labs/fluid/">流体工学研究室</a></h2><ul>
-    <li>教授（専攻長） <a href="/r/1">山本 健一</a></li><li><span class="pos">助教</span><span class="nm"><a href="/r/2">村上 里奈</a>
-    </span></li></ul></section><section><h2>Anciens membres</h2><ul><li><a href="/c">Lina Haroun</a> doctorante</li>
+    <li>教授（専攻長） <a href="/r/1">山本 健一</a></li>
+    <li><span class="pos">助教</span><span class="nm"><a href="/r/2">村上 里奈</a></span></li></ul></section>
+    <section><h2>Anciens membres</h2><ul><li><a href="/c">Lina Haroun</a> doctorante</li>
     <li><a href="/d">Marc Vidal</a> ingénieur</li></ul></section></main>"""
     found = {p.name: p.title for p in extract(html, URL).people}
     assert found == {"山本 健一": "教授（専攻長）", "村上 里奈": "助教"}
@@ -432,7 +433,8 @@ def test_wiki_edit_links_counts_and_affiliations_are_not_part_of_titles():
     assert title_and_name("M. Vidyasagar Distinguished Professor") == ("Distinguished Professor", "M. Vidyasagar")
     assert title_and_name("Professor Roshan G. Ragel") == ("Professor", "Roshan G. Ragel")
     html = """<main><h1>Claire Martin</h1><table><tr><th>Statut</th><td>Directrice de recherche CNRS</td></tr></table>
-    <h2><span class="mw-headline">Thèmes de recherche</span><span class="mw-editsection">[<a href="/w?action=edit">modifier
-    </a>]</span></h2><ul><li>systèmes multi-agents</li><li>simulation sociale</li></ul></main>"""
+    <h2><span class="mw-headline">Thèmes de recherche</span>
+    <span class="mw-editsection">[<a href="/w?action=edit">modifier</a>]</span></h2>
+    <ul><li>systèmes multi-agents</li><li>simulation sociale</li></ul></main>"""
     [person] = extract(html, URL + "wiki/Claire_Martin").people
     assert person.interests == ["systèmes multi-agents", "simulation sociale"]

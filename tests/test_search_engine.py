@@ -5,11 +5,13 @@ from collections import Counter
 import numpy as np
 import pytest
 from whoosh import query
+from whoosh.analysis import CompositeAnalyzer
 
 from bench.profiles import profiles
 from directory import countries, thesaurus
 from directory.indexer import with_topics
 from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
+from directory.search.analysis import language_analyzer, words_analyzer
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
@@ -265,3 +267,17 @@ def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
     assert scores()["forming"] == pytest.approx(scores()["rust"])  # the same words, as often
     on_topic = scores(concepts=("corrosion",))
     assert on_topic["rust"] > on_topic["forming"] == pytest.approx(scores()["forming"])
+
+
+@pytest.mark.parametrize("make", [words_analyzer, lambda: language_analyzer("de")])
+def test_remembered_analysis_gives_the_chain_s_own_terms_and_positions(make):
+    remembering = make()
+    chain = CompositeAnalyzer(*remembering.items)  # the same tokenizer and filters, nothing remembered
+    texts = ["Professor ; Battery recycling ; Department of the Built Environment",
+             "the ; of and ; für die Werkzeugbau für Kunststoffe ; ; de la Recherche",
+             "Recycling von Kunststoffen ; Recycling von Kunststoffen ; 3D printing", "", " ; ", "a ; b ; ok"]
+    for _ in range(2):  # the second time from what was remembered
+        for text in texts:
+            for options in ({"positions": True, "mode": "index"}, {"mode": "index"}, {"no_morph": True}):
+                assert ([(t.text, t.pos if options.get("positions") else None) for t in remembering(text, **options)]
+                        == [(t.text, t.pos if options.get("positions") else None) for t in chain(text, **options)])

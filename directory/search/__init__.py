@@ -38,6 +38,7 @@ from directory.search.analysis import (
     words_analyzer,
 )
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
+from directory.search.internals import remember_absent_columns
 
 WORDS = words_analyzer()
 CJK = cjk_analyzer()
@@ -102,12 +103,12 @@ def _unavailable(index, error):
 def schema():
     return Schema(
         id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=WORDS),
-        title=TEXT(analyzer=WORDS),
-        interests=TEXT(analyzer=WORDS, spelling=True),
-        department=TEXT(analyzer=WORDS),
-        institution=TEXT(analyzer=WORDS),
-        cjk=TEXT(analyzer=CJK),
+        name=TEXT(analyzer=WORDS, phrase=False),
+        title=TEXT(analyzer=WORDS, phrase=False),
+        interests=TEXT(analyzer=WORDS, spelling=True),  # word positions: only its phrases are searched
+        department=TEXT(analyzer=WORDS, phrase=False),
+        institution=TEXT(analyzer=WORDS, phrase=False),
+        cjk=TEXT(analyzer=CJK, phrase=False),
         country=ID,  # regions are derived from it when searching
         nation=ID,  # UK nation, where the address is at a known university
         topic=KEYWORD(commas=True),
@@ -115,7 +116,7 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=analyzer) for language, analyzer in LANGUAGE_WORDS.items()},
+        **{f"text_{language}": TEXT(analyzer=analyzer, phrase=False) for language, analyzer in LANGUAGE_WORDS.items()},
     )
 
 
@@ -239,6 +240,7 @@ class SearchIndex:
         ``procs`` > 1 analyses in that many processes, one segment each (about twice as fast on two
         cores); only for a single-threaded caller such as the command line, since it forks.
         """
+        remember_absent_columns()
         folder = self._new_folder()
         ix = whoosh_index.open_dir(str(folder))
         writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
@@ -262,6 +264,7 @@ class SearchIndex:
         """Add or replace these experts and delete these ids, in one commit. With ``purge`` (an erasure),
         every segment holding deleted documents is rewritten without them: a deleted document's stored
         fields, terms and spelling words otherwise stay in its segment until a merge."""
+        remember_absent_columns()
         self.ensure()
         ix = self._open()
         writer = ix.writer(timeout=30, compound=False)

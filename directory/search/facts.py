@@ -16,9 +16,9 @@ import threading
 
 import numpy as np
 from whoosh import query, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from directory.search.internals import NO_IDS, field_lengths, posting_arrays
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
@@ -28,7 +28,6 @@ REMEMBERED = 256  # results of recent searches, per index version (some 50 KB ea
 TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
-NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
 PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
@@ -41,40 +40,6 @@ def segment_key(reader):
     """A segment's identity and its number of deletions (deletions only grow, never change back)."""
     segment = reader.segment() if hasattr(reader, "segment") else None
     return ("empty", 0) if segment is None else (segment.segment_id(), segment.deleted_count())
-
-
-def posting_arrays(reader, fieldname, text, weights=True):
-    """(document numbers, term weights) of a term in one segment, deleted documents included."""
-    if not reader.doc_count_all() or (fieldname, text) not in reader:
-        return NO_IDS, np.zeros(0, dtype=np.float32)
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deletions are masked out once, for the whole index
-    ids, values = [], []
-    if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
-        while matcher.is_active():
-            ids.append(matcher.id())
-            values.append(matcher.weight() if weights else 1.0)
-            matcher.next()
-        return np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32)
-    lengths = []
-    while matcher.is_active():  # gather the blocks as Python lists first: one array conversion per term
-        if matcher._data is None:
-            matcher._read_data()
-        numbers, block_weights = matcher._data[0], matcher._data[1]
-        ids.extend(numbers)
-        lengths.append(len(numbers))
-        if weights:
-            values.extend((1.0,) * len(numbers) if block_weights is None
-                          else (block_weights,) * len(numbers) if isinstance(block_weights, float) else block_weights)
-        matcher._next_block()
-    ids = np.array(ids, dtype=np.int64)
-    if not matcher._byteids and len(ids):  # stored as gaps, counted from zero in each block
-        total = np.cumsum(ids)
-        starts = np.cumsum(lengths) - lengths
-        before = np.concatenate([[0], total[starts[1:] - 1]])
-        ids = total - np.repeat(before, lengths)
-    return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
 
 
 def terms(reader, fieldname):
@@ -114,12 +79,7 @@ class SegmentFacts:
     def lengths(self, reader, fieldname):
         """Every document's length in this field, one byte each as Whoosh stores it (LENGTH_OF_BYTE decodes)."""
         if fieldname not in self._lengths:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if self.size else None
-            raw = np.zeros(self.size, dtype=np.uint8)
-            if column is not None:
-                stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-                raw[:len(stored)] = stored
-            self._lengths[fieldname] = raw
+            self._lengths[fieldname] = field_lengths(reader, fieldname, self.size)
         return self._lengths[fieldname]
 
     def values(self, reader, fieldname):

@@ -408,7 +408,8 @@ class SearchIndex:
         searcher = self.searcher()
         facts = self._facts(searcher)
         q, parts = self._query(searcher, facts, text, expansions)
-        matched = facts.matching(searcher, q, hide=hide)
+        masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
+        matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
                                 nation=nation, region_members=countries.countries_in(region)
@@ -433,7 +434,7 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
+            ranked = facts.ranked(searcher, q, allowed, wanted, parts=masks, coverage=COVERAGE,
                                   phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
                                   topic_bonus=TOPIC_BONUS)
         ranked = ranked[(page - 1) * per_page:]

@@ -238,28 +238,44 @@ class IndexFacts:
 
     # -- which documents ----------------------------------------------------------------
 
-    def matching(self, searcher, q, hide=True):
-        """A mask of the live (and, with ``hide``, not hidden) documents ``q`` matches."""
-        return self._mask(searcher, q) & (self.visible if hide else self.live)
+    def matching(self, searcher, q, hide=True, parts=()):
+        """A mask of the live (and, with ``hide``, not hidden) documents ``q`` matches; ``parts``, if given,
+        are the masks of the parts whose Or ``q`` is (``masks``), so they are not made twice."""
+        found = self._mask(searcher, q) if not parts else parts[0].copy()
+        for mask in parts[1:]:
+            found |= mask
+        return found & (self.visible if hide else self.live)
+
+    def masks(self, searcher, queries):
+        """A mask of the documents each of ``queries`` matches, hidden and deleted ones included."""
+        return [self._mask(searcher, q) for q in queries]
 
     def _mask(self, searcher, q):
         if isinstance(q, query.Every):
             return np.ones(self.size, dtype=bool)
         mask = np.zeros(self.size, dtype=bool)
+        self._mark(searcher, q, mask)
+        return mask
+
+    def _mark(self, searcher, q, mask):
+        """Set ``mask`` where ``q`` matches. The terms of an Or are set straight into one mask: a whole-index
+        mask for each of them cost most of a search's array work at a million profiles."""
         if q is query.NullQuery:
-            return mask
+            return
         if isinstance(q, query.Term):
             mask[self.postings(searcher, q.fieldname, q.text)[0]] = True
         elif isinstance(q, query.Or):
             for sub in q.subqueries:
-                mask |= self._mask(searcher, sub)
-        elif isinstance(q, query.And):
+                self._mark(searcher, sub, mask)
+        elif isinstance(q, query.Every):
             mask[:] = True
-            for sub in q.subqueries:
-                mask &= self._mask(searcher, sub)
+        elif isinstance(q, query.And):
+            every = self._mask(searcher, q.subqueries[0]) if q.subqueries else np.ones(self.size, dtype=bool)
+            for sub in q.subqueries[1:]:
+                every &= self._mask(searcher, sub)
+            mask |= every
         else:  # anything else: Whoosh's own way, one document at a time
             mask[list(searcher.docs_for_query(q))] = True
-        return mask
 
     def filters(self, searcher, country=None, region_members=None, topic=None, institution=None, nation=None):
         """{facet: mask of the documents that pass its filter} for the filters given."""
@@ -306,8 +322,9 @@ class IndexFacts:
 
     def ranked(self, searcher, q, allowed, limit, parts=(), coverage=0.0, phrases=(), phrase_bonus=0.0, topics=(),
                topic_bonus=0.0):
-        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (of
-        the query), each score times 1 - ``coverage`` + ``coverage`` x the share of the parts it matches; with
+        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (masks
+        of the documents each part of the query matches: ``masks``), each score times 1 - ``coverage`` +
+        ``coverage`` x the share of the parts it matches; with
         ``topics``, times 1 + ``topic_bonus`` x the share of them it is tagged with; and among the best
         PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
         try:
@@ -321,7 +338,7 @@ class IndexFacts:
             ids = np.array(list(found), dtype=np.int64)
             scores = np.array(list(found.values()), dtype=np.float64)
         if len(parts) > 1 and coverage:
-            covered = sum(self._mask(searcher, part)[ids].astype(np.int32) for part in parts)
+            covered = sum(part[ids].astype(np.int32) for part in parts)
             scores = scores * (1 - coverage + coverage * covered / len(parts))
         if topics and topic_bonus and len(ids):
             held = sum(np.isin(ids, self.postings(searcher, "topic", topic)[0]) for topic in topics)

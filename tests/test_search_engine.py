@@ -5,11 +5,15 @@ from collections import Counter
 import numpy as np
 import pytest
 from whoosh import query
+from whoosh.analysis import CompositeAnalyzer
 
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
 from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
+from directory.search.analysis import language_analyzer, words_analyzer
+from directory.search.facts import leaf_readers
+from directory.search.internals import posting_arrays
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
@@ -269,3 +273,34 @@ def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
     assert scores()["forming"] == pytest.approx(scores()["rust"])  # the same words, as often
     on_topic = scores(concepts=("corrosion",))
     assert on_topic["rust"] > on_topic["forming"] == pytest.approx(scores()["forming"])
+
+
+@pytest.mark.parametrize("make", [words_analyzer, lambda: language_analyzer("de")])
+def test_remembered_analysis_gives_the_chain_s_own_terms_and_positions(make):
+    remembering = make()
+    chain = CompositeAnalyzer(*remembering.items)  # the same tokenizer and filters, nothing remembered
+    texts = ["Professor ; Battery recycling ; Department of the Built Environment",
+             "the ; of and ; für die Werkzeugbau für Kunststoffe ; ; de la Recherche",
+             "Recycling von Kunststoffen ; Recycling von Kunststoffen ; 3D printing", "", " ; ", "a ; b ; ok"]
+    for _ in range(2):  # the second time from what was remembered
+        for text in texts:
+            for options in ({"positions": True, "mode": "index"}, {"mode": "index"}, {"no_morph": True}):
+                assert ([(t.text, t.pos if options.get("positions") else None) for t in remembering(text, **options)]
+                        == [(t.text, t.pos if options.get("positions") else None) for t in chain(text, **options)])
+
+
+def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment, many_segments):
+    for index in (one_segment, many_segments):
+        for reader, _offset in leaf_readers(index.searcher()):
+            for fieldname in reader.indexed_field_names():
+                for text in reader.lexicon(fieldname):
+                    text = text.decode()
+                    matcher, ids, weights = reader.postings(fieldname, text), [], []
+                    while matcher.is_active():
+                        ids.append(matcher.id())
+                        weights.append(matcher.weight())
+                        matcher.next()
+                    found = posting_arrays(reader, fieldname, text)
+                    deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
+                    kept = [n for n, number in enumerate(found[0]) if number not in deleted]
+                    assert found[0][kept].tolist() == ids and found[1][kept].tolist() == weights, (fieldname, text)

@@ -38,6 +38,7 @@ from directory.search.analysis import (
     words_analyzer,
 )
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
+from directory.search.internals import remember_absent_columns
 
 WORDS = words_analyzer()
 CJK = cjk_analyzer()
@@ -102,12 +103,12 @@ def _unavailable(index, error):
 def schema():
     return Schema(
         id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=WORDS),
-        title=TEXT(analyzer=WORDS),
-        interests=TEXT(analyzer=WORDS, spelling=True),
-        department=TEXT(analyzer=WORDS),
-        institution=TEXT(analyzer=WORDS),
-        cjk=TEXT(analyzer=CJK),
+        name=TEXT(analyzer=WORDS, phrase=False),
+        title=TEXT(analyzer=WORDS, phrase=False),
+        interests=TEXT(analyzer=WORDS, spelling=True),  # word positions: only its phrases are searched
+        department=TEXT(analyzer=WORDS, phrase=False),
+        institution=TEXT(analyzer=WORDS, phrase=False),
+        cjk=TEXT(analyzer=CJK, phrase=False),
         country=ID,  # regions are derived from it when searching
         nation=ID,  # UK nation, where the address is at a known university
         topic=KEYWORD(commas=True),
@@ -115,7 +116,7 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=analyzer) for language, analyzer in LANGUAGE_WORDS.items()},
+        **{f"text_{language}": TEXT(analyzer=analyzer, phrase=False) for language, analyzer in LANGUAGE_WORDS.items()},
     )
 
 
@@ -240,6 +241,7 @@ class SearchIndex:
         ``procs`` > 1 analyses in that many processes, one segment each (about twice as fast on two
         cores); only for a single-threaded caller such as the command line, since it forks.
         """
+        remember_absent_columns()
         folder = self._new_folder()
         ix = whoosh_index.open_dir(str(folder))
         writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
@@ -263,6 +265,7 @@ class SearchIndex:
         """Add or replace these experts and delete these ids, in one commit. With ``purge`` (an erasure),
         every segment holding deleted documents is rewritten without them: a deleted document's stored
         fields, terms and spelling words otherwise stay in its segment until a merge."""
+        remember_absent_columns()
         self.ensure()
         ix = self._open()
         writer = ix.writer(timeout=30, compound=False)
@@ -406,7 +409,8 @@ class SearchIndex:
         searcher = self.searcher()
         facts = self._facts(searcher)
         q, parts = self._query(searcher, facts, text, expansions)
-        matched = facts.matching(searcher, q, hide=hide)
+        masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
+        matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
                                 nation=nation, region_members=countries.countries_in(region)
@@ -431,7 +435,7 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            ranked = facts.ranked(searcher, q, allowed, wanted, parts=parts, coverage=COVERAGE,
+            ranked = facts.ranked(searcher, q, allowed, wanted, parts=masks, coverage=COVERAGE,
                                   phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
                                   topic_bonus=TOPIC_BONUS)
         ranked = ranked[(page - 1) * per_page:]

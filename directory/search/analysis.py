@@ -13,11 +13,12 @@ whole and as pairs of characters, since no dictionary for them ships here.
 """
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import stopwordsiso
 from whoosh.analysis import (
     CharsetFilter,
+    CompositeAnalyzer,
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
@@ -94,6 +95,61 @@ def _jieba():
     return jieba
 
 
+class RememberingAnalyzer(CompositeAnalyzer):
+    """A tokenizer and filters that remember, when indexing, what each piece of a text gives: the pieces are
+    the text between semicolons (one interest, as the index joins them), which no word spans. Interests,
+    titles and departments repeat across profiles a great deal, and analysing them again was most of an
+    index build. The terms and positions are the chain's own (see ``_joined``); any other use (queries,
+    highlighting) runs the chain."""
+
+    PIECES = 100_000  # remembered pieces per analyzer and process, the most recently used
+
+    def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        plain = not (chars or keeporiginal or start_pos or not removestops or not tokenize) and set(kwargs) <= {"boosts"}
+        if not plain or not (mode == "index" or no_morph and not positions):
+            return super().__call__(value, no_morph=no_morph, positions=positions, chars=chars,
+                                    keeporiginal=keeporiginal, removestops=removestops, start_pos=start_pos,
+                                    start_char=start_char, tokenize=tokenize, mode=mode, **kwargs)
+        return self._joined(value, no_morph, Token(positions, mode=mode, **kwargs))
+
+    def _joined(self, value, no_morph, token):
+        """The pieces' remembered terms in turn. Positions as the stop filter renumbers them: the first term
+        keeps its place among all the words before it (stop words included), each next one is one further."""
+        position = None
+        words_before = 0
+        for piece in value.split(";"):
+            terms, first, words = self._piece(piece, no_morph)
+            if terms and position is None:
+                position = words_before + first
+            words_before += words
+            for text in terms:
+                token.text, token.boost, token.stopped = text, 1.0, False
+                if token.positions:
+                    token.pos = position
+                    position += 1
+                yield token
+
+    def _piece(self, piece, no_morph):
+        if "_pieces" not in self.__dict__:
+            self._pieces = lru_cache(maxsize=self.PIECES)(self._analysed)
+        return self._pieces(piece, no_morph)
+
+    def _analysed(self, piece, no_morph):
+        """(the terms of ``piece``, the place of its first among its words, its number of words)."""
+        found = [(token.text, token.pos)
+                 for token in super().__call__(piece, no_morph=no_morph, positions=True, mode="index")]
+        words = sum(1 for _token in self.items[0](piece))
+        return tuple(text for text, _pos in found), found[0][1] if found else 0, words
+
+    def __getstate__(self):  # the index keeps its schema pickled: without what was remembered
+        return {key: value for key, value in self.__dict__.items() if key != "_pieces"}
+
+    def clean(self):
+        super().clean()
+        self.__dict__.pop("_pieces", None)
+
+
 def words_analyzer(stop=True, stem=True):
     """Every field's words: lower case, no stop word of any language, English stems, accents folded. (The
     switches are for measuring what each part is worth: bench/recall.py.)"""
@@ -101,7 +157,7 @@ def words_analyzer(stop=True, stem=True):
     chain = chain | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
     if stem:
         chain = chain | StemFilter(stemfn=porter_stem, cachesize=50000)
-    return chain | CharsetFilter(accent_map)
+    return RememberingAnalyzer(chain | CharsetFilter(accent_map))
 
 
 def language_analyzer(language, stop=True, stem=True):
@@ -109,7 +165,7 @@ def language_analyzer(language, stop=True, stem=True):
     chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
     if stem:
         chain = chain | StemFilter(lang=language, cachesize=50000)
-    return chain | CharsetFilter(accent_map)
+    return RememberingAnalyzer(chain | CharsetFilter(accent_map))
 
 
 def cjk_analyzer(stop=True, dictionary=True):

@@ -16,9 +16,9 @@ import threading
 
 import numpy as np
 from whoosh import query, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from directory.search.internals import NO_IDS, field_lengths, posting_arrays
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
 KEPT_POSTINGS = 8_000_000
@@ -28,7 +28,6 @@ REMEMBERED = 256  # results of recent searches, per index version (some 50 KB ea
 TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
-NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
 PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
@@ -41,40 +40,6 @@ def segment_key(reader):
     """A segment's identity and its number of deletions (deletions only grow, never change back)."""
     segment = reader.segment() if hasattr(reader, "segment") else None
     return ("empty", 0) if segment is None else (segment.segment_id(), segment.deleted_count())
-
-
-def posting_arrays(reader, fieldname, text, weights=True):
-    """(document numbers, term weights) of a term in one segment, deleted documents included."""
-    if not reader.doc_count_all() or (fieldname, text) not in reader:
-        return NO_IDS, np.zeros(0, dtype=np.float32)
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deletions are masked out once, for the whole index
-    ids, values = [], []
-    if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
-        while matcher.is_active():
-            ids.append(matcher.id())
-            values.append(matcher.weight() if weights else 1.0)
-            matcher.next()
-        return np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32)
-    lengths = []
-    while matcher.is_active():  # gather the blocks as Python lists first: one array conversion per term
-        if matcher._data is None:
-            matcher._read_data()
-        numbers, block_weights = matcher._data[0], matcher._data[1]
-        ids.extend(numbers)
-        lengths.append(len(numbers))
-        if weights:
-            values.extend((1.0,) * len(numbers) if block_weights is None
-                          else (block_weights,) * len(numbers) if isinstance(block_weights, float) else block_weights)
-        matcher._next_block()
-    ids = np.array(ids, dtype=np.int64)
-    if not matcher._byteids and len(ids):  # stored as gaps, counted from zero in each block
-        total = np.cumsum(ids)
-        starts = np.cumsum(lengths) - lengths
-        before = np.concatenate([[0], total[starts[1:] - 1]])
-        ids = total - np.repeat(before, lengths)
-    return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
 
 
 def terms(reader, fieldname):
@@ -114,12 +79,7 @@ class SegmentFacts:
     def lengths(self, reader, fieldname):
         """Every document's length in this field, one byte each as Whoosh stores it (LENGTH_OF_BYTE decodes)."""
         if fieldname not in self._lengths:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if self.size else None
-            raw = np.zeros(self.size, dtype=np.uint8)
-            if column is not None:
-                stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-                raw[:len(stored)] = stored
-            self._lengths[fieldname] = raw
+            self._lengths[fieldname] = field_lengths(reader, fieldname, self.size)
         return self._lengths[fieldname]
 
     def values(self, reader, fieldname):
@@ -278,28 +238,44 @@ class IndexFacts:
 
     # -- which documents ----------------------------------------------------------------
 
-    def matching(self, searcher, q, hide=True):
-        """A mask of the live (and, with ``hide``, not hidden) documents ``q`` matches."""
-        return self._mask(searcher, q) & (self.visible if hide else self.live)
+    def matching(self, searcher, q, hide=True, parts=()):
+        """A mask of the live (and, with ``hide``, not hidden) documents ``q`` matches; ``parts``, if given,
+        are the masks of the parts whose Or ``q`` is (``masks``), so they are not made twice."""
+        found = self._mask(searcher, q) if not parts else parts[0].copy()
+        for mask in parts[1:]:
+            found |= mask
+        return found & (self.visible if hide else self.live)
+
+    def masks(self, searcher, queries):
+        """A mask of the documents each of ``queries`` matches, hidden and deleted ones included."""
+        return [self._mask(searcher, q) for q in queries]
 
     def _mask(self, searcher, q):
         if isinstance(q, query.Every):
             return np.ones(self.size, dtype=bool)
         mask = np.zeros(self.size, dtype=bool)
+        self._mark(searcher, q, mask)
+        return mask
+
+    def _mark(self, searcher, q, mask):
+        """Set ``mask`` where ``q`` matches. The terms of an Or are set straight into one mask: a whole-index
+        mask for each of them cost most of a search's array work at a million profiles."""
         if q is query.NullQuery:
-            return mask
+            return
         if isinstance(q, query.Term):
             mask[self.postings(searcher, q.fieldname, q.text)[0]] = True
         elif isinstance(q, query.Or):
             for sub in q.subqueries:
-                mask |= self._mask(searcher, sub)
-        elif isinstance(q, query.And):
+                self._mark(searcher, sub, mask)
+        elif isinstance(q, query.Every):
             mask[:] = True
-            for sub in q.subqueries:
-                mask &= self._mask(searcher, sub)
+        elif isinstance(q, query.And):
+            every = self._mask(searcher, q.subqueries[0]) if q.subqueries else np.ones(self.size, dtype=bool)
+            for sub in q.subqueries[1:]:
+                every &= self._mask(searcher, sub)
+            mask |= every
         else:  # anything else: Whoosh's own way, one document at a time
             mask[list(searcher.docs_for_query(q))] = True
-        return mask
 
     def filters(self, searcher, country=None, region_members=None, topic=None, institution=None, nation=None):
         """{facet: mask of the documents that pass its filter} for the filters given."""
@@ -346,8 +322,9 @@ class IndexFacts:
 
     def ranked(self, searcher, q, allowed, limit, parts=(), coverage=0.0, phrases=(), phrase_bonus=0.0, topics=(),
                topic_bonus=0.0):
-        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (of
-        the query), each score times 1 - ``coverage`` + ``coverage`` x the share of the parts it matches; with
+        """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (masks
+        of the documents each part of the query matches: ``masks``), each score times 1 - ``coverage`` +
+        ``coverage`` x the share of the parts it matches; with
         ``topics``, times 1 + ``topic_bonus`` x the share of them it is tagged with; and among the best
         PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
         try:
@@ -361,7 +338,7 @@ class IndexFacts:
             ids = np.array(list(found), dtype=np.int64)
             scores = np.array(list(found.values()), dtype=np.float64)
         if len(parts) > 1 and coverage:
-            covered = sum(self._mask(searcher, part)[ids].astype(np.int32) for part in parts)
+            covered = sum(part[ids].astype(np.int32) for part in parts)
             scores = scores * (1 - coverage + coverage * covered / len(parts))
         if topics and topic_bonus and len(ids):
             held = sum(np.isin(ids, self.postings(searcher, "topic", topic)[0]) for topic in topics)

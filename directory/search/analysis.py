@@ -33,7 +33,9 @@ from whoosh.support.charset import accent_map
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
-ANALYSIS_VERSION = "3"  # change when the terms a text gives change: indexes built before are rebuilt
+# Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
+# word positions kept only for interests).
+ANALYSIS_VERSION = "4"
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _SCRIPT_PARTS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<hiragana>[\u3040-\u309f]+)"

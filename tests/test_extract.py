@@ -438,3 +438,13 @@ def test_wiki_edit_links_counts_and_affiliations_are_not_part_of_titles():
     <ul><li>systèmes multi-agents</li><li>simulation sociale</li></ul></main>"""
     [person] = extract(html, URL + "wiki/Claire_Martin").people
     assert person.interests == ["systèmes multi-agents", "simulation sociale"]
+
+
+def test_a_role_written_after_the_name_beats_the_heading_above():
+    html = """<main><h2>Doctorants et post-doctorants</h2><ul>
+    <li><a href="/wiki/Julien_Roux">Julien Roux</a> (doctorant)</li>
+    <li><a href="/wiki/Mehdi_Haddad">Mehdi Haddad</a> (doctorant CIFRE Thales)</li>
+    <li><a href="/wiki/Ana_Ribeiro">Ana Ribeiro</a></li></ul></main>"""
+    found = {p.name: p.title for p in extract(html, URL + "wiki/Membres").people}
+    assert found == {"Julien Roux": "doctorant", "Mehdi Haddad": "doctorant CIFRE Thales",
+                     "Ana Ribeiro": "Doctorants et post-doctorants"}

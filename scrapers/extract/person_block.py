@@ -64,13 +64,18 @@ def fill_from_block(doc, person, block, name_el, context, title_hint=None):
                         break
             if title is not None:
                 break
+    # The name element's whole text is taken off a line unless it goes on after the name with a rank
+    # ('<li><a>Julien Roux</a> (doctorant)</li>' carried by the <li>).
+    names = [person.name, *person.other_names]
+    if not (name_text.startswith(person.name) and clean_title(name_text[len(person.name):])):
+        names.insert(0, name_text)
     if title is None:
         for line in lines:
             if line.is_heading and context.site.is_template(line.text):
                 continue  # a box every page has ("Colleagues", "同系教师")
             if line.lead is not None and line.lead.tag == "a" and doc.text(line.lead) == line.text:
                 continue  # a link ("« Back to the professors") names another page, not a rank
-            text = without_names(line.text, [name_text, person.name, *person.other_names])
+            text = without_names(line.text, names)
             if text != name_text and not same_name(text, person.name):
                 value = clean_title(text)
                 if value:

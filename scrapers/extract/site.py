@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from scrapers.extract.links import url_template
 from scrapers.fields.emails import EMAIL, deobfuscate, from_mailto
+from scrapers.fields.names import name_key
 from scrapers.text import clean
 
 
@@ -79,7 +80,8 @@ def settle(results, language):
       carry both names and both addresses;
     - where the site has pages in the source's ``language``, its pages in other languages are translations,
       whose names and topics count but not their titles;
-    - a title a listing took from the heading a group sits under yields to the one the person's own page states."""
+    - a title a listing took from the heading a group sits under yields to the one the person's own page, or
+      another page's entry beside their name, states ('doctorant CIFRE Thales' over 'Doctorants')."""
     pages = {url: r for url, r in results.items() if r is not None}
     bilingual = any(r.language == language for r in pages.values())
     profiles = {url: r.people[0] for url, r in pages.items() if r.kind == "profile" and r.people}
@@ -91,13 +93,21 @@ def settle(results, language):
                 person.other_names = [n for n in dict.fromkeys(person.other_names + [twin.name, *twin.other_names])
                                       if n != person.name]
                 person.alias_urls = list(dict.fromkeys(person.alias_urls + [other_url]))
+    stated = {key for r in pages.values() for p in r.people if p.title
+              and not p.evidence.get("title", "").startswith("heading") for key in _keys(p)}
     for url, result in pages.items():
         translated = bilingual and language and result.language and result.language != language
         for person in result.people:
             own = profiles.get(person.profile_url)
-            if translated or (own is not None and own is not person and own.title
-                              and person.evidence.get("title", "").startswith("heading")):
+            from_heading = person.evidence.get("title", "").startswith("heading")
+            if translated or (from_heading and ((own is not None and own is not person and own.title)
+                                                or _keys(person) & stated)):
                 person.title = person.department = None
+
+
+def _keys(person):
+    """What tells a person on one page of a site from the same person on another: their link and name."""
+    return {key for key in (person.profile_url, name_key(person.name)) if key}
 
 
 NO_SITE = SiteModel()

@@ -103,6 +103,7 @@ def word_set(name, table):
 TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
 ROLES_BESIDE_RANK = word_set("titles", "roles_beside_rank")
+AFFILIATION_END = re.compile("(?:" + "|".join(map(re.escape, phrases("titles", "affiliation_endings"))) + ")$")
 LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
 GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
 # A field's label closing a line or opening a value ("Assistant Professor Research Interests: ..."), in one search.

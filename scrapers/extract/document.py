@@ -9,16 +9,12 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from scrapers.fields.emails import at_image
 from scrapers.text import UNCLEAN, clean
 
 PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
 DROPPED = ("script", "style", "template", "svg", "iframe", "object", "canvas", "select", "button", "math")
 EDIT_CONTROLS = frozenset({"mw-editsection", "editsection", "edit-link", "post-edit-link"})
-# An image standing for the @ of an address ('amgarcia<img src="arroba.gif">uvaldemar.es'), by its file or text.
-AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:arroba|at|at-?sign|atsign|klammeraffe|chiocciola|apenstaart|snabel|"
-                      r"ampersat|email-at|mail-at)(?:[_\-.]|$)|@", re.I)
-USER_BEFORE = re.compile(r"[\w.+-]$")
-DOMAIN_AFTER = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 BLOCK_TAGS = frozenset("""address article aside blockquote caption center dd details dialog div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td
     tfoot th thead tr ul br""".split())
@@ -75,11 +71,10 @@ def malformed(base, href):
 
 
 def _stands_for_at(img):
-    """An image between a user name and a domain whose file name or text says it is the @ sign."""
+    """An image between a user name and a domain that stands for the @ sign (see emails.at_image)."""
     before = img.getprevious().tail if img.getprevious() is not None else img.getparent().text
     hint = " ".join(filter(None, (img.get("src"), img.get("alt"), img.get("title"))))
-    return (bool(AT_IMAGE.search(hint)) and bool(USER_BEFORE.search(before or ""))
-            and bool(DOMAIN_AFTER.match(img.tail or "")))
+    return at_image(before or "", hint, img.tail or "")
 
 
 class Document:

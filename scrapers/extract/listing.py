@@ -128,12 +128,12 @@ def group_people(doc, members, named, context, used, carriers=None):
             and lone_person_link(doc, named[0][0], context))
     if not lone and (len(named) < 2 or len(named) < 0.6 * len(members)):
         return []
-    if under_news_heading(doc, named[0][0]) and under_news_heading(doc, named[-1][0]):
+    if under_heading_of_others(doc, named[0][0]) and under_heading_of_others(doc, named[-1][0]):
         return []
     # Neighbours vouch for names that fail the strict test ("Srijith P K", a single-word name).
     strict = dict(named)
     named = [(el, strict.get(el) or vouched_name(doc.text(el))) for el in members]
-    named = [(el, found) for el, found in named if found[0] and not under_news_heading(doc, el)]
+    named = [(el, found) for el, found in named if found[0] and not under_heading_of_others(doc, el)]
     blocks = person_blocks(doc, {el: found[0] for el, found in named}, carriers)
     candidates = []
     for el, (name, others) in named:
@@ -237,7 +237,7 @@ def lone_person_link(doc, el, context):
     return in_list or context.site.is_person_link(target) or slug_matches(doc.text(el), target, words_needed=1)
 
 
-def under_news_heading(doc, el):
+def under_heading_of_others(doc, el):
     """Under a heading of news or of former members ('Anciens membres', a folded 'Ex académicos'): not the
     department's people."""
     folded = next((d.find("summary") for d in el.iterancestors("details")), None)

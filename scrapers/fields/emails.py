@@ -24,8 +24,19 @@ REPLACE_NOTE = re.compile(r"([#＃*※★☆◎○●■□◆◇▲△]|\(at\)|
                           r"|[@＠]\s*(?:代替|を)\s*([#＃*※★☆◎○●■□◆◇▲△])", re.I)
 DOMAIN_NOTE = re.compile(r"(?:^|[\s(（\"'“:：])[@＠]\s?((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24})\b")
 SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+\.[\w.-]*[A-Za-z])")  # 'wsjung @ ee.hanbit.ac.kr'
+# An image standing for the @ of an address ('amgarcia<img src="arroba.gif">uvaldemar.es'), by its file or text.
+AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:arroba|at|at-?sign|atsign|klammeraffe|chiocciola|apenstaart|snabel|"
+                      r"ampersat|email-at|mail-at)(?:[_\-.]|$)|@", re.I)
+USER_BEFORE = re.compile(r"[\w.+-]$")
+DOMAIN_AFTER = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 USER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._\-]{1,40}$")
 CLOUDFLARE = re.compile(r"/cdn-cgi/l/email-protection#([0-9a-f]+)", re.I)
+
+
+def at_image(before, hint, after):
+    """Whether an image whose file name, alt or title is ``hint``, between text ending ``before`` and text
+    starting ``after``, is an address's @ (a user name before it, a domain after it)."""
+    return bool(AT_IMAGE.search(hint) and USER_BEFORE.search(before) and DOMAIN_AFTER.match(after))
 
 
 def deobfuscate(text, stand_in=None):

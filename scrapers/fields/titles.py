@@ -30,8 +30,6 @@ SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
 SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+"
                         r"(?:\d{1,2}[./])?\d{4}\)?$", re.I)
 BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
-ORG_PIECE = re.compile(r"(?:大学|大學|学院|學院|研究科|専攻|学部|學部|学科|學科|研究所|研究院|センター|系|"
-                       r"대학교|대학|학과|학부|대학원)$")
 HEAD_COUNT = re.compile(r"\s*[(（\[]\s*\d+\s*(?:人|名|명|people|persons|members|personen|personnes)?\s*[)）\]]$",
                         re.I)  # 'Professors (12)', '研究员（1人）'
 ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
@@ -52,7 +50,7 @@ def clean_title(text, labelled=False):
     text = clean(text).strip("–—-|·•,:;/ ")
     text = unbracketed(HEAD_COUNT.sub("", text))
     pieces = text.split()
-    if len(pieces) > 1 and all(ORG_PIECE.search(p) for p in pieces[:-1]):
+    if len(pieces) > 1 and all(vocab.AFFILIATION_END.search(p) for p in pieces[:-1]):
         text = pieces[-1]  # '西京大学 大学院工学研究科 機械工学専攻 教授': the rank after the affiliation
     bracketed = BRACKETED_ROLE.search(text)
     if bracketed and bracketed.group(1).casefold() in vocab.ROLES_BESIDE_RANK:

@@ -555,19 +555,24 @@ def full_name(language, rng):
     return f"{last} {first}" if language == "ja" else f"{first} {last}"
 
 
-def generate(seed=2026):
-    """[(import row, the topics its interests are about)] for every generated person, always the same."""
+def generate(seed=2026, world=None):
+    """[(import row, the topics its interests are about)] for every generated person, always the same.
+
+    ``world`` (a dict of topics, fields, field_names and departments shaped like this module's own) generates
+    another corpus, such as a blind set written in JSON; names, titles and general interests stay these."""
+    world = world or {"topics": TOPICS, "fields": FIELDS, "field_names": FIELD_NAMES, "departments": DEPARTMENTS}
+    topics, fields, field_names = world["topics"], world["fields"], world["field_names"]
     rng = random.Random(seed)
     people = []
-    for language, country, institution, domain, field, declared in DEPARTMENTS:
-        department, field_title = FIELD_NAMES[field][language]
+    for language, country, institution, domain, field, declared in world["departments"]:
+        department, field_title = field_names[field][language]
         for n in range(PEOPLE_PER_DEPARTMENT):
-            topics = rng.sample(FIELDS[field], rng.choice((1, 2, 2, 3)))
+            chosen = rng.sample(fields[field], min(len(fields[field]), rng.choice((1, 2, 2, 3))))
             interests = []
-            for topic in topics:
+            for topic in chosen:
                 # Researchers outside English-speaking countries often list some interests in English.
                 written = "en" if language != "en" and rng.random() < 0.2 else language
-                interests.append(rng.choice(TOPICS[topic][written]))
+                interests.append(rng.choice(topics[topic][written]))
             if rng.random() < 0.35:
                 interests.append(rng.choice(GENERAL[language]))
             rng.shuffle(interests)
@@ -575,5 +580,5 @@ def generate(seed=2026):
                    "institution": institution, "country": country, "department": department,
                    "email": f"person{n}@{domain}", "profile_url": f"https://www.{domain}/people/{n}",
                    "interests": interests, **({"language": language} if declared else {})}
-            people.append((row, set(topics)))
+            people.append((row, set(chosen)))
     return people

@@ -1,11 +1,13 @@
 """Search quality: recall@10 and MRR of a few hundred firms' queries over a generated department corpus in ten
 languages, imported through `directory import` as if extraction were perfect.
 
-The corpus is bench/corpus.py; the queries and their rules (which topics make an expert relevant, and for
-cross-language queries a country whose departments write another language) are tests/recall_queries.json,
-written before any tuning. Queries are split by topic into a tuning half and a held-out half; both are
-reported, and only the tuning half may be looked at while changing the search. Each variant switches one part
-off (for the whole run: indexing and searching) to show what it is worth.
+Two sets, each a corpus and queries with their rules (which topics make an expert relevant, and for
+cross-language queries a country whose departments write another language), written before any tuning:
+- A: the corpus of bench/corpus.py and bench/data/recall_queries.json, split by topic into a tuning half and a
+  held-out half (only the tuning half was looked at while changing the search);
+- B (blind): bench/data/blind/, 40 other topics and their queries, written by an engineer who had read neither
+  the search nor its vocabulary, and measured as a whole only (no query of it is to be read while tuning).
+Each variant switches one part off (for the whole run: indexing and searching) to show what it is worth.
 """
 import json
 import shutil
@@ -17,8 +19,7 @@ from unittest import mock
 from bench.corpus import generate
 from directory.search.analysis import STEMMED_LANGUAGES, cjk_analyzer, language_analyzer, words_analyzer
 
-ROOT = Path(__file__).resolve().parent.parent
-QUERIES = json.loads((ROOT / "tests" / "recall_queries.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parent / "data"
 CLASSES = ("keyword", "plain", "cross-language")
 
 # Variant name -> (patches applied while it runs: [(target, replacement)], thesaurus expansion on or off).
@@ -45,10 +46,34 @@ VARIANTS = {
 }
 
 
-def judged(people):
+def read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def blind_world():
+    """Set B's corpus, shaped as bench.corpus generates it."""
+    topics = read(DATA / "blind" / "corpus.json")
+    return {"topics": topics["topics"], "fields": {f: v["topics"] for f, v in topics["fields"].items()},
+            "field_names": {f: {language: tuple(names) for language, names in v["names"].items()}
+                            for f, v in topics["fields"].items()},
+            "departments": [tuple(d) for d in read(DATA / "blind" / "departments.json")]}
+
+
+def set_a():
+    return generate(), read(DATA / "recall_queries.json")
+
+
+def set_b():
+    return generate(world=blind_world()), [{**q, "half": "blind"} for q in read(DATA / "blind" / "queries.json")]
+
+
+QUERY_SETS = {"A": set_a, "B (blind)": set_b}  # name -> () -> (generated people, queries)
+
+
+def judged(people, queries):
     """{query index: the profile URLs its rule makes relevant}."""
     relevant = {}
-    for number, q in enumerate(QUERIES):
+    for number, q in enumerate(queries):
         relevant[number] = {row["profile_url"] for row, topics in people
                             if topics & set(q["topics"]) and (not q.get("country") or row["country"] == q["country"])}
         if not relevant[number]:
@@ -56,10 +81,10 @@ def judged(people):
     return relevant
 
 
-def measure(client, relevant, expand):
+def measure(client, queries, relevant, expand):
     """{query index: (recall@10, reciprocal rank)}: recall over min(10, relevant), the rank of the first hit."""
     found = {}
-    for number, q in enumerate(QUERIES):
+    for number, q in enumerate(queries):
         args = {"q": q["q"], "per_page": 10, "expand": "1" if expand else "0",
                 **({"country": q["country"]} if q.get("country") else {})}
         body = client.get("/api/v1/search", query_string=args).get_json()
@@ -69,7 +94,7 @@ def measure(client, relevant, expand):
     return found
 
 
-def variant(people, relevant, patches, expand):
+def variant(people, queries, relevant, patches, expand):
     from directory import create_app
     from directory.cli import cli
 
@@ -86,7 +111,7 @@ def variant(people, relevant, patches, expand):
             result = app.test_cli_runner().invoke(cli, ["import", str(rows)], obj=app)
             if result.exit_code:
                 raise RuntimeError(result.output)
-            return measure(app.test_client(), relevant, expand)
+            return measure(app.test_client(), queries, relevant, expand)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -101,31 +126,38 @@ def forget_vocabulary():
         remembered.cache_clear()
 
 
+def counted(queries, kind):
+    return sum(q["class"] == kind for q in queries)
+
+
 def mean(values):
     return round(sum(values) / len(values), 3) if values else ""
 
 
 def run():
-    people = generate()
-    relevant = judged(people)
     rows = []
-    for name, (patches, expand) in VARIANTS.items():
-        found = variant(people, relevant, patches, expand)
-        for half in ("tuning", "held-out"):
-            row = {"variant": name, "half": half}
-            for kind in CLASSES:
-                chosen = [found[n] for n, q in enumerate(QUERIES) if q["class"] == kind and q["half"] == half]
-                row[f"{kind} recall@10"] = mean([r for r, _ in chosen])
-                row[f"{kind} MRR"] = mean([m for _, m in chosen])
-            rows.append(row)
-        print(rows[-2], rows[-1], flush=True)
-    counts = {kind: sum(q["class"] == kind for q in QUERIES) for kind in CLASSES}
-    notes = (f"{len(people)} generated profiles in {len({r['institution'] for r, _ in people})} departments "
-             "(en, de, fr, es, it, pt, nl, zh, ja, ko; a fifth of non-English interests in English; some sources "
-             "without a declared language), imported through `directory import`. "
-             f"{len(QUERIES)} queries ({', '.join(f'{n} {k}' for k, n in counts.items())}) through the JSON API, top "
-             "10: recall@10 = relevant found / min(10, relevant); MRR = 1 / rank of the first relevant expert (0 if "
-             "none in the top 10). Relevant: an expert whose interests are on one of the query's topics (and, for "
-             "cross-language queries, in the country named, whose departments write in another language). Tuning and "
-             "held-out halves are split by topic; the held-out half was not looked at while tuning.")
+    sets = {name: make() for name, make in QUERY_SETS.items()}
+    for set_name, (people, queries) in sets.items():
+        relevant = judged(people, queries)
+        for name, (patches, expand) in VARIANTS.items():
+            found = variant(people, queries, relevant, patches, expand)
+            for half in dict.fromkeys(q["half"] for q in queries):
+                row = {"set": set_name, "variant": name, "half": half}
+                for kind in CLASSES:
+                    chosen = [found[n] for n, q in enumerate(queries) if q["class"] == kind and q["half"] == half]
+                    row[f"{kind} recall@10"] = mean([r for r, _ in chosen])
+                    row[f"{kind} MRR"] = mean([m for _, m in chosen])
+                rows.append(row)
+                print(row, flush=True)
+    described = "; ".join(
+        f"set {name}: {len(people)} generated profiles in {len({r['institution'] for r, _ in people})} departments, "
+        f"{len(queries)} queries ({', '.join(f'{counted(queries, k)} {k}' for k in CLASSES)})"
+        for name, (people, queries) in sets.items())
+    notes = (f"{described}. Profiles in en, de, fr, es, it, pt, nl, zh, ja, ko (a fifth of non-English interests in "
+             "English; some sources without a declared language), imported through `directory import`; queries "
+             "through the JSON API, top 10: recall@10 = relevant found / min(10, relevant); MRR = 1 / rank of the "
+             "first relevant expert (0 if none in the top 10). Relevant: an expert whose interests are on one of the "
+             "query's topics (and, for cross-language queries, in the country named, whose departments write in "
+             "another language). Set A's halves are split by topic; its held-out half and set B (blind) were not "
+             "looked at query by query while tuning.")
     return "Search quality (recall@10 and MRR)", rows, notes

@@ -11,7 +11,7 @@ from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
 from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
-from directory.search.analysis import language_analyzer, words_analyzer
+from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.internals import posting_arrays
 
@@ -304,3 +304,11 @@ def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment
                     deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
                     kept = [n for n, number in enumerate(found[0]) if number not in deleted]
                     assert found[0][kept].tolist() == ids and found[1][kept].tolist() == weights, (fieldname, text)
+
+
+def test_cognates_share_a_key_and_short_or_non_latin_words_have_none():
+    for words in (("kosmetik", "cosmetique", "cosmetica", "cosmetics"), ("zement", "cement", "cemento"),
+                  ("irrigacion", "irrigation", "irrigazione", "irrigatie"), ("therapie", "terapia", "therapy")):
+        assert len({cognate_key(word) for word in words}) == 1, words
+    assert cognate_key("kosmetik") != cognate_key("komposit")
+    assert [cognate_key(word) for word in ("wood", "salt", "电池のリ", "3dprint", "co2")] == [None] * 5

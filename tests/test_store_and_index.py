@@ -189,8 +189,23 @@ def test_profiles_are_stemmed_in_their_language_declared_or_told_from_the_text(s
     save(store, "http://a/p", {"name": "Ann Lee", "interests": ["Recycling von Kunststoffen im Fahrzeugbau"]})
     save(store, "http://c/p", {"name": "Bo Kim", "interests": ["Kunststoffen im Fahrzeugbau"]}, source=english)
     sync_index(store, index)
-    found = sorted(store.expert(i)["name"] for i, _ in index.search("Kunststoff").hits)
-    assert found == ["Ann Lee", "Jörg Weiß"]  # German by its source, German by its words; not the English one
+    found = [store.expert(i)["name"] for i, _ in index.search("Kunststoff").hits]
+    assert sorted(found[:2]) == ["Ann Lee", "Jörg Weiß"]  # stemmed as German: by its source, by its words
+    assert found[2:] == ["Bo Kim"]  # declared English: reached only through the word's cognate key, below them
+
+
+def test_a_firm_s_word_finds_its_cognates_in_other_european_languages(store, index):
+    save(store, "http://e/p", {"name": "Ana Ruiz", "interests": ["Irrigación de cultivos hortícolas"]},
+         source=src("e", "Delta", "ES"))
+    save(store, "http://k/p", {"name": "Uwe Kranz", "interests": ["Kosmetische Emulsionen"]},
+         source=src("k", "Epsilon", "DE"))
+    save(store, "http://x/p", {"name": "Li Wei", "interests": ["Irrigation scheduling"]})
+    sync_index(store, index)
+    assert sorted(store.expert(i)["name"] for i, _ in index.search("irrigation").hits) == ["Ana Ruiz", "Li Wei"]
+    assert [store.expert(i)["name"] for i, _ in index.search("cosmetic emulsions").hits] == ["Uwe Kranz"]
+    assert highlight("Irrigación de cultivos", set(index.search("irrigation").terms)) == [
+        ("Irrigación", True), (" de cultivos", False)]  # shown as why the profile matched
+    assert store.expert(index.search("irrigation").hits[0][0])["name"] == "Li Wei"  # the word itself ranks first
 
 
 def test_every_form_of_a_name_finds_the_person(store, index):

@@ -33,6 +33,7 @@ from directory.search.analysis import (
     CJK_RUN,
     STEMMED_LANGUAGES,
     cjk_analyzer,
+    cognate_analyzer,
     detect_language,
     language_analyzer,
     words_analyzer,
@@ -42,9 +43,11 @@ from directory.search.internals import remember_absent_columns
 
 WORDS = words_analyzer()
 CJK = cjk_analyzer()
+COGNATES = cognate_analyzer()
 LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
-                 **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES}}
+                 **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
+                 "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
 
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
@@ -109,6 +112,7 @@ def schema():
         department=TEXT(analyzer=WORDS, phrase=False),
         institution=TEXT(analyzer=WORDS, phrase=False),
         cjk=TEXT(analyzer=CJK, phrase=False),
+        cognate=TEXT(analyzer=COGNATES, phrase=False),  # interests only: where a firm's words meet cognates
         country=ID,  # regions are derived from it when searching
         nation=ID,  # UK nation, where the address is at a known university
         topic=KEYWORD(commas=True),
@@ -138,6 +142,7 @@ def document(expert):
         "department": expert.get("department") or "",
         "institution": expert.get("institution") or "",
         "cjk": " ".join(CJK_RUN.findall(searchable)),
+        "cognate": interests,
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)
@@ -530,7 +535,7 @@ def without_deleted(writer, segments):
 
 def analyzer_of(name):
     """The analyzer of a search field (the same as the schema's)."""
-    return CJK if name == "cjk" else LANGUAGE_WORDS[name[5:]] if name.startswith("text_") else WORDS
+    return CJK if name == "cjk" else COGNATES if name == "cognate" else LANGUAGE_WORDS[name[5:]] if name.startswith("text_") else WORDS
 
 
 @lru_cache(maxsize=65536)
@@ -598,7 +603,7 @@ def terms_of(text):
     """The index terms of a word or phrase in any field (each language's stems too), remembered: result pages
     highlight the same words again and again."""
     return frozenset(analyse(text)).union(*({token.text for token in analyzer(text)}
-                                           for analyzer in LANGUAGE_WORDS.values()))
+                                           for analyzer in (*LANGUAGE_WORDS.values(), COGNATES)))
 
 
 def highlight(phrase, terms):

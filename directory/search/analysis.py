@@ -19,6 +19,7 @@ import stopwordsiso
 from whoosh.analysis import (
     CharsetFilter,
     CompositeAnalyzer,
+    Filter,
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
@@ -34,8 +35,8 @@ from whoosh.support.charset import accent_map
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
-# word positions kept only for interests).
-ANALYSIS_VERSION = "4"
+# word positions kept only for interests; 5: interests as cognate keys).
+ANALYSIS_VERSION = "5"
 
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _SCRIPT_PARTS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<hiragana>[\u3040-\u309f]+)"
@@ -168,6 +169,43 @@ def language_analyzer(language, stop=True, stem=True):
     if stem:
         chain = chain | StemFilter(lang=language, cachesize=50000)
     return RememberingAnalyzer(chain | CharsetFilter(accent_map))
+
+
+# Spellings that differ between the European languages for the same sound, so that cognates meet:
+# "Kosmetik", "cosmétique", "cosmética"; "Zement", "cement"; "Therapie", "terapia".
+COGNATE_SPELLINGS = (("ph", "f"), ("th", "t"), ("ch", "c"), ("k", "c"), ("qu", "c"), ("y", "i"), ("z", "c"),
+                     ("ss", "s"))
+COGNATE_LENGTH = 5  # the letters a cognate key keeps: enough to tell words apart, few enough to skip endings
+_DOUBLED = re.compile(r"(.)\1")
+
+
+def cognate_key(word):
+    """A word's cognate key (lower case, accents folded): its spelling normalised across the European
+    languages, doubled letters single, cut to COGNATE_LENGTH letters; None for short or non-Latin words,
+    which are too ambiguous or have no cognates to meet."""
+    if len(word) < COGNATE_LENGTH or not word.isascii() or not word.isalpha():
+        return None
+    for written, said in COGNATE_SPELLINGS:
+        word = word.replace(written, said)
+    word = _DOUBLED.sub(r"\1", word)
+    return word[:COGNATE_LENGTH] if len(word) >= COGNATE_LENGTH else None
+
+
+class CognateFilter(Filter):
+    """Each word as its cognate key (``cognate_key``), words without one dropped."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            key = cognate_key(token.text)
+            if key:
+                token.text = key
+                yield token
+
+
+def cognate_analyzer():
+    """Interests as cognate keys: the same word across European languages meets ("irrigación", "irrigation")."""
+    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words(), minsize=2)
+    return RememberingAnalyzer(chain | CharsetFilter(accent_map) | CognateFilter())
 
 
 def cjk_analyzer(stop=True, dictionary=True):

@@ -28,6 +28,7 @@ WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched wo
 OFFERED_LABELS = 36
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word: a query's compounds are split
 COMPOUND_PART = 4  # the shortest part of a compound
+LONGEST_GLOSSED = 6  # characters of the longest word of the Chinese and Japanese glossary
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -254,6 +255,57 @@ def _topic_matcher():
     return Matcher(_entries(concepts(), everyday=False))
 
 
+@cache
+def _glossary():
+    """{Chinese or Japanese word: (its English meanings)} (data/glossary-cjk.tsv, from CC-CEDICT and JMdict):
+    read on the first query in those scripts only, as it takes a few tenths of a second."""
+    found = {}
+    with open(DATA / "glossary-cjk.tsv", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#") and not line.startswith("word\t"):
+                word, _language, glosses = line.rstrip("\n").split("\t")
+                found[word] = tuple(dict.fromkeys(found.get(word, ()) + tuple(glosses.split("|"))))
+    return found
+
+
+def _glossed(text, named):
+    """[(word, its English meanings)] of the Chinese and Japanese words of ``text`` (longest first, from the
+    left) that no concept's label among ``named`` (the places already found) spells."""
+    found = []
+    for run in CJK_RUN.findall(text):
+        position = 0
+        while position < len(run):
+            for size in range(min(LONGEST_GLOSSED, len(run) - position), 1, -1):
+                word = run[position:position + size]
+                if word in _glossary():
+                    if not any(word in place or place in word for place in named):
+                        found.append((word, _glossary()[word]))
+                    position += size
+                    break
+            else:
+                position += 1
+    return found
+
+
+def _places(query):
+    """Where ``query`` names concepts: [(its words there, [(concept, phrase)])]: the labels and plain phrases
+    it holds, then its Chinese and Japanese words that none spells, through their English meanings (each
+    meaning as a phrase of no concept, then the concepts the meanings name)."""
+    places = [(named, _meant(group)) for named, group in _query_matcher().groups(query)]
+    if CJK_RUN.search(query):
+        for word, meanings in _glossed(query, [named for named, _group in places]):
+            hits = [(concept, phrase) for meaning in meanings for _named, group in _query_matcher().groups(meaning)
+                    for concept, phrase in _meant(group) if _english(concept, phrase)]
+            places.append((word, [(None, meaning) for meaning in meanings if _words(meaning)] + hits))
+    return places
+
+
+def _english(concept, phrase):
+    """Whether ``phrase`` is one of ``concept``'s English labels or everyday phrases (an English meaning must
+    not name a concept through a French stem: "done", "données")."""
+    return concept.language_of(phrase) == "en" or ("en", phrase) in concept.everyday
+
+
 @dataclass(frozen=True)
 class Expansion:
     concept: Concept
@@ -270,9 +322,10 @@ def expand(query):
     """Concepts named in ``query`` (with the phrase that named each), hand-made ones first; remembered, since
     popular searches repeat."""
     matches = {}
-    for _named, group in _query_matcher().groups(query):
-        for concept, phrase in _meant(group):
-            matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
+    for _named, group in _places(query):
+        for concept, phrase in group:
+            if concept:
+                matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
     return tuple(matches.values())
 
 
@@ -294,13 +347,14 @@ def expansion_groups(query):
     (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
     lowered = query.casefold()
     groups = []
-    for named, group in _query_matcher().groups(query):
+    for named, group in _places(query):
         labels = {}  # one label for all its spellings ("Fermentation", "fermentation")
-        for concept, _phrase in _meant(group):
-            for term in concept.ranked_terms():
+        for concept, phrase in group:
+            for term in concept.ranked_terms() if concept else [phrase]:
                 if term.casefold() not in lowered:
                     labels.setdefault(term.casefold(), term)
-        groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
+        if labels:
+            groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
     return tuple(groups)
 
 

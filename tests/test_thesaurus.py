@@ -104,6 +104,29 @@ def test_dutch_and_korean_profiles_are_found_from_other_languages(dutch_and_kore
     assert found("lassen") == {"en-1"}  # a Dutch query names welding by its Dutch label
 
 
+def test_chinese_and_japanese_words_no_concept_spells_are_searched_through_their_english_meanings(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "en-1", "name": "Amelia Hart", "country": "GB", "interests": ["Soundproofing of timber floors"]},
+              {"id": "en-2", "name": "Tom Briggs", "country": "GB", "interests": ["Vegetable tanning of leather"]},
+              {"id": "zh-1", "name": "王芳", "country": "CN", "interests": ["木结构隔音"]}]
+    index.rebuild(with_topics(iter(people)))
+
+    def found(text):
+        results = index.search(text, expansions=thesaurus.expansion_groups(text))
+        return {expert_id for expert_id, _score in results.hits}
+
+    spelled = {phrase for concept in thesaurus.concepts() for phrase in (*concept.terms(), *concept.plain)}
+    assert not spelled & {"隔音", "皮革", "カーテン"}  # no concept knows these words
+    assert found("隔音") == {"en-1", "zh-1"}  # the word itself, and its meaning "soundproofing" in English
+    assert found("皮革") == {"en-2"}  # Chinese and Japanese "leather"
+    assert found("カーテン") == set()  # "curtain": no profile says it in any language
+
+
+def test_an_english_meaning_names_concepts_only_by_their_english_words():
+    labels = {label for _words, labels in thesaurus.expansion_groups("怎么办") for label in labels}
+    assert "data science" not in labels  # "what's to be done": "done" is not French "données"
+
+
 def test_profiles_are_tagged_with_topics_from_their_interests():
     assert thesaurus.topics_of(["Spritzgießen", "食品保鲜"]) == ["food-preservation", "injection-moulding"]
     assert thesaurus.topics_of(["cold"]) == []  # everyday words tag queries, not profiles

@@ -312,3 +312,16 @@ def test_cognates_share_a_key_and_short_or_non_latin_words_have_none():
         assert len({cognate_key(word) for word in words}) == 1, words
     assert cognate_key("kosmetik") != cognate_key("komposit")
     assert [cognate_key(word) for word in ("wood", "salt", "电池のリ", "3dprint", "co2")] == [None] * 5
+
+
+def test_a_cognate_key_most_of_a_large_index_shares_is_left_out_but_the_word_itself_still_matches(tmp_path,
+                                                                                                   monkeypatch):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(iter([{"id": "de-1", "name": "Uwe Kranz", "country": "DE", "interests": ["Kosmetische Emulsionen"]},
+                        {"id": "de-2", "name": "Eva Roth", "country": "DE", "interests": ["Kosmetikchemie"]},
+                        {"id": "gb-1", "name": "Tom Briggs", "country": "GB", "interests": ["Cosmetic emulsions"]}]))
+    assert {expert_id for expert_id, _ in index.search("cosmetics").hits} == {"de-1", "de-2", "gb-1"}
+    monkeypatch.setattr("directory.search.facts.COMMON_SHARE", 0.5)  # as if the index were large and
+    monkeypatch.setattr("directory.search.facts.COMMON_FLOOR", 1)  # "cosme" in most of it
+    index = SearchIndex(tmp_path / "index")  # a new searcher: what was pruned is remembered per index version
+    assert {expert_id for expert_id, _ in index.search("cosmetics").hits} == {"gb-1"}

@@ -28,6 +28,10 @@ REMEMBERED = 256  # results of recent searches, per index version (some 50 KB ea
 TERM_STATS = 100_000
 # A field length is stored as one byte; 0 means "not recorded", which Whoosh scores as length 1.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
+# Fields whose common terms are left out of a query: a cognate key that a hundredth of a large index shares
+# says little (the word itself still matches) and decoding its postings cost a new search a third of its time.
+RARE_ONLY = ("cognate",)
+COMMON_SHARE, COMMON_FLOOR = 0.01, 1000  # "common": in more than this share of the documents and this many
 PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
@@ -183,12 +187,16 @@ class IndexFacts:
         """The query ``make()`` builds (remembered under ``key``) without the terms no document has.
 
         Thesaurus expansion names hundreds of (field, word) pairs of which a few dozen occur; each absent
-        one would still cost its share of array work twice a search. Matches and scores stay the same.
+        one would still cost its share of array work twice a search. Matches and scores stay the same, but
+        for the common terms of the RARE_ONLY fields, which are left out too.
         """
         return self._pruned.get(key, lambda: self._without_absent(searcher, make()))
 
     def _without_absent(self, searcher, q):
         if isinstance(q, query.Term):
+            if q.fieldname in RARE_ONLY and searcher.doc_frequency(q.fieldname, q.text) > max(
+                    COMMON_SHARE * self.size, COMMON_FLOOR):
+                return query.NullQuery
             return q if len(self.postings(searcher, q.fieldname, q.text)[0]) else query.NullQuery
         if not isinstance(q, (query.Or, query.And)):
             return q

@@ -100,10 +100,17 @@ def word_set(name, table):
     return frozenset(p.casefold() for p in phrases(name, table))
 
 
+def alternatives(name, table, cjk=None):
+    """A table's phrases as regex alternatives, each as written (longest first), for a pattern that places them
+    itself (a year after 'since', 'and' between spaces); with ``cjk`` True or False, only the Chinese, Japanese
+    and Korean phrases, or only the others."""
+    return "|".join(re.escape(p) for p in phrases(name, table) if cjk is None or bool(CJK.search(p)) == cjk)
+
+
 TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
 ROLES_BESIDE_RANK = word_set("titles", "roles_beside_rank")
-AFFILIATION_END = re.compile("(?:" + "|".join(map(re.escape, phrases("titles", "affiliation_endings"))) + ")$")
+AFFILIATION_END = re.compile("(?:" + alternatives("titles", "affiliation_endings") + ")$")
 LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
 GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
 # A field's label closing a line or opening a value ("Assistant Professor Research Interests: ..."), in one search.

@@ -7,12 +7,14 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from scrapers.text import HAN_CHARS, HAN_MARK_CHARS, HANGUL_CHARS, HANGUL_JAMO_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS
+
 WORDS = Path(__file__).parent / "words"
-CJK_CHARS = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+CJK_CHARS = HAN_MARK_CHARS + HIRAGANA_CHARS + KATAKANA_CHARS + HAN_CHARS + HANGUL_CHARS + HANGUL_JAMO_CHARS
 CJK = re.compile(f"[{CJK_CHARS}]")
-HAN = re.compile(r"^[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")  # with 々 (佐々木)
-KANA_OR_HAN = re.compile(r"^[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
+HAN = re.compile(f"^[{HAN_MARK_CHARS}{HAN_CHARS}]+$")  # with 々 (佐々木)
+KANA_OR_HAN = re.compile(f"^[{HAN_MARK_CHARS}{HIRAGANA_CHARS}{KATAKANA_CHARS}{HAN_CHARS}]+$")
+HANGUL = re.compile(f"^[{HANGUL_CHARS}]+$")
 
 
 @lru_cache(maxsize=None)

@@ -6,6 +6,7 @@ from functools import cache
 import pycountry
 
 from directory.paths import DATA
+from scrapers.scope import parent_domains
 
 
 @cache
@@ -42,10 +43,9 @@ def nation_of(*hosts):
     """The UK nation key of the first host (or email domain) at a known university domain, else None."""
     by_domain = _nation_by_domain()
     for host in hosts:
-        parts = (host or "").lower().rstrip(".").split(".")
-        for start in range(len(parts) - 1):
-            if ".".join(parts[start:]) in by_domain:
-                return by_domain[".".join(parts[start:])]
+        for domain in parent_domains(host):
+            if domain in by_domain:
+                return by_domain[domain]
     return None
 
 

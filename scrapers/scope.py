@@ -27,6 +27,14 @@ def registrable_domain(host):
     return found.top_domain_under_public_suffix or host
 
 
+def parent_domains(host):
+    """A host and the domains above it, longest first, never the top-level label alone: 'eoe.liverpool.ac.uk'
+    -> ['eoe.liverpool.ac.uk', 'liverpool.ac.uk', 'ac.uk'], the names a registry of university domains is
+    asked for, in turn, to find the one a host (or an email's domain) belongs to."""
+    labels = (host or "").lower().strip(".").split(".")
+    return [".".join(labels[start:]) for start in range(len(labels) - 1)]
+
+
 def site_of(url):
     try:
         return registrable_domain(urlsplit(url).hostname or "")

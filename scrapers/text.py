@@ -16,7 +16,17 @@ def clean(text):
     return " ".join(text.split())  # str.split's white space is the regex \s, and faster
 
 
-CJK_LETTER = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+# The scripts of Chinese, Japanese and Korean as ranges for a character class, defined once for extraction
+# (scrapers/vocabulary.py) and the index (directory/search/analysis.py).
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # ideographs: extension A, unified, compatibility
+HAN_MARK_CHARS = "\u3005-\u3007"  # 々 〆 〇, written among Han characters (佐々木)
+HIRAGANA_CHARS = "\u3040-\u309f"
+KATAKANA_CHARS = "\u30a0-\u30ff"
+HANGUL_CHARS = "\uac00-\ud7af"  # syllables
+HANGUL_JAMO_CHARS = "\u1100-\u11ff\u3130-\u318f"
+# Squeezing takes Han as one range, U+3400-9FFF (the Yijing hexagrams between the two ideograph blocks too,
+# the compatibility ideographs not), as it always has.
+CJK_LETTER = f"{HIRAGANA_CHARS}{KATAKANA_CHARS}\u3400-\u9fff{HANGUL_CHARS}"
 CJK_GAP = re.compile(f"(?<=[{CJK_LETTER}])[\\s\u3000]+(?=[{CJK_LETTER}])")
 
 

@@ -7,12 +7,14 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from scrapers.text import HAN_CHARS, HAN_MARK_CHARS, HANGUL_CHARS, HANGUL_JAMO_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS
+
 WORDS = Path(__file__).parent / "words"
-CJK_CHARS = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+CJK_CHARS = HAN_MARK_CHARS + HIRAGANA_CHARS + KATAKANA_CHARS + HAN_CHARS + HANGUL_CHARS + HANGUL_JAMO_CHARS
 CJK = re.compile(f"[{CJK_CHARS}]")
-HAN = re.compile(r"^[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")  # with 々 (佐々木)
-KANA_OR_HAN = re.compile(r"^[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
+HAN = re.compile(f"^[{HAN_MARK_CHARS}{HAN_CHARS}]+$")  # with 々 (佐々木)
+KANA_OR_HAN = re.compile(f"^[{HAN_MARK_CHARS}{HIRAGANA_CHARS}{KATAKANA_CHARS}{HAN_CHARS}]+$")
+HANGUL = re.compile(f"^[{HANGUL_CHARS}]+$")
 
 
 @lru_cache(maxsize=None)
@@ -100,10 +102,17 @@ def word_set(name, table):
     return frozenset(p.casefold() for p in phrases(name, table))
 
 
+def alternatives(name, table, cjk=None):
+    """A table's phrases as regex alternatives, each as written (longest first), for a pattern that places them
+    itself (a year after 'since', 'and' between spaces); with ``cjk`` True or False, only the Chinese, Japanese
+    and Korean phrases, or only the others."""
+    return "|".join(re.escape(p) for p in phrases(name, table) if cjk is None or bool(CJK.search(p)) == cjk)
+
+
 TITLE_WORDS = pattern("titles", "title_words")
 GROUP_WORDS = pattern("titles", "group_words")
 ROLES_BESIDE_RANK = word_set("titles", "roles_beside_rank")
-AFFILIATION_END = re.compile("(?:" + "|".join(map(re.escape, phrases("titles", "affiliation_endings"))) + ")$")
+AFFILIATION_END = re.compile("(?:" + alternatives("titles", "affiliation_endings") + ")$")
 LABELS = {field: pattern("labels", field) for field in _file("labels") if field != "interests_generic"}
 GENERIC_INTEREST_LABELS = word_set("labels", "interests_generic")
 # A field's label closing a line or opening a value ("Assistant Professor Research Interests: ..."), in one search.

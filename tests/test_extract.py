@@ -430,6 +430,7 @@ def test_a_list_mixing_two_markups_of_its_people_and_headings_of_former_members(
 def test_wiki_edit_links_counts_and_affiliations_are_not_part_of_titles():
     assert clean_title("研究员（1人）") == "研究员"
     assert clean_title("西京大学 大学院工学研究科 機械工学専攻 教授（専攻長）") == "教授（専攻長）"
+    assert clean_title("國立大學 理學部 物理學科 教授") == "教授"  # traditional characters end a unit too
     assert title_and_name("M. Vidyasagar Distinguished Professor") == ("Distinguished Professor", "M. Vidyasagar")
     assert title_and_name("Professor Roshan G. Ragel") == ("Professor", "Roshan G. Ragel")
     html = """<main><h1>Claire Martin</h1><table><tr><th>Statut</th><td>Directrice de recherche CNRS</td></tr></table>

@@ -2,6 +2,7 @@
 import json
 
 from directory.store.merge import Record, merge
+from scrapers.extract.model import Person
 
 
 def record(page, first_seen="2026-01-01T00:00:00+00:00", fetched_at="2026-02-01T00:00:00+00:00", **data):
@@ -22,6 +23,17 @@ def test_the_first_value_wins_but_the_longest_title_and_department_win():
     assert json.loads(row["field_sources"]) == {
         "name": LISTING.page_url, "title": PROFILE.page_url, "email": PROFILE.page_url,
         "interests": [LISTING.page_url, PROFILE.page_url]}
+
+
+def test_extraction_folds_the_pages_of_one_site_by_the_same_rule():
+    first = {"name": "Ann Lee", "title": "Lecturer", "department": "Materials"}
+    second = {"name": "Dr Ann Lee", "title": "Senior Lecturer in Materials", "email": "ann@a.example",
+              "department": "Dept"}
+    person = Person(**first).merge(Person(**second))
+    row = merge("e1", [record("http://a.example/1", **first), record("http://a.example/2", **second)], None).row
+    wanted = ("Ann Lee", "Senior Lecturer in Materials", "ann@a.example", "Materials")
+    assert (person.name, person.title, person.email, person.department) == wanted
+    assert (row["name"], row["title"], row["email"], row["department"]) == wanted
 
 
 def test_interests_are_joined_in_order_without_repeats_in_another_case():

@@ -32,15 +32,17 @@ from whoosh.lang import stopwords_for_language
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
+from scrapers.text import HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS
+
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
 # word positions kept only for interests; 5: interests as cognate keys).
 ANALYSIS_VERSION = "5"
 
-CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_SCRIPT_PARTS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<hiragana>[\u3040-\u309f]+)"
-                           r"|(?P<kana>[\u30a0-\u30ff]+)|(?P<hangul>[\uac00-\ud7af]+)")
+CJK_RUN = re.compile(f"[{HIRAGANA_CHARS}{KATAKANA_CHARS}{HAN_CHARS}{HANGUL_CHARS}]+")
+_SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
+                           f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")
 WORD = re.compile(r"\w+(?:[-.']\w+)*")  # Whoosh's default token pattern
 
 
@@ -226,9 +228,9 @@ def _identifier():
 def detect_language(text, sure=0.0):
     """The language of ``text`` among LANGUAGES (by script for CJK, else py3langid), or None when it has no
     letters or the guess is less likely than ``sure``."""
-    if re.search(r"[\uac00-\ud7af]", text):
+    if re.search(f"[{HANGUL_CHARS}]", text):
         return "ko"
-    if re.search(r"[\u3040-\u30ff]", text):
+    if re.search(f"[{HIRAGANA_CHARS}{KATAKANA_CHARS}]", text):
         return "ja"
     if CJK_RUN.search(text):
         return "zh"

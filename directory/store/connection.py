@@ -9,6 +9,8 @@ from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
+from scrapers.scope import parent_domains
+
 CHUNK = 500  # values per "in (...)" list
 
 
@@ -131,11 +133,10 @@ class StoreBase:
         return self._institutions[host]
 
     def _institution_for_host(self, host):
-        labels = (host or "").lower().strip(".").split(".")
-        for start in range(len(labels) - 1):
+        for domain in parent_domains(host):
             row = self.db.execute(
                 "select i.name, i.country from institution_domains d join institutions i on i.id = d.institution_id"
-                " where d.domain = ?", [".".join(labels[start:])]).fetchone()
+                " where d.domain = ?", [domain]).fetchone()
             if row:
                 return {"institution": row[0], "country": row[1]}
         return None

@@ -4,10 +4,10 @@ import json
 from dataclasses import dataclass
 
 from directory.identity import clean_other_names, digest
+from scrapers.record import replaces
 
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
                  "institution", "country", "language")
-LONGEST_WINS = ("title", "department")
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,16 @@ def merge(expert_id: str, records: list[Record], existing: dict | None, run_id: 
           demo: bool = False) -> MergedExpert:
     """The expert that ``records`` (in source, page order; at least one) make, beside the row ``existing``
     (None for a new expert). Per field the first value wins, except that the longest title and department
-    win; interests are joined in order without case-folded repeats; every field remembers the page it came
-    from. ``run_id`` is the run that saw them now (None: kept from ``existing``); ``demo`` labels them demo
-    data (a label never taken off)."""
+    win (scrapers.record.replaces, extraction's rule too); interests are joined in order without case-folded
+    repeats; every field remembers the page it came from. ``run_id`` is the run that saw them now (None: kept
+    from ``existing``); ``demo`` labels them demo data (a label never taken off)."""
     merged, field_sources, interests, strategies, other_names = {}, {}, [], [], []
     for record in records:
         data = record.data
         for field in EXPERT_FIELDS:
             value = data.get(field)
             current = merged.get(field)
-            if value and (not current or (field in LONGEST_WINS and len(value) > len(current))):
+            if replaces(field, current, value):
                 merged[field], field_sources[field] = value, record.page_url
         for phrase in data.get("interests", []):
             if phrase.casefold() not in {p.casefold() for p in interests}:

@@ -10,7 +10,7 @@ from scrapers.extract.links import is_tab_link
 from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
 from scrapers.extract.tables import delimited_people, table_people
-from scrapers.fields.names import name_in, names_in, slug_matches, strip_honorifics, title_and_name
+from scrapers.fields.names import entry_name, name_in, names_in, slug_matches, strip_honorifics, title_and_name
 from scrapers.fields.titles import clean_title, group_title
 from scrapers.text import clean
 
@@ -103,11 +103,8 @@ def carried_name(doc, el):
     Kumar'), or the first line of an entry written as plain text."""
     if el.find("br") is not None:
         return lead_line_name(el)
-    found = names_in(doc.text(el))
-    if not found[0]:
-        title, name = title_and_name(doc.text(el))
-        found = (name, []) if title and name else found
-    return found
+    name, others, _rank = entry_name(doc.text(el))
+    return name, others
 
 
 def untitled(text):
@@ -207,6 +204,7 @@ def neighbour_entries(doc, people, candidates, context, used):
 
 def vouched_name(text):
     """The name in a text its neighbours vouch for: looser forms, or a name after a rank."""
+    # Not entry_name: this element's strict reading (carried_name) has failed, so the looser one comes first.
     found = names_in(text, loose=True)
     if found[0]:
         return found

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field, fields
 
 from scrapers.fields.interests import merge_phrases
+from scrapers.record import replaces
 
 RECORD_FIELDS = ("name", "title", "email", "phone", "interests", "profile_url", "photo_url", "department",
                  "other_names", "alias_urls", "strategy")
@@ -24,7 +25,8 @@ class Person:
     evidence: dict = field(default_factory=dict, repr=False, compare=False)
 
     def merge(self, other):
-        """Fold ``other`` (the same person) into this one, keeping the richest value of each field."""
+        """Fold ``other`` (the same person) into this one, keeping the richest value of each field (lists
+        joined; otherwise scrapers.record's rule, the store's too)."""
         for f in fields(self):
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if f.name == "interests":
@@ -36,7 +38,7 @@ class Person:
                 self.strategy = "+".join(dict.fromkeys(filter(None, f"{mine or ''}+{theirs or ''}".split("+"))))
             elif f.name == "evidence":
                 self.evidence = {**theirs, **mine}
-            elif theirs and (not mine or (f.name in ("title", "department") and len(theirs) > len(mine))):
+            elif replaces(f.name, mine, theirs):
                 setattr(self, f.name, theirs)
                 self.evidence[f.name] = other.evidence.get(f.name, "")
         return self

@@ -8,7 +8,7 @@ from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
 from scrapers.fields.emails import USER_NAME, best_email, block_emails, emails_in_text
 from scrapers.fields.interests import label_of, merge_phrases, split_phrases
-from scrapers.fields.names import names_in, title_and_name
+from scrapers.fields.names import entry_name, names_in, title_and_name
 from scrapers.fields.titles import clean_title, group_title, split_title
 from scrapers.text import clean
 
@@ -181,10 +181,7 @@ def line_person(doc, el, line, context):
     fields = [f for f in FIELD_BAR.split(line) if f]
     if len(fields) < MIN_FIELDS:
         return None
-    name, others = names_in(fields[0])
-    title = None
-    if not name:
-        title, name = title_and_name(fields[0])
+    name, others, title = entry_name(fields[0])
     if not name:  # a looser form ('マイケル・ブラウン (Michael BROWN)'), if the line gives a rank or an address
         name, others = names_in(fields[0], loose=True)
         if not name or not (any(map(clean_title, fields[1:])) or emails_in_text(line, context.stand_in)):

@@ -4,6 +4,7 @@ a '#' with a note to replace it, and a bare user name beside a note that gives t
 import re
 from urllib.parse import unquote
 
+from scrapers import vocabulary as vocab
 from scrapers.fields.labels import labelled
 from scrapers.fields.names import fold
 
@@ -14,8 +15,7 @@ AT_WORDS = (r"at|ät|arroba|arobase|chez|bei|snabel-a|apud|małpa|malpa|chioccio
 DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|kropka|tečka|pont|nokta|точка|\.|．|點|点"
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
-SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:at|AT|arroba|chez|ät|małpa|chiocciola|snabel-a|apenstaartje|"
-                        r"アットマーク|골뱅이)\s+"
+SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:" + vocab.alternatives("emails", "spelled_at") + r")\s+"
                         r"(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
 SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto|kropka)\s+(?=\w)")
 # "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.

@@ -4,15 +4,15 @@ X, Y and Z")."""
 import re
 
 from scrapers import vocabulary as vocab
-from scrapers.text import clean, squeeze_cjk
+from scrapers.text import KATAKANA_CHARS, clean, squeeze_cjk
 
 SPLIT_PHRASES = re.compile(r"[;；、，,]|\s[•·|/]\s|\n|\s[-–]\s")
-LIST_CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|ed|og|och|ja|ve|και|и|và|dan|as well as|sowie|ainsi que|"
-                              r"así como|bem como|nonché)\s+|及|和|与|與|および|및", re.I)
+LIST_CONJUNCTION = re.compile(r"\s+(?:" + vocab.alternatives("page", "list_conjunctions", cjk=False) + r")\s+|"
+                              + vocab.alternatives("page", "list_conjunctions", cjk=True), re.I)
 # '熱流体工学・沸騰熱伝達' lists two topics; 'マイクロ・チャネル' is one katakana word
-NAKAGURO_LIST = re.compile(r"(?<![\u30a0-\u30ff])・|・(?![\u30a0-\u30ff])")
+NAKAGURO_LIST = re.compile(f"(?<![{KATAKANA_CHARS}])・|・(?![{KATAKANA_CHARS}])")
 NOT_A_TOPIC = re.compile(r"@|https?://|www\.|^\+?[\d\s().-]{7,}$")  # an address or a phone number in the list
-LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|ed|og|och|or|oder|ou|o)\s+", re.I)
+LEADING_CONJUNCTION = re.compile(r"^(?:" + vocab.alternatives("page", "leading_conjunctions") + r")\s+", re.I)
 SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)|[。！？；;]")
 FILLERS = re.compile(r"^(?:(?:" + vocab.pattern("page", "prose_fillers").pattern + r")\s*)+", re.I)
 LABEL_LEAD = "•·-–—*☑✓✔►▶▸➤➥→:：#§ \u00a0"

@@ -186,6 +186,16 @@ def title_and_name(text):
     return None, name_in(text)
 
 
+def entry_name(text):
+    """(name, other forms, rank) of the text of a listing's entry: a name alone, in one script or two ('陳大文
+    (Tai-Man Chan)'), else a rank and a name ('Scientia Professor Rajesh Kumar'); (None, [], None) when neither."""
+    name, others = names_in(text)
+    if name:
+        return name, others, None
+    title, name = title_and_name(text)
+    return (name, [], title) if title and name else (None, [], None)
+
+
 def strip_degrees(text):
     """A title without the abbreviated honorifics and degrees around it ('Professor Dr.' -> 'Professor');
     None when nothing but those is left."""

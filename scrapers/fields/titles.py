@@ -27,11 +27,11 @@ def looks_like_title(text):
 
 SEPARATORS = re.compile(r"\s+[—–|·•/-]\s+|\s*[;；]\s*")
 # 'Doctorante depuis 2023'
-SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:since|depuis|seit|desde|dal|sinds|od|från|fra|dalla)\s+"
+SINCE_YEAR = re.compile(r"\s*[,(]?\s*(?:" + vocab.alternatives("titles", "since_year") + r")\s+"
                         r"(?:\d{1,2}[./])?\d{4}\)?$", re.I)
 BRACKETED_ROLE = re.compile(r"\s*[(（]([^()（）]{1,30})[)）]$")
-HEAD_COUNT = re.compile(r"\s*[(（\[]\s*\d+\s*(?:人|名|명|people|persons|members|personen|personnes)?\s*[)）\]]$",
-                        re.I)  # 'Professors (12)', '研究员（1人）'
+HEAD_COUNT = re.compile(r"\s*[(（\[]\s*\d+\s*(?:" + vocab.alternatives("titles", "head_count_units")
+                        + r")?\s*[)）\]]$", re.I)  # 'Professors (12)', '研究员（1人）'
 ROLE_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 

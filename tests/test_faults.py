@@ -185,13 +185,13 @@ def test_read_only_commands_work_on_a_read_only_disk(small_disk, tmp_path):
 def test_read_only_commands_work_on_a_full_disk(small_disk, tmp_path):
     instance = small_disk / "instance"
     expected = filled_instance(instance, tmp_path)
-    with open(small_disk / "filler", "wb") as filler:
-        try:
+    try:
+        with open(small_disk / "filler", "wb") as filler:
             while True:
                 filler.write(b"\0" * 65536)
                 filler.flush()
-        except OSError:
-            pass  # the disk is full
+    except OSError:
+        pass  # the disk is full (already, when the instance filled it)
     assert_read_only_commands_answer(instance, expected)
 
 

@@ -1,4 +1,5 @@
 """A generated multilingual university corpus for the search-quality benchmark (invented people, no real ones).
+Long because it is data: 32 topics in ten languages, written once and kept as written.
 
 Interests are written the way academics write them on staff pages, in the department's language, with no
 regard to the directory's thesaurus: the phrasings below were written before any tuning and are not to be

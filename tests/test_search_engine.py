@@ -10,7 +10,7 @@ from whoosh.analysis import CompositeAnalyzer
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
-from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex
+from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, querying
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.internals import posting_arrays
@@ -63,7 +63,7 @@ def whoosh_own(index, text, country=None, region=None, expand=False):
     covered = {n: (1 - COVERAGE + COVERAGE * sum(n in d for d in part_docs) / len(parts)) if len(parts) > 1 else 1
                for n in docs}
     # And the phrase bonus: times 1 + b x the share of the query's adjacent word pairs the interests hold.
-    phrase_docs = [set(searcher.docs_for_query(phrase)) for phrase in index.phrases(text)]
+    phrase_docs = [set(searcher.docs_for_query(phrase)) for phrase in querying.phrases(text)]
     for n in covered:
         if phrase_docs:
             covered[n] *= 1 + PHRASE_BONUS * sum(n in d for d in phrase_docs) / len(phrase_docs)

@@ -4,8 +4,12 @@ The index is derived from the store and can always be rebuilt. ``<instance>/inde
 is a symbolic link to the live index folder; a rebuild writes a new folder beside
 it and swaps the link atomically, so searches keep working and a killed rebuild
 leaves the old index serving.
+
+This module keeps the index's folder, writers and searchers, and runs a search (filters, facets, ranking,
+suggestions). By role beside it: ``analysis`` (text to terms, per language), ``fields`` (the fields and the
+document of an expert), ``querying`` (words and expansions to a query), ``facts`` (per-document arrays,
+matching and scoring), ``internals`` (the only reader of Whoosh's private parts).
 """
-import copy
 import errno
 import functools
 import os
@@ -16,49 +20,26 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.reading import SegmentReader
 
 from directory import countries
 from directory.locks import exclusive_lock
-from directory.search.analysis import (
-    ANALYSIS_VERSION,
-    CJK_RUN,
-    STEMMED_LANGUAGES,
-    cjk_analyzer,
-    cognate_analyzer,
-    detect_language,
-    language_analyzer,
-    words_analyzer,
-)
+from directory.search import querying
+from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
+from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
 from directory.search.internals import remember_absent_columns
+from directory.search.querying import MOST_LABELS
 
-WORDS = words_analyzer()
-CJK = cjk_analyzer()
-COGNATES = cognate_analyzer()
-LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
-SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
-                 **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
-                 "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
+__all__ = ["COVERAGE", "MOST_LABELS", "PHRASE_BONUS", "SEARCH_FIELDS", "IndexUnavailable", "QueryError", "Results",
+           "SearchIndex", "analyse", "highlight", "terms_of"]
 
-
-QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
-LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
-COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word
-COMPOUND_PART = 4  # the shortest stem taken as part of a compound
-HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
-MOST_COMPOUNDS = 16  # compounds per word and language, at most
-EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
-MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
@@ -101,58 +82,6 @@ def _unavailable(index, error):
     index._local.searcher = None  # reopened at the next read, after a repair
     return IndexUnavailable(f"the search index at {index.path} is missing or damaged ({type(error).__name__}: "
                             f"{error}); run `directory reindex`")
-
-
-def schema():
-    return Schema(
-        id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=WORDS, phrase=False),
-        title=TEXT(analyzer=WORDS, phrase=False),
-        interests=TEXT(analyzer=WORDS, spelling=True),  # word positions: only its phrases are searched
-        department=TEXT(analyzer=WORDS, phrase=False),
-        institution=TEXT(analyzer=WORDS, phrase=False),
-        cjk=TEXT(analyzer=CJK, phrase=False),
-        cognate=TEXT(analyzer=COGNATES, phrase=False),  # interests only: where a firm's words meet cognates
-        country=ID,  # regions are derived from it when searching
-        nation=ID,  # UK nation, where the address is at a known university
-        topic=KEYWORD(commas=True),
-        institution_name=ID,
-        last_verified=ID(sortable=True),
-        last_changed=ID(sortable=True),
-        hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=analyzer, phrase=False) for language, analyzer in LANGUAGE_WORDS.items()},
-    )
-
-
-def document(expert):
-    """The index document of one expert (a dict as returned by the store)."""
-    interests = " ; ".join(expert.get("interests") or [])
-    names = " ; ".join(filter(None, [expert.get("name"), *(expert.get("other_names") or [])]))  # 陈伟 and Wei Chen
-    searchable = " ".join(filter(None, [names, expert.get("title"), interests,
-                                        expert.get("department"), expert.get("institution")]))
-    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-    language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
-    stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
-    return {
-        **stemmed,
-        "id": expert["id"],
-        "name": names,
-        "title": expert.get("title") or "",
-        "interests": interests,
-        "department": expert.get("department") or "",
-        "institution": expert.get("institution") or "",
-        "cjk": " ".join(CJK_RUN.findall(searchable)),
-        "cognate": interests,
-        "country": (expert.get("country") or "").upper(),
-        "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
-                                       urlsplit(expert.get("profile_url") or "").hostname)
-                   if (expert.get("country") or "").upper() == "GB" else None) or "",
-        "topic": ",".join(expert.get("topics") or []),
-        "institution_name": expert.get("institution") or "",
-        "last_verified": expert.get("last_verified") or "",
-        "last_changed": expert.get("last_changed") or "",
-        "hidden": "1" if expert.get("may_have_left") else "0",
-    }
 
 
 @dataclass
@@ -327,78 +256,7 @@ class SearchIndex:
         """(the query for ``text`` and its ``expansions``, its parts): see ``_query``. For checking the fast
         path against Whoosh's own matcher."""
         searcher = self.searcher()
-        return self._query(searcher, self._facts(searcher), text, expansions)
-
-    def _query(self, searcher, facts, text, expansions):
-        """(query, parts). The person's words (all documents when there are none) in parts: each place that
-        names thesaurus concepts (``expansions``: [(those words, the concepts' labels)]) is one part, its own
-        words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
-        the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
-        each pair of the query's words that its interests hold side by side. Each piece is kept without its
-        absent terms, remembered for this index version (``facts.pruned``)."""
-        if not text.strip():
-            return query.Every(), []
-        named = {word for words, _labels in expansions for word in words.casefold().split()}
-        parts = []
-        for words, labels in expansions:
-            phrases = []
-            for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
-                phrase = self._label(searcher, facts, label)
-                if phrase is not query.NullQuery:
-                    phrases.append(phrase)
-                    if len(phrases) == MOST_LABELS:
-                        break
-            own = self._words(searcher, facts, words)
-            pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
-            if pieces:
-                parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
-        rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
-        parts += [part for part in self._word_parts(searcher, facts, rest)]
-        if not parts:
-            return query.NullQuery, []
-        q = query.Or(parts) if len(parts) > 1 else parts[0]
-        return q, parts
-
-    def phrases(self, text):
-        """Each pair of ``text``'s words that are side by side (stop words aside), as a phrase of the interests."""
-        words = [token.text for token in WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
-        return [query.Phrase("interests", pair) for pair in zip(words, words[1:]) if pair[0] != pair[1]]
-
-    def _label(self, searcher, facts, label):
-        """A thesaurus label's query: all its words, or one word with the compounds it is part of."""
-        if re.fullmatch(r"\w+", label):
-            return facts.pruned(searcher, ("word", label), lambda: self._compounds(facts, searcher, label))
-        return facts.pruned(searcher, ("phrase", label), lambda: phrase_query(label))
-
-    def _words(self, searcher, facts, text):
-        """``parse(text)``, put together from each word's own query: the parser reads words one at a time, any
-        may match and their scores add up, so this is the same query, and a new search mostly reuses words."""
-        parts = self._word_parts(searcher, facts, text)
-        return query.Or(parts) if len(parts) > 1 else parts[0] if parts else query.NullQuery
-
-    def _word_parts(self, searcher, facts, text):
-        """Each word's query (with the compounds it is part of: ``_compounds``), the words that match nothing
-        left out."""
-        parts = [facts.pruned(searcher, ("word", word), lambda word=word: self._compounds(facts, searcher, word))
-                 for word in re.sub(QUERY_SYNTAX, " ", text).split()]
-        return [part for part in parts if part is not query.NullQuery]
-
-    def _compounds(self, facts, searcher, word):
-        """``parse(word)`` or, in the languages that write compounds as one word, at a lower weight: the
-        profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
-        ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
-        ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
-        alternatives = []
-        for language in COMPOUNDING:
-            field, stems = f"text_{language}", [token.text for token in LANGUAGE_WORDS[language](word)]
-            if len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
-                continue
-            heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
-            alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
-            alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
-            if parts:
-                alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
-        return query.Or([word_query(word), *alternatives]) if alternatives else word_query(word)
+        return querying.build(searcher, self._facts(searcher), text, expansions)
 
     @reading
     def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
@@ -413,7 +271,7 @@ class SearchIndex:
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
-        q, parts = self._query(searcher, facts, text, expansions)
+        q, parts = querying.build(searcher, facts, text, expansions)
         masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
         matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
@@ -441,7 +299,7 @@ class SearchIndex:
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
             ranked = facts.ranked(searcher, q, allowed, wanted, parts=masks, coverage=COVERAGE,
-                                  phrases=self.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
+                                  phrases=querying.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
                                   topic_bonus=TOPIC_BONUS)
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
@@ -516,7 +374,8 @@ class SearchIndex:
         """{country code: experts a search finds (with ``hide``, not those who may have left)}, largest first,
         counted once per index version."""
         facts = self._facts(self.searcher())
-        return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(facts.visible if hide else facts.live))
+        counted = facts.visible if hide else facts.live
+        return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(counted))
 
 
 def without_deleted(writer, segments):
@@ -533,47 +392,6 @@ def without_deleted(writer, segments):
     return kept
 
 
-def analyzer_of(name):
-    """The analyzer of a search field (the same as the schema's)."""
-    return CJK if name == "cjk" else COGNATES if name == "cognate" else LANGUAGE_WORDS[name[5:]] if name.startswith("text_") else WORDS
-
-
-@lru_cache(maxsize=65536)
-def word_query(word):
-    """One of the person's words in any search field, each field's boost on its terms (a word that a field
-    analyses into several terms needs them all there). Built directly, as Whoosh's parser would for plain
-    words: the parser took two milliseconds a word, most of a new search's time."""
-    alternatives, analysed = [], {}
-    for name, boost in SEARCH_FIELDS.items():
-        analyzer = analyzer_of(name)
-        if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
-            analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
-        terms = analysed[id(analyzer)]
-        if len(terms) == 1:
-            alternatives.append(query.Term(name, terms[0], boost=boost))
-        elif terms:
-            alternatives.append(query.And([query.Term(name, term, boost=boost) for term in terms]))
-    return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0] if alternatives else query.NullQuery
-
-
-@lru_cache(maxsize=65536)
-def phrase_query(phrase):
-    """A thesaurus label that needs all its words (stop words aside)."""
-    words = [word_query(word) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
-    words = [word for word in words if word is not query.NullQuery]
-    return query.And(words) if len(words) > 1 else words[0] if words else query.NullQuery
-
-
-def weighted(queries, boost):
-    """Any of ``queries``, their scores times ``boost``. (Whoosh's matcher leaves out the boost of a compound
-    query with one part, so one query is given the boost itself.)"""
-    if len(queries) > 1:
-        return query.Or(queries, boost=boost)
-    single = copy.copy(queries[0])
-    single.boost *= boost
-    return single
-
-
 def region_counts(country_counts, nation_counts=None):
     """Region counts follow from country counts (regions are derived from countries), plus UK nations."""
     regions = dict(nation_counts or {})
@@ -587,37 +405,3 @@ def by_count(counts):
     return dict(sorted(((k, v) for k, v in counts.items() if k), key=lambda kv: (-kv[1], kv[0])))
 
 
-def stem_of(word):
-    """The single index term of one word (its stem), for frequency look-ups."""
-    terms = [token.text for token in WORDS(word)]
-    return terms[0] if terms else word
-
-
-def analyse(text):
-    """The index terms of ``text`` as the language-neutral fields make them (for matching outside Whoosh)."""
-    return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
-
-
-@lru_cache(maxsize=65536)
-def terms_of(text):
-    """The index terms of a word or phrase in any field (each language's stems too), remembered: result pages
-    highlight the same words again and again."""
-    return frozenset(analyse(text)).union(*({token.text for token in analyzer(text)}
-                                           for analyzer in (*LANGUAGE_WORDS.values(), COGNATES)))
-
-
-def highlight(phrase, terms):
-    """Split ``phrase`` into (text, matched) parts where a word's index term is in ``terms``."""
-    if not terms:
-        return [(phrase, False)]
-    parts, position = [], 0
-    for match in re.finditer(r"\w+", phrase):
-        word = match.group(0)
-        if not terms_of(word).isdisjoint(terms):
-            if match.start() > position:
-                parts.append((phrase[position:match.start()], False))
-            parts.append((word, True))
-            position = match.end()
-    if position < len(phrase):
-        parts.append((phrase[position:], False))
-    return parts

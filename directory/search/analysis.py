@@ -111,7 +111,8 @@ class RememberingAnalyzer(CompositeAnalyzer):
 
     def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        plain = not (chars or keeporiginal or start_pos or not removestops or not tokenize) and set(kwargs) <= {"boosts"}
+        plain = (not (chars or keeporiginal or start_pos or not removestops or not tokenize)
+                 and set(kwargs) <= {"boosts"})
         if not plain or not (mode == "index" or no_morph and not positions):
             return super().__call__(value, no_morph=no_morph, positions=positions, chars=chars,
                                     keeporiginal=keeporiginal, removestops=removestops, start_pos=start_pos,

@@ -8,6 +8,10 @@ BM25F formula and statistics.
 
 Per-document facts (country, institution, topics, hidden) are read once per segment from the postings and
 kept while the segment lives; segments never change except for deletions.
+
+One module of some 500 lines, on purpose: matching, counting and scoring all work on one IndexFacts per index
+version (its joined arrays, decoded postings and remembered answers), and split apart they would hand that
+state to each other at every call.
 """
 import bisect
 import copy
@@ -240,7 +244,8 @@ class IndexFacts:
         """A field's terms sorted, as a set, and each reversed and sorted (read once per index version)."""
         with self._lock:
             if fieldname not in self._lexicons:
-                terms = [t.decode() for t in searcher.reader().lexicon(fieldname)] if fieldname in searcher.schema else []
+                known = fieldname in searcher.schema
+                terms = [t.decode() for t in searcher.reader().lexicon(fieldname)] if known else []
                 self._lexicons[fieldname] = terms, set(terms), sorted(t[::-1] for t in terms)
             return self._lexicons[fieldname]
 
@@ -356,8 +361,8 @@ class IndexFacts:
             window = np.sort(best(ids, scores, PHRASE_WINDOW))  # positions, in document order
             candidates = ids[window]
             held = sum(np.isin(candidates, self.remembered.get(
-                ("phrase", str(phrase), candidates.tobytes()), lambda phrase=phrase: phrase_hits(searcher, phrase, candidates)))
-                for phrase in phrases)
+                ("phrase", str(phrase), candidates.tobytes()),
+                lambda phrase=phrase: phrase_hits(searcher, phrase, candidates))) for phrase in phrases)
             scores = scores.copy()
             scores[window] *= 1 + phrase_bonus * held / len(phrases)
         return [(int(ids[i]), float(scores[i])) for i in best(ids, scores, limit)]
@@ -423,7 +428,8 @@ class IndexFacts:
         with self._lock:
             if fieldname not in self._lengths:
                 self._lengths[fieldname] = np.concatenate(
-                    [facts.lengths(reader, fieldname) for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
+                    [facts.lengths(reader, fieldname)
+                     for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
                 ) if self.parts else np.zeros(0, np.uint8)
             return self._lengths[fieldname]
 
@@ -432,7 +438,8 @@ class IndexFacts:
         as text), read once per index version: sorting a large result by date then takes array operations."""
         with self._lock:
             if fieldname not in self._orders:
-                parts = [facts.values(reader, fieldname) for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
+                parts = [facts.values(reader, fieldname)
+                         for (reader, _), (facts, _) in zip(leaf_readers(searcher), self.parts)]
                 distinct = np.unique(np.concatenate([values for values, _ in parts])) if parts else []
                 self._orders[fieldname] = np.concatenate(
                     [np.searchsorted(distinct, values).astype(np.int32)[codes] for values, codes in parts]

@@ -1,0 +1,123 @@
+"""What the index holds: its fields, how a stored expert becomes a document, and the terms a text gives in
+each field (for building queries, and for highlighting outside Whoosh). How text becomes terms is
+``analysis``; this module chooses which analysis each field gets."""
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+
+from directory import countries
+from directory.search.analysis import (
+    CJK_RUN,
+    STEMMED_LANGUAGES,
+    cjk_analyzer,
+    cognate_analyzer,
+    detect_language,
+    language_analyzer,
+    words_analyzer,
+)
+
+WORDS = words_analyzer()
+CJK = cjk_analyzer()
+COGNATES = cognate_analyzer()
+LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
+SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
+                 **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
+                 "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
+LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
+
+
+def schema():
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=WORDS, phrase=False),
+        title=TEXT(analyzer=WORDS, phrase=False),
+        interests=TEXT(analyzer=WORDS, spelling=True),  # word positions: only its phrases are searched
+        department=TEXT(analyzer=WORDS, phrase=False),
+        institution=TEXT(analyzer=WORDS, phrase=False),
+        cjk=TEXT(analyzer=CJK, phrase=False),
+        cognate=TEXT(analyzer=COGNATES, phrase=False),  # interests only: where a firm's words meet cognates
+        country=ID,  # regions are derived from it when searching
+        nation=ID,  # UK nation, where the address is at a known university
+        topic=KEYWORD(commas=True),
+        institution_name=ID,
+        last_verified=ID(sortable=True),
+        last_changed=ID(sortable=True),
+        hidden=ID,
+        **{f"text_{language}": TEXT(analyzer=analyzer, phrase=False) for language, analyzer in LANGUAGE_WORDS.items()},
+    )
+
+
+def document(expert):
+    """The index document of one expert (a dict as returned by the store)."""
+    interests = " ; ".join(expert.get("interests") or [])
+    names = " ; ".join(filter(None, [expert.get("name"), *(expert.get("other_names") or [])]))  # 陈伟 and Wei Chen
+    searchable = " ".join(filter(None, [names, expert.get("title"), interests,
+                                        expert.get("department"), expert.get("institution")]))
+    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
+    language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
+    stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
+    return {
+        **stemmed,
+        "id": expert["id"],
+        "name": names,
+        "title": expert.get("title") or "",
+        "interests": interests,
+        "department": expert.get("department") or "",
+        "institution": expert.get("institution") or "",
+        "cjk": " ".join(CJK_RUN.findall(searchable)),
+        "cognate": interests,
+        "country": (expert.get("country") or "").upper(),
+        "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
+                                       urlsplit(expert.get("profile_url") or "").hostname)
+                   if (expert.get("country") or "").upper() == "GB" else None) or "",
+        "topic": ",".join(expert.get("topics") or []),
+        "institution_name": expert.get("institution") or "",
+        "last_verified": expert.get("last_verified") or "",
+        "last_changed": expert.get("last_changed") or "",
+        "hidden": "1" if expert.get("may_have_left") else "0",
+    }
+
+
+def analyzer_of(name):
+    """The analyzer of a search field (the same as the schema's)."""
+    if name.startswith("text_"):
+        return LANGUAGE_WORDS[name[5:]]
+    return CJK if name == "cjk" else COGNATES if name == "cognate" else WORDS
+
+
+def stem_of(word):
+    """The single index term of one word (its stem), for frequency look-ups."""
+    terms = [token.text for token in WORDS(word)]
+    return terms[0] if terms else word
+
+
+def analyse(text):
+    """The index terms of ``text`` as the language-neutral fields make them (for matching outside Whoosh)."""
+    return [token.text for token in WORDS(text)] + [token.text for token in CJK(text)]
+
+
+@lru_cache(maxsize=65536)
+def terms_of(text):
+    """The index terms of a word or phrase in any field (each language's stems too), remembered: result pages
+    highlight the same words again and again."""
+    return frozenset(analyse(text)).union(*({token.text for token in analyzer(text)}
+                                           for analyzer in (*LANGUAGE_WORDS.values(), COGNATES)))
+
+
+def highlight(phrase, terms):
+    """Split ``phrase`` into (text, matched) parts where a word's index term is in ``terms``."""
+    if not terms:
+        return [(phrase, False)]
+    parts, position = [], 0
+    for match in re.finditer(r"\w+", phrase):
+        word = match.group(0)
+        if not terms_of(word).isdisjoint(terms):
+            if match.start() > position:
+                parts.append((phrase[position:match.start()], False))
+            parts.append((word, True))
+            position = match.end()
+    if position < len(phrase):
+        parts.append((phrase[position:], False))
+    return parts

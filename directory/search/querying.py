@@ -1,0 +1,131 @@
+"""How a firm's words and their thesaurus expansions become a Whoosh query: one part per place in the query,
+its own words or any of the labels the thesaurus found there at a lower weight; German and Dutch compounds
+through the profiles' compounds and parts. Scoring and ranking are ``facts``'."""
+import copy
+import re
+from functools import lru_cache
+
+from whoosh import query
+
+from directory.search import fields
+
+QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word
+COMPOUND_PART = 4  # the shortest stem taken as part of a compound
+HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
+MOST_COMPOUNDS = 16  # compounds per word and language, at most
+EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
+
+
+def build(searcher, facts, text, expansions):
+    """(query, parts). The person's words (all documents when there are none) in parts: each place that
+    names thesaurus concepts (``expansions``: [(those words, the concepts' labels)]) is one part, its own
+    words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
+    the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
+    each pair of the query's words that its interests hold side by side. Each piece is kept without its
+    absent terms, remembered for this index version (``facts.pruned``)."""
+    if not text.strip():
+        return query.Every(), []
+    named = {word for words, _labels in expansions for word in words.casefold().split()}
+    parts = []
+    for words, labels in expansions:
+        phrases = []
+        for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
+            phrase = _label(searcher, facts, label)
+            if phrase is not query.NullQuery:
+                phrases.append(phrase)
+                if len(phrases) == MOST_LABELS:
+                    break
+        own = _words(searcher, facts, words)
+        pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
+        if pieces:
+            parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
+    rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
+    parts += [part for part in _word_parts(searcher, facts, rest)]
+    if not parts:
+        return query.NullQuery, []
+    q = query.Or(parts) if len(parts) > 1 else parts[0]
+    return q, parts
+
+
+def phrases(text):
+    """Each pair of ``text``'s words that are side by side (stop words aside), as a phrase of the interests."""
+    words = [token.text for token in fields.WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
+    return [query.Phrase("interests", pair) for pair in zip(words, words[1:]) if pair[0] != pair[1]]
+
+
+def _label(searcher, facts, label):
+    """A thesaurus label's query: all its words, or one word with the compounds it is part of."""
+    if re.fullmatch(r"\w+", label):
+        return facts.pruned(searcher, ("word", label), lambda: _compounds(facts, searcher, label))
+    return facts.pruned(searcher, ("phrase", label), lambda: phrase_query(label))
+
+
+def _words(searcher, facts, text):
+    """``parse(text)``, put together from each word's own query: the parser reads words one at a time, any
+    may match and their scores add up, so this is the same query, and a new search mostly reuses words."""
+    parts = _word_parts(searcher, facts, text)
+    return query.Or(parts) if len(parts) > 1 else parts[0] if parts else query.NullQuery
+
+
+def _word_parts(searcher, facts, text):
+    """Each word's query (with the compounds it is part of: ``_compounds``), the words that match nothing
+    left out."""
+    parts = [facts.pruned(searcher, ("word", word), lambda word=word: _compounds(facts, searcher, word))
+             for word in re.sub(QUERY_SYNTAX, " ", text).split()]
+    return [part for part in parts if part is not query.NullQuery]
+
+
+def _compounds(facts, searcher, word):
+    """``parse(word)`` or, in the languages that write compounds as one word, at a lower weight: the
+    profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
+    ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
+    ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
+    alternatives = []
+    for language in COMPOUNDING:
+        field, stems = f"text_{language}", [token.text for token in fields.LANGUAGE_WORDS[language](word)]
+        if len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
+            continue
+        heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
+        alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
+        alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
+        if parts:
+            alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
+    return query.Or([word_query(word), *alternatives]) if alternatives else word_query(word)
+
+
+@lru_cache(maxsize=65536)
+def word_query(word):
+    """One of the person's words in any search field, each field's boost on its terms (a word that a field
+    analyses into several terms needs them all there). Built directly, as Whoosh's parser would for plain
+    words: the parser took two milliseconds a word, most of a new search's time."""
+    alternatives, analysed = [], {}
+    for name, boost in fields.SEARCH_FIELDS.items():
+        analyzer = fields.analyzer_of(name)
+        if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
+            analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
+        terms = analysed[id(analyzer)]
+        if len(terms) == 1:
+            alternatives.append(query.Term(name, terms[0], boost=boost))
+        elif terms:
+            alternatives.append(query.And([query.Term(name, term, boost=boost) for term in terms]))
+    return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0] if alternatives else query.NullQuery
+
+
+@lru_cache(maxsize=65536)
+def phrase_query(phrase):
+    """A thesaurus label that needs all its words (stop words aside)."""
+    words = [word_query(word) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
+    words = [word for word in words if word is not query.NullQuery]
+    return query.And(words) if len(words) > 1 else words[0] if words else query.NullQuery
+
+
+def weighted(queries, boost):
+    """Any of ``queries``, their scores times ``boost``. (Whoosh's matcher leaves out the boost of a compound
+    query with one part, so one query is given the boost itself.)"""
+    if len(queries) > 1:
+        return query.Or(queries, boost=boost)
+    single = copy.copy(queries[0])
+    single.boost *= boost
+    return single

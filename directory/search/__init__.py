@@ -18,9 +18,11 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -37,7 +39,7 @@ from directory.search.internals import remember_absent_columns
 from directory.search.querying import MOST_LABELS
 
 __all__ = ["COVERAGE", "MOST_LABELS", "PHRASE_BONUS", "SEARCH_FIELDS", "IndexUnavailable", "QueryError", "Results",
-           "SearchIndex", "analyse", "highlight", "terms_of"]
+           "SearchIndex", "Hit", "analyse", "highlight", "terms_of"]
 
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
@@ -84,13 +86,19 @@ def _unavailable(index, error):
                             f"{error}); run `directory reindex`")
 
 
+class Hit(NamedTuple):
+    """One result: the expert's id in the store and its score (a pair, so ``for expert_id, score in hits``)."""
+    expert_id: str
+    score: float | None  # None when sorted by date or browsed without words
+
+
 @dataclass
 class Results:
     total: int
-    hits: list  # [(expert id, score)]
-    facets: dict = field(default_factory=dict)
-    terms: set = field(default_factory=set)
-    suggestion: str = None  # "did you mean", when the words found nothing
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> count
+    terms: set[str] = field(default_factory=set)  # the index terms searched, for highlighting
+    suggestion: str | None = None  # "did you mean", when the words found nothing
     matched: int = 0  # what the words find without the filters
 
 
@@ -169,7 +177,7 @@ class SearchIndex:
     # Segments are written as separate files, not one compound file: Whoosh reads each part of a compound
     # file into memory (a BytesIO copy) for every searcher, which cost a web worker gigabytes at 1M profiles.
 
-    def rebuild(self, experts, progress=None, procs=1):
+    def rebuild(self, experts: Iterable[dict], progress: Callable[[int], None] | None = None, procs: int = 1) -> int:
         """Build a complete new index from ``experts`` and swap it in. Returns the count.
 
         ``procs`` > 1 analyses in that many processes, one segment each (about twice as fast on two
@@ -195,7 +203,7 @@ class SearchIndex:
         return count
 
     @reading
-    def update(self, experts, deleted_ids=(), purge=False):
+    def update(self, experts: Iterable[dict], deleted_ids: Iterable[str] = (), purge: bool = False) -> None:
         """Add or replace these experts and delete these ids, in one commit. With ``purge`` (an erasure),
         every segment holding deleted documents is rewritten without them: a deleted document's stored
         fields, terms and spelling words otherwise stay in its segment until a merge."""
@@ -218,13 +226,13 @@ class SearchIndex:
             raise
 
     @reading
-    def ids(self):
+    def ids(self) -> set[str]:
         """Every id in the index (for `directory check`)."""
         with self._open().searcher() as searcher:
             return {fields["id"] for fields in searcher.all_stored_fields()}
 
     @reading
-    def doc_count(self):
+    def doc_count(self) -> int:
         with self._open().searcher() as searcher:
             return searcher.doc_count()
 
@@ -259,8 +267,10 @@ class SearchIndex:
         return querying.build(searcher, self._facts(searcher), text, expansions)
 
     @reading
-    def search(self, text="", country=None, region=None, topic=None, institution=None, page=1, per_page=20,
-               sort="relevance", hide=True, expansions=(), known=lambda word: False, concepts=()):
+    def search(self, text: str = "", country: str | None = None, region: str | None = None, topic: str | None = None,
+               institution: str | None = None, page: int = 1, per_page: int = 20, sort: str = "relevance",
+               hide: bool = True, expansions: Sequence[tuple[str, Sequence[str]]] = (),
+               known: Callable[[str], bool] = lambda word: False, concepts: Sequence[str] = ()) -> Results:
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
         ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight);
@@ -304,7 +314,7 @@ class SearchIndex:
         ranked = ranked[(page - 1) * per_page:]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
         found_by_words = int(matched.sum())
-        return Results(total=total, hits=[(searcher.stored_fields(n)["id"], score) for n, score in ranked],
+        return Results(total=total, hits=[Hit(searcher.stored_fields(n)["id"], score) for n, score in ranked],
                        facets=counts, terms=terms, matched=found_by_words,
                        suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
 
@@ -323,7 +333,7 @@ class SearchIndex:
             return facts
 
     @reading
-    def suggest(self, text, known=lambda word: False):
+    def suggest(self, text: str, known: Callable[[str], bool] = lambda word: False) -> str | None:
         """A respelling of ``text`` from the words of the profiles' interests, or None. A word is left as it
         is when the interests hold it, when ``known(word)`` (a word of the thesaurus: "machine" is no
         misspelling of "marine"), or when it is short; a respelling is one or two letters away (one for short
@@ -346,7 +356,7 @@ class SearchIndex:
         return suggestion if suggestion.lower() != " ".join(words).lower() else None
 
     @reading
-    def similar(self, expert_id, interests, count=5):
+    def similar(self, expert_id: str, interests: Sequence[str], count: int = 5) -> list[str]:
         """Ids of other experts whose interests share the most telling words with ``interests`` (remembered
         while the index stays as it is)."""
         searcher = self.searcher()
@@ -370,7 +380,7 @@ class SearchIndex:
         return self._facts(self.searcher()).remembered.get(key, make)
 
     @reading
-    def coverage(self, hide=True):
+    def coverage(self, hide: bool = True) -> dict[str, int]:
         """{country code: experts a search finds (with ``hide``, not those who may have left)}, largest first,
         counted once per index version."""
         facts = self._facts(self.searcher())

@@ -12,13 +12,13 @@ shape (import_export.py). The schema is directory/migrations.py's.
 from directory.store.connection import StoreBase, StoreError, now, open_db, open_read_only
 from directory.store.corrections import Corrections
 from directory.store.crawl_log import CrawlLog
-from directory.store.experts import Experts, decode_expert
+from directory.store.experts import Expert, Experts, decode_expert
 from directory.store.import_export import ImportedSource, ImportExport, ImportReport, export_row
 from directory.store.index_queue import IndexQueue
 from directory.store.optouts import OptOuts
 from directory.store.referrals import Referrals
 
-__all__ = ["ImportReport", "ImportedSource", "Store", "StoreError", "decode_expert", "export_row", "now",
+__all__ = ["Expert", "ImportReport", "ImportedSource", "Store", "StoreError", "decode_expert", "export_row", "now",
            "open_db", "open_read_only"]
 
 

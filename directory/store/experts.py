@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import chain
 from itertools import count as numbers
+from typing import TypedDict
 
 from directory import countries
 from directory.harvest_store import Source
@@ -27,6 +28,39 @@ from directory.identity import (
 from directory.store.connection import StoreBase, chunks, marks, now
 from directory.store.merge import Record, merge
 from scrapers.scope import registrable_domain
+
+
+class Expert(TypedDict, total=False):
+    """A stored expert as the store hands it out (``decode_expert``): the experts row, its JSON columns
+    decoded, and the country's name and regions. What the index, the site, the API and exports read."""
+    id: str
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    profile_url: str | None
+    photo_url: str | None
+    department: str | None
+    institution: str | None
+    country: str | None  # ISO 3166 code
+    language: str | None  # the source's, when it says
+    other_names: list[str]  # the same person in another script or order
+    interests: list[str]
+    sources: list[str]  # source names
+    source_urls: list[str]  # the pages the records came from
+    field_sources: dict[str, str | list[str]]  # field -> the page (or pages) its value came from
+    strategy: str  # how extraction found the person ("listing+profile")
+    first_seen: str
+    last_verified: str
+    last_changed: str
+    content_hash: str
+    last_seen_run: int | None
+    missed_runs: int
+    may_have_left: int  # 1 when recent runs no longer found the person
+    demo: int
+    country_name: str | None
+    regions: list[str]
+    topics: list[str]  # hand-made topic ids, added on the way to the index (directory/indexer.py)
 
 
 class Experts(StoreBase):
@@ -274,11 +308,11 @@ class Experts(StoreBase):
 
     # -- reading -----------------------------------------------------------------
 
-    def expert(self, expert_id: str) -> dict | None:
+    def expert(self, expert_id: str) -> Expert | None:
         row = next(self.db.query("select * from experts where id = ?", [expert_id]), None)
         return decode_expert(row) if row else None
 
-    def experts(self, ids: Sequence[str]) -> list[dict]:
+    def experts(self, ids: Sequence[str]) -> list[Expert]:
         """Experts by id, in the order given (missing ids skipped)."""
         if not ids:
             return []
@@ -286,7 +320,7 @@ class Experts(StoreBase):
         by_id = {r["id"]: decode_expert(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
-    def iter_experts(self, batch: int = 1000) -> Iterator[dict]:
+    def iter_experts(self, batch: int = 1000) -> Iterator[Expert]:
         last = ""
         while True:
             rows = list(self.db.query("select * from experts where id > ? order by id limit ?", [last, batch]))
@@ -334,8 +368,8 @@ class Experts(StoreBase):
             " order by source, page_url, id", [expert_id])]
 
 
-def decode_expert(row: dict) -> dict:
-    expert = dict(row)
+def decode_expert(row: dict) -> Expert:
+    expert = Expert(**row)
     for key in ("interests", "sources", "source_urls", "field_sources", "other_names"):
         expert[key] = json.loads(expert[key]) if expert.get(key) else ([] if key != "field_sources" else {})
     expert["country_name"] = countries.country_name(expert.get("country"))

@@ -4,7 +4,7 @@ Long because it is data: 32 topics in ten languages, written once and kept as wr
 Interests are written the way academics write them on staff pages, in the department's language, with no
 regard to the directory's thesaurus: the phrasings below were written before any tuning and are not to be
 edited to suit it. Each generated profile remembers which topics its interests are about (the truth the
-query rules in tests/recall_queries.json are judged against); the import file carries none of that.
+query rules in bench/data/recall_queries.json are judged against); the import file carries none of that.
 """
 import random
 

@@ -17,7 +17,7 @@ from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
 from directory.paths import DATA
-from directory.search.analysis import CJK_RUN, stop_words
+from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_words
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
@@ -26,9 +26,6 @@ WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched wo
 # Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
 # that some profile holds (directory.search), so a label that no profile holds takes no room.
 OFFERED_LABELS = 36
-COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word: a query's compounds are split
-COMPOUND_PART = 4  # the shortest part of a compound
-LONGEST_GLOSSED = 6  # characters of the longest word of the Chinese and Japanese glossary
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -257,25 +254,33 @@ def _topic_matcher():
 
 @cache
 def _glossary():
-    """{Chinese or Japanese word: (its English meanings)} (data/glossary-cjk.tsv, from CC-CEDICT and JMdict):
-    read on the first query in those scripts only, as it takes a few tenths of a second."""
+    """{Chinese or Japanese word: ((its first English meaning in each language), (its other meanings))}
+    (data/glossary-cjk.tsv, from CC-CEDICT and JMdict): read on the first query in those scripts only, as it
+    takes a few tenths of a second."""
     found = {}
     with open(DATA / "glossary-cjk.tsv", encoding="utf-8") as handle:
         for line in handle:
             if not line.startswith("#") and not line.startswith("word\t"):
                 word, _language, glosses = line.rstrip("\n").split("\t")
-                found[word] = tuple(dict.fromkeys(found.get(word, ()) + tuple(glosses.split("|"))))
+                first, *others = glosses.split("|")
+                main, more = found.get(word, ((), ()))
+                found[word] = (tuple(dict.fromkeys((*main, first))), tuple(dict.fromkeys((*more, *others))))
     return found
 
 
+@cache
+def _longest_glossed():
+    return max(map(len, _glossary()), default=0)
+
+
 def _glossed(text, named):
-    """[(word, its English meanings)] of the Chinese and Japanese words of ``text`` (longest first, from the
-    left) that no concept's label among ``named`` (the places already found) spells."""
+    """[(word, (first meanings, other meanings))] of the Chinese and Japanese words of ``text`` (longest first,
+    from the left) that no concept's label among ``named`` (the places already found) spells."""
     found = []
     for run in CJK_RUN.findall(text):
         position = 0
         while position < len(run):
-            for size in range(min(LONGEST_GLOSSED, len(run) - position), 1, -1):
+            for size in range(min(_longest_glossed(), len(run) - position), 1, -1):
                 word = run[position:position + size]
                 if word in _glossary():
                     if not any(word in place or place in word for place in named):
@@ -290,14 +295,22 @@ def _glossed(text, named):
 def _places(query):
     """Where ``query`` names concepts: [(its words there, [(concept, phrase)])]: the labels and plain phrases
     it holds, then its Chinese and Japanese words that none spells, through their English meanings (each
-    meaning as a phrase of no concept, then the concepts the meanings name)."""
+    meaning as a phrase of no concept, then the hand-made concepts that a first meaning names: the others
+    are a dictionary's secondary senses, 材料 "data" among them)."""
     places = [(named, _meant(group)) for named, group in _query_matcher().groups(query)]
     if CJK_RUN.search(query):
-        for word, meanings in _glossed(query, [named for named, _group in places]):
-            hits = [(concept, phrase) for meaning in meanings for _named, group in _query_matcher().groups(meaning)
-                    for concept, phrase in _meant(group) if _english(concept, phrase)]
+        for word, (first, others) in _glossed(query, [named for named, _group in places]):
+            hits = [(concept, phrase) for meaning in first for _named, group in _query_matcher().groups(meaning)
+                    for concept, phrase in _meant(group) if _english(concept, phrase) and _hand_made(concept)]
+            meanings = dict.fromkeys((*first, *others))
             places.append((word, [(None, meaning) for meaning in meanings if _words(meaning)] + hits))
     return places
+
+
+def _hand_made(concept):
+    """Whether ``concept`` is a hand-made one: a dictionary's meaning names only those, since the open
+    vocabularies' labels catch its stray senses (加工 "working": "Male workers"; 研磨 "polish": "Polish")."""
+    return concept.field not in VOCABULARIES
 
 
 def _english(concept, phrase):
@@ -353,8 +366,7 @@ def expansion_groups(query):
             for term in concept.ranked_terms() if concept else [phrase]:
                 if term.casefold() not in lowered:
                     labels.setdefault(term.casefold(), term)
-        if labels:
-            groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
+        groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
     return tuple(groups)
 
 

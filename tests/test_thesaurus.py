@@ -122,6 +122,13 @@ def test_chinese_and_japanese_words_no_concept_spells_are_searched_through_their
     assert found("カーテン") == set()  # "curtain": no profile says it in any language
 
 
+def test_japanese_grammar_and_a_dictionary_s_stray_senses_are_not_searched():
+    places = dict(thesaurus.expansion_groups("接着剤について知りたい"))
+    assert list(places) == ["接着剤"]  # adhesives; "について" and "したい" are grammar (したい is also 死体)
+    assert "Polish" not in {label for _w, labels in thesaurus.expansion_groups("研磨") for label in labels}
+    assert "data science" not in {label for _w, labels in thesaurus.expansion_groups("材料") for label in labels}
+
+
 def test_an_english_meaning_names_concepts_only_by_their_english_words():
     labels = {label for _words, labels in thesaurus.expansion_groups("怎么办") for label in labels}
     assert "data science" not in labels  # "what's to be done": "done" is not French "données"

@@ -261,7 +261,7 @@ class SearchIndex:
         return self._local.searcher
 
     def query(self, text, expansions=()):
-        """(the query for ``text`` and its ``expansions``, its parts): see ``_query``. For checking the fast
+        """(the query for ``text`` and its ``expansions``, its parts): see ``querying.build``. For checking the fast
         path against Whoosh's own matcher."""
         searcher = self.searcher()
         return querying.build(searcher, self._facts(searcher), text, expansions)

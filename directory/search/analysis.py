@@ -36,6 +36,8 @@ from scrapers.text import HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHAR
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
+COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word (queries' compounds are split)
+COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
 # word positions kept only for interests; 5: interests as cognate keys).
 ANALYSIS_VERSION = "5"
@@ -176,20 +178,24 @@ def language_analyzer(language, stop=True, stem=True):
 
 # Spellings that differ between the European languages for the same sound, so that cognates meet:
 # "Kosmetik", "cosmétique", "cosmética"; "Zement", "cement"; "Therapie", "terapia".
-COGNATE_SPELLINGS = (("ph", "f"), ("th", "t"), ("ch", "c"), ("k", "c"), ("qu", "c"), ("y", "i"), ("z", "c"),
-                     ("ss", "s"))
+COGNATE_SPELLINGS = (("œ", "oe"), ("æ", "ae"), ("ph", "f"), ("th", "t"), ("ch", "c"), ("k", "c"), ("qu", "c"),
+                     ("y", "i"), ("z", "c"))
 COGNATE_LENGTH = 5  # the letters a cognate key keeps: enough to tell words apart, few enough to skip endings
 _DOUBLED = re.compile(r"(.)\1")
 
 
 def cognate_key(word):
-    """A word's cognate key (lower case, accents folded): its spelling normalised across the European
+    """A word's cognate key: lower case, accents folded, its spelling normalised across the European
     languages, doubled letters single, cut to COGNATE_LENGTH letters; None for short or non-Latin words,
-    which are too ambiguous or have no cognates to meet."""
-    if len(word) < COGNATE_LENGTH or not word.isascii() or not word.isalpha():
-        return None
+    which are too ambiguous or have no cognates to meet. Five letters also join some unrelated words
+    ("control" and "contract"); the key weighs less than the word itself, and a common key is left out of
+    large indexes' queries (facts.RARE_ONLY)."""
+    word = word.casefold()
     for written, said in COGNATE_SPELLINGS:
         word = word.replace(written, said)
+    word = word.translate(accent_map)
+    if len(word) < COGNATE_LENGTH or not word.isascii() or not word.isalpha():
+        return None
     word = _DOUBLED.sub(r"\1", word)
     return word[:COGNATE_LENGTH] if len(word) >= COGNATE_LENGTH else None
 
@@ -205,9 +211,9 @@ class CognateFilter(Filter):
                 yield token
 
 
-def cognate_analyzer():
+def cognate_analyzer(stop=True):
     """Interests as cognate keys: the same word across European languages meets ("irrigación", "irrigation")."""
-    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words(), minsize=2)
+    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
     return RememberingAnalyzer(chain | CharsetFilter(accent_map) | CognateFilter())
 
 

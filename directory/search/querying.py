@@ -8,10 +8,9 @@ from functools import lru_cache
 from whoosh import query
 
 from directory.search import fields
+from directory.search.analysis import COMPOUND_PART, COMPOUNDING
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
-COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word
-COMPOUND_PART = 4  # the shortest stem taken as part of a compound
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words

@@ -276,15 +276,15 @@ def _longest_glossed():
 def _glossed(text, named):
     """[(word, (first meanings, other meanings))] of the Chinese and Japanese words of ``text`` (longest first,
     from the left) that no concept's label among ``named`` (the places already found) spells."""
-    found = []
+    found, glossary = [], _glossary()
     for run in CJK_RUN.findall(text):
         position = 0
         while position < len(run):
             for size in range(min(_longest_glossed(), len(run) - position), 1, -1):
                 word = run[position:position + size]
-                if word in _glossary():
+                if word in glossary:
                     if not any(word in place or place in word for place in named):
-                        found.append((word, _glossary()[word]))
+                        found.append((word, glossary[word]))
                     position += size
                     break
             else:
@@ -308,8 +308,8 @@ def _places(query):
 
 
 def _hand_made(concept):
-    """Whether ``concept`` is a hand-made one: a dictionary's meaning names only those, since the open
-    vocabularies' labels catch its stray senses (加工 "working": "Male workers"; 研磨 "polish": "Polish")."""
+    """Whether ``concept`` is a hand-made one, not an open vocabulary's. (A dictionary's meaning names only
+    those: the open vocabularies' labels catch its stray senses, 加工 "working": "Male workers".)"""
     return concept.field not in VOCABULARIES
 
 
@@ -346,7 +346,7 @@ def _meant(group):
     """The concepts a phrase found at one place means: where a hand-made concept knows the phrase (it says
     what firms mean by it), a vocabulary concept only if it shares an English label with one of those, so
     "moulds" for a firm is tooling, not fungi."""
-    hand = {concept.id: concept for concept, _phrase in group if concept.field not in VOCABULARIES}
+    hand = {concept.id: concept for concept, _phrase in group if _hand_made(concept)}
     if not hand:
         return group
     known = {_english_stem(label.casefold()) for concept in hand.values() for label in concept.labels["en"]}

@@ -214,7 +214,7 @@ class CognateFilter(Filter):
 def cognate_analyzer(stop=True):
     """Interests as cognate keys: the same word across European languages meets ("irrigación", "irrigation")."""
     chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
-    return RememberingAnalyzer(chain | CharsetFilter(accent_map) | CognateFilter())
+    return RememberingAnalyzer(chain | CognateFilter())  # cognate_key folds case and accents itself
 
 
 def cjk_analyzer(stop=True, dictionary=True):

@@ -1,7 +1,7 @@
 """Query understanding: plain words -> academic terms in many languages.
 
-Two layers: the hand-made topics (data/topics.tsv, about 300 concepts with academic labels in ten languages and
-the everyday words firms type in six; they are the topic facet) and the open vocabularies behind them
+Two layers: the hand-made topics (data/topics.tsv, about 450 concepts with academic labels in ten languages and
+the everyday words firms type in ten; they are the topic facet) and the open vocabularies behind them
 (data/vocabulary-*.tsv: EuroSciVoc, the UNESCO Thesaurus and STW, some 11,000 concepts in English, German,
 French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the
 hand-made ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
@@ -21,7 +21,7 @@ from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
-PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja")  # everyday words besides English (topics.tsv plain_<language>)
+PLAIN_LANGUAGES = ("de", "es", "fr", "zh", "ja", "it", "pt", "nl", "ko")  # besides English (plain_<language>)
 WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched word by word, by their stems
 # Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
 # that some profile holds (directory.search), so a label that no profile holds takes no room.

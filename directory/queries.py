@@ -97,7 +97,7 @@ def _perform(request, hide, highlight):
     scores = dict(results.hits)
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
-    terms = set(results.terms).union(*(terms_of(phrase) for _named, labels in extra for phrase in labels))
+    terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels))
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []

@@ -18,6 +18,7 @@ from whoosh.support.charset import accent_map
 
 from directory.paths import DATA
 from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_words
+from directory.search.querying import Label
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
 VOCABULARIES = ("euroscivoc", "unesco-thesaurus", "stw")
@@ -58,9 +59,10 @@ class Concept:
         return [term for language in LANGUAGES for term in self.labels.get(language, ())]
 
     def ranked_terms(self):
-        """Every label, each language's first ones first (its first label in every language, then its second
-        ones...): where only some labels can be searched, every language keeps its main term."""
-        columns = [self.labels.get(language, ()) for language in LANGUAGES]
+        """Every label as (label, its language), each language's first ones first (its first label in every
+        language, then its second ones...): where only some labels can be searched, every language keeps its
+        main term."""
+        columns = [[(label, language) for label in self.labels.get(language, ())] for language in LANGUAGES]
         return [column[rank] for rank in range(max(map(len, columns), default=0)) for column in columns
                 if rank < len(column)]
 
@@ -357,16 +359,19 @@ def _meant(group):
 @lru_cache(maxsize=4096)
 def expansion_groups(query):
     """What a search also looks for, per place in ``query`` that names concepts: ((the query's words there,
-    (the labels of the concepts they name, in every language, but not the query's own words)), ...)."""
+    (the ``Label``s of the concepts they name, in every language, but not the query's own words)), ...). A
+    dictionary's meaning is an English label."""
     lowered = query.casefold()
     groups = []
     for named, group in _places(query):
-        labels = {}  # one label for all its spellings ("Fermentation", "fermentation")
+        labels = {}  # one label for all its spellings ("Fermentation", "fermentation"), in all their languages
         for concept, phrase in group:
-            for term in concept.ranked_terms() if concept else [phrase]:
+            for term, language in concept.ranked_terms() if concept else [(phrase, "en")]:
                 if term.casefold() not in lowered:
-                    labels.setdefault(term.casefold(), term)
-        groups.append((named, tuple(labels.values())[:OFFERED_LABELS]))
+                    text, languages = labels.setdefault(term.casefold(), (term, {}))
+                    languages[language] = True
+        groups.append((named, tuple(Label(text, tuple(languages)) for text, languages in labels.values())
+                       [:OFFERED_LABELS]))
     return tuple(groups)
 
 

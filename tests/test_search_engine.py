@@ -14,6 +14,7 @@ from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, q
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.internals import posting_arrays
+from directory.search.querying import Label
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
 BY_ID = {p["id"]: p for p in PEOPLE}
@@ -258,7 +259,8 @@ def test_a_label_no_profile_holds_takes_no_room_among_the_labels_searched(tmp_pa
     held = [f"held{n}" for n in range(MOST_LABELS + 2)]
     index.rebuild([{"id": word, "name": "A Person", "country": "GB", "interests": [word]} for word in held])
     absent = tuple(f"absent{n}" for n in range(MOST_LABELS))
-    found = index.search("plain", per_page=50, expansions=(("plain", absent + tuple(held)),))
+    labels = tuple(Label(word, ("en",)) for word in absent + tuple(held))
+    found = index.search("plain", per_page=50, expansions=(("plain", labels),))
     assert {expert_id for expert_id, _score in found.hits} == set(held[:MOST_LABELS])  # the first that are held
 
 

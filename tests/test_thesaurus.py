@@ -66,7 +66,7 @@ def test_expansions_are_whole_phrases_never_fragments_of_words():
 
 
 def test_the_open_vocabularies_add_concepts_in_other_languages():
-    terms = [t.casefold() for _named, labels in thesaurus.expansion_groups("corrosion") for t in labels]
+    terms = [label.text.casefold() for _named, labels in thesaurus.expansion_groups("corrosion") for label in labels]
     assert "korrosion" in terms and "corrosión" in terms
     assert len(thesaurus.vocabulary()) > 10 * len(thesaurus.concepts())
     found = {c.name.casefold() for c in thesaurus.concepts_in("Maschinelles Lernen in der Produktion")}
@@ -76,11 +76,19 @@ def test_the_open_vocabularies_add_concepts_in_other_languages():
 def test_each_language_keeps_its_main_label_where_only_some_are_searched():
     corrosion = next(c for c in thesaurus.concepts() if c.id == "corrosion")
     first = corrosion.ranked_terms()[:len(thesaurus.LANGUAGES)]
-    assert first == [corrosion.labels[language][0] for language in thesaurus.LANGUAGES]
-    assert sorted(corrosion.ranked_terms()) == sorted(corrosion.terms())
+    assert first == [(corrosion.labels[language][0], language) for language in thesaurus.LANGUAGES]
+    assert sorted(term for term, _language in corrosion.ranked_terms()) == sorted(corrosion.terms())
     for _named, labels in thesaurus.expansion_groups("rust"):
-        assert {"Korrosion", "corrosie", "부식", "腐食"} <= set(labels)
-        assert len({label.casefold() for label in labels}) == len(labels)  # one spelling of each
+        languages = {label.text: label.languages for label in labels}
+        assert {"Korrosion", "corrosie", "부식", "腐食"} <= set(languages)
+        assert languages["Korrosion"] == ("de",) and languages["부식"] == ("ko",)
+        assert len({text.casefold() for text in languages}) == len(labels)  # one spelling of each
+
+
+def test_a_label_spelled_alike_in_several_languages_is_one_label_in_all_of_them():
+    labels = {label.text.casefold(): label.languages for _named, labels in thesaurus.expansion_groups("rust")
+              for label in labels}
+    assert set(labels["corrosion"]) == {"en", "fr"}
 
 
 @pytest.fixture
@@ -125,12 +133,12 @@ def test_chinese_and_japanese_words_no_concept_spells_are_searched_through_their
 def test_japanese_grammar_and_a_dictionary_s_stray_senses_are_not_searched():
     places = dict(thesaurus.expansion_groups("接着剤について知りたい"))
     assert list(places) == ["接着剤"]  # adhesives; "について" and "したい" are grammar (したい is also 死体)
-    assert "Polish" not in {label for _w, labels in thesaurus.expansion_groups("研磨") for label in labels}
-    assert "data science" not in {label for _w, labels in thesaurus.expansion_groups("材料") for label in labels}
+    assert "Polish" not in {label.text for _w, labels in thesaurus.expansion_groups("研磨") for label in labels}
+    assert "data science" not in {label.text for _w, labels in thesaurus.expansion_groups("材料") for label in labels}
 
 
 def test_an_english_meaning_names_concepts_only_by_their_english_words():
-    labels = {label for _words, labels in thesaurus.expansion_groups("怎么办") for label in labels}
+    labels = {label.text for _words, labels in thesaurus.expansion_groups("怎么办") for label in labels}
     assert "data science" not in labels  # "what's to be done": "done" is not French "données"
 
 

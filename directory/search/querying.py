@@ -4,6 +4,7 @@ through the profiles' compounds and parts. Scoring and ranking are ``facts``'.""
 import copy
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from whoosh import query
 
@@ -15,11 +16,20 @@ HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; it
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
+# Where a label's words are looked for: the fields of what a person works on, and the stemmed text of the label's
+# own languages only. (A topic's name is no one's name or university; each field looked in costs a new search time.)
+LABEL_FIELDS = ("title", "interests", "department", "cjk", "cognate")
+
+
+class Label(NamedTuple):
+    """A thesaurus label and the languages it is a label in."""
+    text: str
+    languages: tuple[str, ...]
 
 
 def build(searcher, facts, text, expansions):
     """(query, parts). The person's words (all documents when there are none) in parts: each place that
-    names thesaurus concepts (``expansions``: [(those words, the concepts' labels)]) is one part, its own
+    names thesaurus concepts (``expansions``: [(those words, the concepts' ``Label``s)]) is one part, its own
     words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
     the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
     each pair of the query's words that its interests hold side by side. Each piece is kept without its
@@ -55,10 +65,19 @@ def phrases(text):
 
 
 def _label(searcher, facts, label):
-    """A thesaurus label's query: all its words, or one word with the compounds it is part of."""
-    if re.fullmatch(r"\w+", label):
-        return facts.pruned(searcher, ("word", label), lambda: _compounds(facts, searcher, label))
-    return facts.pruned(searcher, ("phrase", label), lambda: phrase_query(label))
+    """A thesaurus label's query: all its words, or one word with the compounds it is part of, in LABEL_FIELDS
+    and its languages' stemmed text."""
+    fields = label_fields(label.languages)
+    if re.fullmatch(r"\w+", label.text):
+        return facts.pruned(searcher, ("label", label.text, fields),
+                            lambda: _compounds(facts, searcher, label.text, fields))
+    return facts.pruned(searcher, ("phrase", label.text, fields), lambda: phrase_query(label.text, fields))
+
+
+@lru_cache(maxsize=1024)
+def label_fields(languages):
+    return LABEL_FIELDS + tuple(f"text_{language}" for language in languages if f"text_{language}" in
+                                fields.SEARCH_FIELDS)
 
 
 def _words(searcher, facts, text):
@@ -76,32 +95,32 @@ def _word_parts(searcher, facts, text):
     return [part for part in parts if part is not query.NullQuery]
 
 
-def _compounds(facts, searcher, word):
-    """``parse(word)`` or, in the languages that write compounds as one word, at a lower weight: the
-    profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
+def _compounds(facts, searcher, word, names=tuple(fields.SEARCH_FIELDS)):
+    """``parse(word)`` (in the fields ``names``) or, in the languages that write compounds as one word, at a
+    lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
     ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
     alternatives = []
     for language in COMPOUNDING:
         field, stems = f"text_{language}", [token.text for token in fields.LANGUAGE_WORDS[language](word)]
-        if len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
+        if field not in names or len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
             continue
         heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
         alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
         alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
         if parts:
             alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
-    return query.Or([word_query(word), *alternatives]) if alternatives else word_query(word)
+    return query.Or([word_query(word, names), *alternatives]) if alternatives else word_query(word, names)
 
 
 @lru_cache(maxsize=65536)
-def word_query(word):
-    """One of the person's words in any search field, each field's boost on its terms (a word that a field
-    analyses into several terms needs them all there). Built directly, as Whoosh's parser would for plain
-    words: the parser took two milliseconds a word, most of a new search's time."""
+def word_query(word, names=tuple(fields.SEARCH_FIELDS)):
+    """One of the person's words in the search fields ``names`` (all by default), each field's boost on its
+    terms (a word that a field analyses into several terms needs them all there). Built directly, as Whoosh's
+    parser would for plain words: the parser took two milliseconds a word, most of a new search's time."""
     alternatives, analysed = [], {}
-    for name, boost in fields.SEARCH_FIELDS.items():
-        analyzer = fields.analyzer_of(name)
+    for name in names:
+        boost, analyzer = fields.SEARCH_FIELDS[name], fields.analyzer_of(name)
         if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
             analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
         terms = analysed[id(analyzer)]
@@ -113,9 +132,9 @@ def word_query(word):
 
 
 @lru_cache(maxsize=65536)
-def phrase_query(phrase):
-    """A thesaurus label that needs all its words (stop words aside)."""
-    words = [word_query(word) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
+def phrase_query(phrase, names=tuple(fields.SEARCH_FIELDS)):
+    """A thesaurus label that needs all its words (stop words aside), in the fields ``names``."""
+    words = [word_query(word, names) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
     words = [word for word in words if word is not query.NullQuery]
     return query.And(words) if len(words) > 1 else words[0] if words else query.NullQuery
 

@@ -1,6 +1,9 @@
 """The fast query path (set operations on posting blocks) against Whoosh's own, one document at a time."""
+import os
 import random
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,7 +13,7 @@ from whoosh.analysis import CompositeAnalyzer
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
-from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, querying
+from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, common_terms, querying
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.internals import posting_arrays
@@ -100,6 +103,50 @@ def test_answers_do_not_depend_on_how_the_index_is_split_into_segments(one_segme
     one, many = fast(one_segment, text, per_page=50, **filters), fast(many_segments, text, per_page=50, **filters)
     assert (many.total, many.facets) == (one.total, one.facets)
     assert [i for i, _ in many.hits] == [i for i, _ in one.hits]
+
+
+@pytest.fixture(scope="module")
+def kept_decoded(tmp_path_factory):
+    """The same profiles in one segment and in batches, with the postings of every term that 30 documents of a
+    segment hold kept decoded beside it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common_terms, "COMMON", 30)
+        one = SearchIndex(tmp_path_factory.mktemp("kept-one") / "index")
+        one.rebuild(iter(PEOPLE))
+        many = SearchIndex(tmp_path_factory.mktemp("kept-many") / "index")
+        for start in range(0, len(PEOPLE), 400):
+            many.update(PEOPLE[start:start + 400])
+    return one, many
+
+
+def live_segments(index):
+    return {reader.segment().segment_id() for reader, _offset in leaf_readers(index.searcher())}
+
+
+@pytest.mark.parametrize("text, filters", SEARCHES)
+def test_common_terms_kept_decoded_give_the_answers_of_decoding_them(one_segment, many_segments, kept_decoded, text,
+                                                                     filters):
+    for decoding, kept in zip((one_segment, many_segments), kept_decoded):
+        assert all(facts.common for facts, _offset in kept._facts(kept.searcher()).parts)  # they are read
+        found, expected = fast(kept, text, per_page=50, **filters), fast(decoding, text, per_page=50, **filters)
+        assert (found.total, found.facets) == (expected.total, expected.facets)
+        assert [i for i, _ in found.hits] == [i for i, _ in expected.hits]
+        assert [s for _, s in found.hits] == pytest.approx([s for _, s in expected.hits], rel=1e-9)
+
+
+def test_kept_postings_go_with_their_segment_and_damaged_ones_are_decoded_instead(kept_decoded, tmp_path):
+    _one, many = kept_decoded
+    folder = Path(os.path.realpath(many.path))
+    kept = {name.split(".")[0] for name in os.listdir(folder) if name.endswith(common_terms.TERMS)}
+    assert kept == live_segments(many)  # merged-away segments' files were deleted with theirs
+    shutil.copytree(folder, tmp_path / "copy")
+    damaged = SearchIndex(tmp_path / "copy")
+    for name in os.listdir(tmp_path / "copy"):
+        if name.endswith(common_terms.IDS):
+            (tmp_path / "copy" / name).write_bytes(b"not an array")
+    assert not any(facts.common for facts, _offset in damaged._facts(damaged.searcher()).parts)
+    found, expected = fast(damaged, "research projects"), fast(many, "research projects")
+    assert found.total == expected.total > 0 and [i for i, _ in found.hits] == [i for i, _ in expected.hits]
 
 
 def test_replaced_and_deleted_profiles_are_gone_from_results_and_counts(tmp_path):

@@ -8,7 +8,8 @@ leaves the old index serving.
 This module keeps the index's folder, writers and searchers, and runs a search (filters, facets, ranking,
 suggestions). By role beside it: ``analysis`` (text to terms, per language), ``fields`` (the fields and the
 document of an expert), ``querying`` (words and expansions to a query), ``facts`` (per-document arrays,
-matching and scoring), ``internals`` (the only reader of Whoosh's private parts).
+matching and scoring), ``common_terms`` (each segment's common terms, decoded once beside it), ``internals`` (the
+only reader of Whoosh's private parts).
 """
 import errno
 import functools
@@ -31,7 +32,7 @@ from whoosh.reading import SegmentReader
 
 from directory import countries
 from directory.locks import exclusive_lock
-from directory.search import querying
+from directory.search import common_terms, querying
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
 from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
@@ -195,6 +196,7 @@ class SearchIndex:
                 if progress:
                     progress(count)
             writer.commit(optimize=procs == 1)
+            keep_common_terms(folder)
         except BaseException:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
@@ -209,8 +211,8 @@ class SearchIndex:
         fields, terms and spelling words otherwise stay in its segment until a merge."""
         remember_absent_columns()
         self.ensure()
-        ix = self._open()
-        writer = ix.writer(timeout=30, compound=False)
+        folder = os.path.realpath(self.path)
+        writer = self._open(folder).writer(timeout=30, compound=False)
         try:
             documents = {doc["id"]: doc for doc in map(document, experts)}  # the last version of each wins
             # One searcher for the whole batch: update_document opens a new one per document, which
@@ -224,6 +226,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        keep_common_terms(folder)
 
     @reading
     def ids(self) -> set[str]:
@@ -326,7 +329,7 @@ class SearchIndex:
         with self._lock:
             facts = self._facts_cache.get(key)
             if facts is None:
-                facts = IndexFacts(leaves, self._segment_facts, self._kept)
+                facts = IndexFacts(leaves, self._segment_facts, self._kept, self._local.target)
                 self._facts_cache = {key: facts}  # only the newest view is kept
                 live = {segment_id for (segment_id, _deletions), _offset in key}
                 self._segment_facts = {k: v for k, v in self._segment_facts.items() if k in live}
@@ -386,6 +389,13 @@ class SearchIndex:
         facts = self._facts(self.searcher())
         counted = facts.visible if hide else facts.live
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(counted))
+
+
+def keep_common_terms(folder):
+    """Keep the postings of each new segment's common terms decoded, for every search to come (``common_terms``)."""
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            common_terms.write(folder, leaf, SEARCH_FIELDS)
 
 
 def without_deleted(writer, segments):

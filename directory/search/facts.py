@@ -22,6 +22,7 @@ import numpy as np
 from whoosh import query, scoring
 from whoosh.util.numeric import byte_to_length
 
+from directory.search import common_terms
 from directory.search.internals import NO_IDS, field_lengths, posting_arrays
 
 # Postings of recently searched terms kept decoded (8 bytes each, so at most 64 MB): popular words stay warm.
@@ -55,10 +56,12 @@ def terms(reader, fieldname):
 
 
 class SegmentFacts:
-    """Country, institution, topics and hidden flag of every document in one segment."""
+    """Country, institution, topics and hidden flag of every document in one segment, and the postings of its
+    common terms (``common_terms``), from the index in ``folder``."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, folder):
         self.size = reader.doc_count_all()
+        self.common = common_terms.read(folder, reader)
         self.countries, self.country = self._single(reader, "country")
         self.institutions, self.institution = self._single(reader, "institution_name")
         self.nations, self.nation = self._single(reader, "nation")
@@ -162,14 +165,14 @@ def tally(names, codes, most=None):
 class IndexFacts:
     """The facts of every segment of one searcher, over whole-index document numbers."""
 
-    def __init__(self, leaves, segment_cache, kept):
+    def __init__(self, leaves, segment_cache, kept, folder):
         self.leaves, self.kept = leaves, kept  # the building thread's readers: for offsets only afterwards
         parts = []
         for reader, offset in leaves:
             key = segment_key(reader)[0]
             facts = segment_cache.get(key) if key != "empty" else None
             if facts is None:
-                facts = SegmentFacts(reader)
+                facts = SegmentFacts(reader, folder)
                 if key != "empty":
                     segment_cache[key] = facts
             parts.append((facts, offset))
@@ -473,13 +476,16 @@ class IndexFacts:
         Files are read through ``searcher``, the calling thread's own: Whoosh's readers seek and read one
         shared file object, so two threads reading through one reader corrupt each other's reads.
         """
-        segments = [(reader, segment) for (reader, _), segment in zip(leaf_readers(searcher), self.segments)]
+        segments = [(reader, segment, facts)
+                    for (reader, _), segment, (facts, _) in zip(leaf_readers(searcher), self.segments, self.parts)]
 
-        def read(reader, segment):
-            return self.kept.get((segment, fieldname, text), lambda: posting_arrays(reader, fieldname, text))
+        def read(reader, segment, facts):
+            common = facts.common.get((fieldname, text))  # decoded when the segment was written
+            return common if common is not None else self.kept.get(
+                (segment, fieldname, text), lambda: posting_arrays(reader, fieldname, text))
 
         def join():
-            found = [read(reader, segment) for reader, segment in segments]
+            found = [read(*segment) for segment in segments]
             return (np.concatenate([p[0] + offset for p, (_, offset) in zip(found, self.leaves)]),
                     np.concatenate([p[1] for p in found]))
 

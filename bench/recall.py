@@ -20,6 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from bench.corpus import generate
+from directory import thesaurus
 from directory.search.analysis import (
     STEMMED_LANGUAGES,
     cjk_analyzer,
@@ -52,7 +53,8 @@ VARIANTS = {
                                           ("en", "de", "fr", "es", "pt", "it", "zh", "ja"))], True),
     "without cognate keys": ([(FIELDS + "SEARCH_FIELDS", {name: boost for name, boost in SEARCH_FIELDS.items()
                                                           if name != "cognate"})], True),
-    "without the Chinese and Japanese glossary": ([("directory.thesaurus._glossary", dict)], True),
+    "without the Chinese and Japanese glossary": ([("directory.thesaurus._glossary",
+                                                    lambda: thesaurus.Glossary({}, 0))], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
@@ -139,12 +141,11 @@ def variant(people, queries, relevant, patches, expand):
 
 def forget_vocabulary():
     """Drop what the thesaurus and the query builder remember, so that each variant's patches reach them."""
-    from directory import thesaurus
     from directory.search import fields, querying
 
     for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.concepts, thesaurus.vocabulary,
                        thesaurus._query_matcher, thesaurus._topic_matcher, thesaurus._label_words, querying.word_query,
-                       querying.phrase_query, fields.terms_of, thesaurus._longest_glossed):
+                       querying.phrase_query, fields.terms_of, thesaurus._meaning_matcher):
         remembered.cache_clear()
 
 

@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
@@ -249,16 +250,28 @@ def _query_matcher():
 
 
 @cache
+def _meaning_matcher():
+    """The hand-made concepts' English labels and everyday phrases: what a dictionary's English meaning may name
+    (not a French or German look-alike: "done", "données"; nor an open vocabulary's stray sense, 加工 "working":
+    "Male workers")."""
+    return Matcher(entry for entry in _entries(concepts(), everyday=True) if entry[2] == "en")
+
+
+@cache
 def _topic_matcher():
     """The hand-made concepts' academic labels: what tags a profile with a topic."""
     return Matcher(_entries(concepts(), everyday=False))
 
 
+class Glossary(NamedTuple):
+    meanings: dict  # Chinese or Japanese word -> ((its first English meaning in each language), (its others))
+    longest: int  # characters in its longest word
+
+
 @cache
 def _glossary():
-    """{Chinese or Japanese word: ((its first English meaning in each language), (its other meanings))}
-    (data/glossary-cjk.tsv, from CC-CEDICT and JMdict): read on the first query in those scripts only, as it
-    takes a few tenths of a second."""
+    """The Chinese and Japanese words of data/glossary-cjk.tsv (from CC-CEDICT and JMdict) and their English
+    meanings: read on the first query in those scripts only, as it takes a few tenths of a second."""
     found = {}
     with open(DATA / "glossary-cjk.tsv", encoding="utf-8") as handle:
         for line in handle:
@@ -267,12 +280,7 @@ def _glossary():
                 first, *others = glosses.split("|")
                 main, more = found.get(word, ((), ()))
                 found[word] = (tuple(dict.fromkeys((*main, first))), tuple(dict.fromkeys((*more, *others))))
-    return found
-
-
-@cache
-def _longest_glossed():
-    return max(map(len, _glossary()), default=0)
+    return Glossary(found, max(map(len, found), default=0))
 
 
 def _glossed(text, named):
@@ -282,11 +290,11 @@ def _glossed(text, named):
     for run in CJK_RUN.findall(text):
         position = 0
         while position < len(run):
-            for size in range(min(_longest_glossed(), len(run) - position), 1, -1):
+            for size in range(min(glossary.longest, len(run) - position), 1, -1):
                 word = run[position:position + size]
-                if word in glossary:
+                if word in glossary.meanings:
                     if not any(word in place or place in word for place in named):
-                        found.append((word, glossary[word]))
+                        found.append((word, glossary.meanings[word]))
                     position += size
                     break
             else:
@@ -302,8 +310,7 @@ def _places(query):
     places = [(named, _meant(group)) for named, group in _query_matcher().groups(query)]
     if CJK_RUN.search(query):
         for word, (first, others) in _glossed(query, [named for named, _group in places]):
-            hits = [(concept, phrase) for meaning in first for _named, group in _query_matcher().groups(meaning)
-                    for concept, phrase in _meant(group) if _english(concept, phrase) and _hand_made(concept)]
+            hits = [hit for meaning in first for _named, group in _meaning_matcher().groups(meaning) for hit in group]
             meanings = dict.fromkeys((*first, *others))
             places.append((word, [(None, meaning) for meaning in meanings if _words(meaning)] + hits))
     return places
@@ -313,12 +320,6 @@ def _hand_made(concept):
     """Whether ``concept`` is a hand-made one, not an open vocabulary's. (A dictionary's meaning names only
     those: the open vocabularies' labels catch its stray senses, 加工 "working": "Male workers".)"""
     return concept.field not in VOCABULARIES
-
-
-def _english(concept, phrase):
-    """Whether ``phrase`` is one of ``concept``'s English labels or everyday phrases (an English meaning must
-    not name a concept through a French stem: "done", "données")."""
-    return concept.language_of(phrase) == "en" or ("en", phrase) in concept.everyday
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched wo
 # Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
 # that some profile holds (directory.search), so a label that no profile holds takes no room.
 OFFERED_LABELS = 36
+LONE_PART = 6  # letters of a compound's part that names a concept alone: shorter ones occur by chance ("h-alter")
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -210,7 +211,8 @@ class Matcher:
     def compound(self, word):
         """[(concept, phrase)] that a German or Dutch compound no label spells names through its two parts:
         a two-word label of the same parts ("Kunststoffrecycling": "Recycling von Kunststoffen"), else the
-        one-word labels of both parts, its first part's first ("Milchtechnologie": "Milch", then "Technologie")."""
+        one-word labels of both parts, its first part's first ("Milchtechnologie": "Milch", then "Technologie"),
+        else those of one part."""
         if len(word) < 2 * COMPOUND_PART or not word.isalpha():
             return []
         splits = [(word[:i], word[i:]) for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
@@ -225,7 +227,17 @@ class Matcher:
                 parts = [self._single(language, part) for part in (left, right)]
                 if all(parts):
                     return parts[0] + parts[1]
-        return []
+        # Else its longest part that a hand-made concept's one-word label spells, the last part first, as that
+        # says what the whole is: "Tropfbewässerung" is a kind of "Bewässerung", "Brandschutzkonzept" is about
+        # "Brandschutz". (Not the open vocabularies': their one-word labels include words as wide as "Anlage".)
+        best, longest = [], LONE_PART - 1
+        for language in self.pairs:
+            for left, right in splits:
+                for part in (right, left):
+                    hits = [hit for hit in self._single(language, part) if _hand_made(hit[0])]
+                    if hits and len(part) > longest:
+                        best, longest = hits, len(part)
+        return best
 
     def _single(self, language, word):
         """[(concept, phrase)] of the one-word labels and phrases ``word`` names in ``language``."""

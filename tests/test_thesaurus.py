@@ -51,7 +51,11 @@ def test_a_german_compound_no_label_spells_names_concepts_through_its_parts():
     assert found("Kunststoffrecycling") == {"plastics-recycling"}  # "Recycling von Kunststoffen"
     assert "dairy" in found("Milchtechnologie")  # no label: the concepts of "Milch"
     assert found("Lebensmittelverpackung") >= {"food-packaging"}  # a label as it is: no splitting
-    assert found("Donaudampfschiff") == set()  # parts that name nothing name nothing
+    assert found("Kuckucksuhr") == set()  # parts that name nothing name nothing
+    # Only one part names a (hand-made) concept: the compound is a kind of it, or about it; but not a short part
+    # that a cut in the wrong place makes ("Zahnbürstenh-alter": "Alter" is age).
+    assert "irrigation" in found("Tropfbewässerung") and "fire-safety" in found("Brandschutzkonzept")
+    assert "maritime" in found("Donaudampfschiff") and found("Zahnbürstenhalter") == set()
 
 
 def test_expansions_are_whole_phrases_never_fragments_of_words():

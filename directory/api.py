@@ -9,11 +9,11 @@ from flask import Blueprint, jsonify, request, url_for
 from directory import countries, thesaurus
 from directory.db import get_store
 from directory.errors import error_response
+from directory.exports import export_row
 from directory.limits import api_limit, limiter, searching
 from directory.paths import openapi_document
 from directory.queries import SearchRequest, country_counts, institution_counts, perform, topic_counts, whole_number
 from directory.search import QueryError
-from directory.store import export_row
 
 # The blueprint owns /api/: its endpoints are under /api/v1, and any other path there is a JSON 404 (errors.py).
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -1,4 +1,5 @@
-"""Exports a person can open safely: CSV without formula injection, vCard; and the kept pages as WARC."""
+"""Exports: the export shape of an expert (also the API's, and what `directory import` reads), files a person
+can open safely (CSV without formula injection, vCard), and the kept pages as WARC."""
 import csv
 import io
 
@@ -8,6 +9,21 @@ CSV_COLUMNS = ("name", "title", "institution", "department", "country", "email",
 # A byte-order mark first: without it a spreadsheet reads UTF-8 as its local code page ("Ãlvarez").
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_row(expert: dict) -> dict:
+    """The stable export / API shape of one expert."""
+    return {
+        "id": expert["id"], "name": expert["name"], "other_names": expert.get("other_names") or [],
+        "title": expert.get("title"), "email": expert.get("email"),
+        "phone": expert.get("phone"), "profile_url": expert.get("profile_url"),
+        "photo_url": expert.get("photo_url"), "institution": expert.get("institution"),
+        "country": expert.get("country"), "department": expert.get("department"),
+        "interests": expert.get("interests", []), "source": (expert.get("sources") or [None])[0],
+        "sources": expert.get("sources", []), "source_urls": expert.get("source_urls", []),
+        "first_seen": expert.get("first_seen"), "last_verified": expert.get("last_verified"),
+        "may_have_left": bool(expert.get("may_have_left")),
+    }
 
 
 def csv_cell(value):

@@ -6,58 +6,29 @@ A record's *join keys* say which other records may be the same person:
 
 - ``email:E`` an email in the domain of the site that states it (or of the same institution): joins anywhere;
 - ``email:E<SEP>SOURCE`` any other email: joins within its source only (one site cannot vouch for another's);
-- ``url:U`` a profile URL, kept only when it is on the stating page's own site: joins anywhere;
+- ``url:U`` a profile URL (cleaning, scrapers/clean.py, keeps only those on the stating page's own site): joins
+  anywhere;
 - ``name:N<SEP>SOURCE<SEP>INSTITUTION`` each form of the name: joins within the source, unless the two sides
   have different addresses of one kind (two people who share a name but not an email or profile stay two).
 
-An address joins two sides only if their names could be one person's (``could_be_one``): differently named
-people who give one address (a department's email, a contact page) stay apart.
+An address joins two sides only if their names could be one person's (``scrapers.record.could_be_one``):
+differently named people who give one address (a department's email, a contact page) stay apart.
 
 Which records are one person is recomputed from the records themselves (``group``), so a merge lasts only as
 long as the records that make it, and a curator's "not the same person" (a split) is never joined over.
 """
 import hashlib
-import re
-import unicodedata
 from collections import defaultdict
-from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from scrapers.scope import registrable_domain
+from scrapers.record import any_could_be_one, normalise_email, normalise_name, urls_of
 
 SEP = "\x1f"  # between a key's value and its scope; never in a normalised value
 ADDRESS_KINDS = ("email", "url")
-MAX_OTHER_NAMES = 10
-MAX_NAME = 200
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def digest(*parts):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-@lru_cache(maxsize=65536)  # each value is normalised many times while records are grouped
-def normalise_email(email):
-    return CONTROL.sub("", (email or "").strip().lower()) or None
-
-
-@lru_cache(maxsize=65536)
-def normalise_url(url):
-    """Compare URLs without scheme, case of host, 'www.', fragment or trailing slash."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(CONTROL.sub("", url.strip()))
-        host = (parts.hostname or "").lower().removeprefix("www.")
-    except ValueError:  # an unparseable URL names nobody
-        return None
-    return urlunsplit(("", host, parts.path.rstrip("/") or "/", parts.query, "")).lstrip("/")
-
-
-@lru_cache(maxsize=65536)
-def normalise_name(name):
-    folded = unicodedata.normalize("NFKD", name or "").casefold()
-    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
 def host_of(url):
@@ -67,70 +38,10 @@ def host_of(url):
         return None
 
 
-def is_curated(page_url):
-    """Records from a curator's import file vouch for every address they give."""
-    return page_url.startswith("import:")
-
-
-def same_site(url, page_url):
-    """Whether ``url`` is on the site of ``page_url`` (same registrable domain): a page may speak for its
-    own site's profile pages only."""
-    site = registrable_domain(host_of(url) or "")
-    return is_curated(page_url) or (bool(site) and site == registrable_domain(host_of(page_url) or ""))
-
-
 def names_of(person):
     """The person's name and its other forms, normalised, each once, the name first."""
     names = [normalise_name(n) for n in [person.get("name"), *(person.get("other_names") or [])]]
     return list(dict.fromkeys(n for n in names if n))
-
-
-def urls_of(person):
-    """The person's profile URL and its aliases, normalised, each once."""
-    urls = [normalise_url(u) for u in [person.get("profile_url"), *(person.get("alias_urls") or [])]]
-    return list(dict.fromkeys(u for u in urls if u))
-
-
-def clean_other_names(person):
-    """``other_names`` as a short list of distinct plain strings that differ from the name (or absent)."""
-    value = person.get("other_names")
-    value = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
-    seen, names = {normalise_name(person.get("name"))}, []
-    for item in value[:MAX_OTHER_NAMES * 2]:
-        text = " ".join(CONTROL.sub(" ", item).split())[:MAX_NAME] if isinstance(item, str) else ""
-        if normalise_name(text) and normalise_name(text) not in seen:
-            seen.add(normalise_name(text))
-            names.append(text)
-    person.pop("other_names", None)
-    if names:
-        person["other_names"] = names[:MAX_OTHER_NAMES]
-    return person
-
-
-def could_be_one(first, second):
-    """Whether two names can be one person's: every word of the shorter is in the longer or is the initial of
-    one of its words ("J. Smith", "Prof Jane Smith"), or one is the other run together ("王伟", "王伟教授");
-    not "Ann Lee" and "Bo Chan"."""
-    a, b = sorted((re.findall(r"\w+", normalise_name(first)), re.findall(r"\w+", normalise_name(second))), key=len)
-    if all(word in b or (len(word) == 1 and any(w.startswith(word) for w in b)) for word in a):
-        return True
-    return "".join(a) in "".join(b)
-
-
-def any_could_be_one(names, others):
-    return any(could_be_one(x, y) for x in names for y in others)
-
-
-def shared_addresses(people):
-    """Normalised emails and URLs that several differently named people of one page (or one import) give: a
-    department's address or contact page, not anyone's own."""
-    holders = defaultdict(list)
-    for person in people:
-        for address in [normalise_email(person.get("email")), *urls_of(person)]:
-            if address:
-                holders[address].append([person.get("name"), *(person.get("other_names") or [])])
-    return {address for address, found in holders.items()
-            if any(not any_could_be_one(x, y) for i, x in enumerate(found) for y in found[i + 1:])}
 
 
 def join_keys(person, source_name, institution, trusted_email):

@@ -6,8 +6,7 @@ import re
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
 from directory.db import get_store
-from directory.exports import vcard, write_csv
-from directory.store import export_row
+from directory.exports import export_row, vcard, write_csv
 
 bp = Blueprint("shortlist", __name__, url_prefix="/shortlist")
 MOST = 100

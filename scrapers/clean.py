@@ -1,15 +1,30 @@
 """Cleaning, the last step of harvesting: every person record passes through here before the store.
 
-Scraped text is untrusted. Cleaning removes what no reader needs and some programs choke on (lone
+Scraped text is untrusted. :func:`clean_person` removes what no reader needs and some programs choke on (lone
 surrogates, noncharacters and unassigned code points, control characters, invisible characters that
 reorder or hide text), puts text in Unicode NFC, caps every size and drops what is left empty.
 Identifiers that are too long (a name, a phone number, an email, a URL) are dropped, since a cut one
 would be wrong; descriptions (title, department, each interest phrase) are cut at a word.
+
+:func:`page_records` then makes the people of one page the records the store keeps: only what the page may
+speak for, the source's defaults filled in, and no address that several people share. An import
+(directory/imports.py) passes its rows through it too.
 """
 import re
 import unicodedata
+from collections import defaultdict
 
 from scrapers.fetch import BadURL, split_url
+from scrapers.record import (
+    any_could_be_one,
+    clean_other_names,
+    is_curated,
+    normalise_email,
+    normalise_name,
+    normalise_url,
+    urls_of,
+)
+from scrapers.scope import same_site
 
 # Removed outright: C0 and C1 controls (whitespace controls become spaces first), lone surrogates, the
 # byte order mark and zero-width space, bidirectional embeddings, overrides and isolates (they reorder
@@ -118,3 +133,65 @@ def clean_person(person, settings):
 def is_clean_text(text):
     """Whether ``text`` is what :func:`clean_text` gives (for checks over stored data)."""
     return isinstance(text, str) and text == clean_text(text, max(len(text), 1))
+
+
+def page_records(source, page_url, people):
+    """The people ``page_url`` (a page of ``source``) gives, as the records the store keeps: empty values
+    and nameless people dropped, links http(s) only, a profile URL and its aliases only on the page's own site,
+    other names cleaned, the source's defaults filled in, and addresses that several differently named people
+    share (a department's) taken from all of them."""
+    records = [record for record in (_page_record(source, page_url, person) for person in people) if record]
+    drop_shared_addresses(records)
+    return records
+
+
+def _page_record(source, page_url, person):
+    person = {k: v for k, v in person.items() if v not in (None, "", [])}
+    if not isinstance(person.get("name"), str) or not normalise_name(person["name"]):
+        return None
+    for key in URL_FIELDS:  # links from scraped data are http(s) only
+        if key in person and not str(person[key]).lower().startswith(("http://", "https://")):
+            del person[key]
+    if person.get("profile_url") and not speaks_for(page_url, person["profile_url"]):
+        del person["profile_url"]
+    aliases = [u for u in person.pop("alias_urls", None) or [] if isinstance(u, str) and speaks_for(page_url, u)]
+    if aliases:
+        person["alias_urls"] = aliases
+    clean_other_names(person)
+    person.setdefault("institution", source.institution)
+    if getattr(source, "language", None):
+        person.setdefault("language", source.language)
+    person.setdefault("country", source.country)
+    if source.department and not person.get("department"):
+        person["department"] = source.department
+    return person
+
+
+def speaks_for(page_url, url):
+    """Whether a page may name ``url`` as someone's profile: one on its own site (same registrable domain), as
+    a page cannot speak for another site's profile pages; a curator's import file may name any."""
+    return is_curated(page_url) or same_site(url, page_url)
+
+
+def drop_shared_addresses(people):
+    """Take from ``people`` (one page's, or one import's rows) every email and URL that several of them with
+    names that cannot be one person's give: a department's address or a contact page, nobody's own.
+    Returns {normalised address: the positions in ``people`` of those who gave it}."""
+    holders = defaultdict(list)
+    for number, person in enumerate(people):
+        for address in [normalise_email(person.get("email")), *urls_of(person)]:
+            if address:
+                holders[address].append(number)
+    shared = {}
+    for address, numbers in holders.items():
+        names = [[people[n].get("name"), *(people[n].get("other_names") or [])] for n in numbers]
+        if any(not any_could_be_one(x, y) for i, x in enumerate(names) for y in names[i + 1:]):
+            shared[address] = numbers
+    for person in people:
+        if normalise_email(person.get("email")) in shared:
+            del person["email"]
+        if normalise_url(person.get("profile_url")) in shared:
+            del person["profile_url"]
+        if person.get("alias_urls"):
+            person["alias_urls"] = [u for u in person["alias_urls"] if normalise_url(u) not in shared]
+    return shared

@@ -3,7 +3,7 @@
 One worker per host fetches one page at a time with the host's delay; many hosts run in parallel. Workers
 only fetch and read; the calling thread alone writes to the store, page by page, so a job killed at any
 moment resumes where it was. Once a source's pages are in, they are read together (read_site), and what
-they say of people is cleaned (clean.py) and stored.
+they say of people is cleaned (clean.py: each record, then the page's records together) and stored.
 """
 import logging
 import queue
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapers.clean import clean_person
+from scrapers.clean import clean_person, page_records
 from scrapers.crawl import HostWorker, SourceDone
 from scrapers.extract import extract_site
 from scrapers.scope import Scope, canonical_url
@@ -175,8 +175,9 @@ def read_site(store: "HarvestStore", source, urls, settings, run_id=None, site=N
                 person["alias_urls"] = [url, *person.get("alias_urls", [])]
         # Variants of one page (sessions, sort orders) that name a canonical URL share its records.
         canonical = canonical_url(result.canonical) if result.canonical and scope(result.canonical) else None
+        page_url = canonical or url
         with store.transaction():
-            store.save_people(source, canonical or url, people, run_id)
+            store.save_people(source, page_url, page_records(source, page_url, people), run_id)
         people_count += len(people)
     log.info("%s: %s people on %s pages read as one site", source.name, people_count, len(results))
     return people_count

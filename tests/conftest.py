@@ -77,12 +77,13 @@ def runner(app):
 def fill(app):
     """fill(rows) imports experts (export shape) into this test's store and index; returns {name: id}."""
     from directory.db import get_index, get_store
+    from directory.imports import import_experts
     from directory.indexer import sync_index
 
     def fill_rows(rows):
         with app.app_context():
             store = get_store()
-            store.import_experts(rows)
+            import_experts(store, rows)
             sync_index(store, get_index())
             return {e["name"]: e["id"] for e in store.iter_experts()}
 

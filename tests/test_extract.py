@@ -237,6 +237,8 @@ def test_protected_and_spelt_out_emails_are_read():
     assert cloudflare("0b6a6f6a256f6e64726a6b2a6f6e6a25727a") is None  # decodes to "ada.deoya`!dea.yq": no email
     assert emails_in_text("magdalena.kaminska (małpa) pm-ex.example") == ["magdalena.kaminska@pm-ex.example"]
     assert emails_in_text("zhang#zju.edu.cn", stand_in_for_at("请将#替换为@")) == ["zhang@zju.edu.cn"]
+    # The "." words after a spelled-out "@" are the same list as between spaces: Portuguese "ponto" too.
+    assert emails_in_text("jane arroba usp ponto br") == ["jane@usp.br"]
 
 
 def test_running_text_gives_the_topics_it_introduces():

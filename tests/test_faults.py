@@ -223,6 +223,7 @@ def alive(pid):
 
 @pytest.mark.slow
 def test_a_reindex_killed_with_sigkill_leaves_no_workers_and_no_locks(tmp_path):
+    from directory.imports import import_experts
     from directory.store import Store
 
     instance = tmp_path / "instance"
@@ -230,7 +231,7 @@ def test_a_reindex_killed_with_sigkill_leaves_no_workers_and_no_locks(tmp_path):
     store = Store(str(instance / "directory.sqlite"))
     store.ensure_shape()
     rows = [json.loads(line) for line in rows_file(tmp_path / "rows.jsonl", 20000).read_text().splitlines()]
-    store.import_experts(rows)  # enough experts for a reindex in several processes
+    import_experts(store, rows)  # enough experts for a reindex in several processes
     store.db.close()
     env = {**os.environ, "DIRECTORY_INSTANCE": str(instance)}
     job = subprocess.Popen([DIRECTORY, "reindex"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from directory.imports import import_experts
 from directory.store import Store
 from scrapers.fetch import BlockedAddress, Fetcher, FetchError, check_host, decode_html, is_public_address
 from scrapers.job import harvest
@@ -357,7 +358,7 @@ def test_the_site_keeps_answering_while_a_job_holds_the_write_lock(app, client):
     with app.app_context():
         store = get_store()
         store.ensure_shape()
-        store.import_experts([{"name": "Ann Lee", "country": "GB", "interests": ["glass"]}])
+        import_experts(store, [{"name": "Ann Lee", "country": "GB", "interests": ["glass"]}])
         sync_index(store, get_index())
     writer = Store(app.config["DATABASE"])
     with writer.transaction():

@@ -5,6 +5,7 @@ import json
 import socket
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from directory.db import get_index, get_store
 from directory.server import free_port
-from scrapers.clean import clean_person, is_clean_text
+from scrapers.clean import clean_person, is_clean_text, page_records
 from scrapers.fetch import BlockedAddress, Fetcher, FetchTimeout, check_host, is_public_address
 from scrapers.job import harvest
 from scrapers.settings import CrawlSettings
@@ -80,6 +81,28 @@ def test_cleaning_removes_invalid_code_points_normalises_and_caps():
         assert gone not in person
     assert clean_person({"name": "A" * 20000}, LIMITS) is None  # not a name: the record is dropped
     assert clean_person({"name": "\ud800\x00 "}, LIMITS) is None
+
+
+def test_a_pages_records_keep_only_what_the_page_may_speak_for_and_take_the_sources_defaults():
+    source = SimpleNamespace(name="dept", institution="Uni", country="GB", department="Physics", language="en")
+    people = [{"name": "Ann Lee", "email": "office@uni.ac.uk", "profile_url": "http://other.example/ann",
+               "alias_urls": ["http://www.uni.ac.uk/ann", "http://other.example/a", 7], "title": "",
+               "photo_url": "javascript:alert(1)", "other_names": ["ANN LEE", "李安"]},
+              {"name": "Bo Chan", "email": "office@uni.ac.uk", "profile_url": "http://uni.ac.uk/bo",
+               "department": "Optics"},
+              {"name": "A. Lee", "email": "a.lee@uni.ac.uk", "profile_url": "http://uni.ac.uk/ann-lee"},
+              {"name": "Ann Lee", "profile_url": "http://uni.ac.uk/ann-lee"},
+              {"name": " ", "email": "nobody@uni.ac.uk"}, {"email": "nameless@uni.ac.uk"}]
+    ann, bo, initial, again = page_records(source, "https://uni.ac.uk/staff/", people)
+    assert ann == {"name": "Ann Lee", "alias_urls": ["http://www.uni.ac.uk/ann"], "other_names": ["李安"],
+                   "institution": "Uni", "language": "en", "country": "GB", "department": "Physics"}
+    assert bo["profile_url"] == "http://uni.ac.uk/bo" and "email" not in bo  # the office's, not Bo's
+    assert bo["department"] == "Optics"  # the page's own word wins over the source's
+    assert initial["profile_url"] == again["profile_url"]  # one person's, under two forms of the name
+    assert people[0]["email"] == "office@uni.ac.uk"  # what the page gave is left as it was
+    # A curator's import file may name any site's profile page.
+    [imported] = page_records(source, "import:ann", [{"name": "Ann Lee", "profile_url": "http://other.example/a"}])
+    assert imported["profile_url"] == "http://other.example/a"
 
 
 def test_hostile_structured_data_is_cleaned_and_capped_before_the_store(make_site, store):

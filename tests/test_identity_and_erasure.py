@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import pytest
 
 from directory.db import get_index, get_store
+from directory.exports import export_row
 from directory.indexer import sync_index
-from directory.store import Store, export_row
+from directory.store import Store
+from scrapers.clean import page_records
 
 LISTING = """<html><body><main><h1>Staff</h1><ul>
 <li><a href="/staff/ada">Dr Ada Lovelace</a>, Senior Lecturer{ada_email}</li>
@@ -101,7 +103,8 @@ def src(name="dept-a", institution="Alpha University"):
 
 def save(store, page, *people, source=None):
     with store.transaction():
-        return store.save_people(source or src(), page, list(people))
+        source = source or src()
+        return store.save_people(source, page, page_records(source, page, people))
 
 
 def names(store):

@@ -9,11 +9,13 @@ from flask import current_app
 from directory import referrals
 from directory.cli.base import cli, fail, job_lock, read_only_store, update_index
 from directory.db import get_index, migrate_store
+from directory.exports import export_row
 from directory.health import source_health, sparkline
+from directory.imports import import_experts
 from directory.indexer import check_index, rebuild_index, repair_index
 from directory.progress import JobProgress
 from directory.search import IndexUnavailable
-from directory.store import StoreError, export_row
+from directory.store import StoreError
 
 
 @cli.command("runs")
@@ -111,7 +113,7 @@ def import_command(path):
     with job_lock("scrape"):
         referrals.fold(store, current_app.instance_path)
         try:
-            report = store.import_experts(rows)
+            report = import_experts(store, rows)
         except StoreError as error:
             fail(f"{path}: {error}; nothing was imported")
         try:

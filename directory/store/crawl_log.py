@@ -7,11 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 import sqlite_utils
 
 from directory.harvest_store import Source
-from directory.identity import (
-    digest,
-    normalise_url,
-)
+from directory.identity import digest
 from directory.store.connection import StoreBase, StoreError, chunks, marks, now
+from scrapers.record import normalise_url
 
 
 class CrawlLog(StoreBase):
@@ -101,15 +99,14 @@ class CrawlLog(StoreBase):
         return {row["url"]: row for row in rows}
 
     def record_page(self, run_id: int, source: Source, url: str, status: str, http_status: int | None = None,
-                    error: str | None = None, people: list[dict] | None = None, cache: dict | None = None,
-                    links: Iterable[tuple[str, int]] = (), depth: int = 0, record_url: str | None = None,
-                    body: dict | None = None) -> None:
-        """Save one fetched page: its status, its people (kept under ``record_url`` when the page
-        names a canonical URL), the links (url, depth) it adds, and its body ({"text", "final_url",
-        "headers"}) for reading again without the network. All or nothing. The profile page of someone who
+                    error: str | None = None, cache: dict | None = None, links: Iterable[tuple[str, int]] = (),
+                    depth: int = 0, body: dict | None = None) -> None:
+        """Save one fetched page: its status, the links (url, depth) it adds, and its body ({"text",
+        "final_url", "headers"}) for reading again without the network (its people are read and saved once
+        the source's pages are in: scrapers.job.read_site). All or nothing. The profile page of someone who
         opted out (fetched before they did) is not kept at all."""
         with self.transaction():
-            if self.opted_out_profiles([url, *filter(None, [record_url])]):
+            if self.opted_out_profiles([url]):
                 return
             held = self.opted_out_profiles([u for u, _d in links])
             links = [(u, d) for u, d in links if u not in held]
@@ -121,17 +118,16 @@ class CrawlLog(StoreBase):
                     " fetched_at = excluded.fetched_at, headers = excluded.headers, body = excluded.body",
                     [url, source.name, body["final_url"], now(), json.dumps(body.get("headers") or {}),
                      zlib.compress(body["text"].encode("utf-8", "replace"), 6)])
-            if people is not None:
-                self.save_people(source, record_url or url, people, run_id)
             if cache is not None:
                 relative = [(u, d - depth) for u, d in links]
                 self.db["page_cache"].upsert({"url": url, "source": source.name, **cache,
                                               "links": json.dumps(relative), "fetched_at": now()}, pk="url")
             for link_depth in sorted({d for _u, d in links}):
                 self.queue_pages(run_id, source.name, [u for u, d in links if d == link_depth], link_depth)
+            # pages.people stays 0: people are read per source once its pages are in, not per page.
             self.db["pages"].upsert({"run_id": run_id, "url": url, "source": source.name, "status": status,
                                      "http_status": http_status, "error": error, "fetched_at": now(),
-                                     "people": len(people or [])}, pk=("run_id", "url"))
+                                     "people": 0}, pk=("run_id", "url"))
 
     def run_page_urls(self, run_id: int, source_name: str) -> list[str]:
         """The pages of a source that a run fetched or found unchanged, in the order it reached them."""

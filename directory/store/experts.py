@@ -2,31 +2,17 @@
 makes (merge.py); reading experts back."""
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from itertools import count as numbers
 from typing import TypedDict
 
 from directory import countries
 from directory.harvest_store import Source
-from directory.identity import (
-    clean_other_names,
-    digest,
-    group,
-    host_of,
-    is_curated,
-    join_keys,
-    mint,
-    mint_keys,
-    names_of,
-    normalise_email,
-    normalise_name,
-    normalise_url,
-    same_site,
-    shared_addresses,
-)
+from directory.identity import digest, group, host_of, join_keys, mint, mint_keys, names_of
 from directory.store.connection import StoreBase, chunks, marks, now
 from directory.store.merge import Record, merge
+from scrapers.record import is_curated
 from scrapers.scope import registrable_domain
 
 
@@ -68,15 +54,16 @@ class Experts(StoreBase):
 
     def save_people(self, source: Source, page_url: str, people: list[dict], run_id: int | None = None,
                     demo: bool = False) -> set[str]:
-        """Replace what ``page_url`` says about people with ``people`` (dicts), then work out again who is
-        who around them. People an opt-out holds are dropped here. Returns the ids of their experts."""
+        """Replace what ``page_url`` says about people with ``people`` (records as scrapers.clean.page_records
+        makes them), then work out again who is who around them. People an opt-out holds are dropped here,
+        whichever way they came. Returns the ids of their experts."""
         stamp = now()
         old = self.db.execute("select id, record_key, expert_id, first_seen from records"
                               " where source = ? and page_url = ?", [source.name, page_url]).fetchall()
         old_keys = self._keys_of([r[0] for r in old])
         self.db.execute("delete from records where source = ? and page_url = ?", [source.name, page_url])
         saved = []
-        for person in self._cleaned(source, page_url, people):
+        for person in people:
             keys = self._join_keys(person, source.name, page_url)
             record_key = mint_keys(person, source.name)[0]
             # The record that said this before hands on its expert id, so links to the expert keep working.
@@ -91,41 +78,6 @@ class Experts(StoreBase):
                                      [(record_id, key) for key in keys])
             saved.append(record_id)
         return self._regroup(saved, [r[2] for r in old], run_id=run_id, demo=demo)
-
-    def _cleaned(self, source, page_url, people):
-        """The people of one page as records: empty values dropped, the source's defaults filled in, links
-        http(s) only, profile URLs on the page's own site only, and addresses that several differently
-        named people share (a department's) taken from all of them."""
-        cleaned = []
-        for person in people:
-            person = {k: v for k, v in person.items() if v not in (None, "", [])}
-            if not isinstance(person.get("name"), str) or not normalise_name(person["name"]):
-                continue
-            for key in ("profile_url", "photo_url"):  # links from scraped data are http(s) only
-                if key in person and not str(person[key]).lower().startswith(("http://", "https://")):
-                    del person[key]
-            if person.get("profile_url") and not same_site(person["profile_url"], page_url):
-                del person["profile_url"]  # a page cannot speak for another site's profile pages
-            aliases = [u for u in person.pop("alias_urls", None) or [] if isinstance(u, str) and same_site(u, page_url)]
-            if aliases:
-                person["alias_urls"] = aliases
-            clean_other_names(person)
-            person.setdefault("institution", source.institution)
-            if getattr(source, "language", None):
-                person.setdefault("language", source.language)
-            person.setdefault("country", source.country)
-            if source.department and not person.get("department"):
-                person["department"] = source.department
-            cleaned.append(person)
-        shared = shared_addresses(cleaned)
-        for person in cleaned:
-            if normalise_email(person.get("email")) in shared:
-                del person["email"]
-            if normalise_url(person.get("profile_url")) in shared:
-                del person["profile_url"]
-            if person.get("alias_urls"):
-                person["alias_urls"] = [u for u in person["alias_urls"] if normalise_url(u) not in shared]
-        return cleaned
 
     def _join_keys(self, person, source_name, page_url):
         def vouched(email):
@@ -360,6 +312,12 @@ class Experts(StoreBase):
         changes, hides or removes an expert moves it, and so does the index taking those changes in."""
         row = self.db.execute("select value from meta where key = 'changed'").fetchone()
         return row[0] if row else None
+
+    def experts_of_pages(self, source_name: str, page_urls: Iterable[str]) -> set[str]:
+        """The experts that the records of these pages of a source belong to."""
+        return {r[0] for part in chunks(page_urls) for r in self.db.execute(
+            f"select distinct expert_id from records where source = ? and page_url in ({marks(part)})",
+            [source_name, *part])}
 
     def records_of(self, expert_id: str) -> list[dict]:
         """The records an expert is made of, in a fixed order (the numbers `split_expert` takes)."""

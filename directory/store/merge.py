@@ -3,8 +3,8 @@ read and tested on its own. experts.py reads the records and writes what this re
 import json
 from dataclasses import dataclass
 
-from directory.identity import clean_other_names, digest
-from scrapers.record import replaces
+from directory.identity import digest
+from scrapers.record import clean_other_names, replaces
 
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
                  "institution", "country", "language")

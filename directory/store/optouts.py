@@ -2,18 +2,9 @@
 import json
 import sqlite3
 
-from directory.identity import (
-    SEP,
-    digest,
-    is_curated,
-    names_of,
-    normalise_email,
-    normalise_name,
-    normalise_url,
-    suppression_keys,
-    urls_of,
-)
+from directory.identity import SEP, digest, names_of, suppression_keys
 from directory.store.connection import StoreBase, StoreError, chunks, marks, now
+from scrapers.record import is_curated, normalise_email, normalise_name, normalise_url, urls_of
 
 
 class OptOuts(StoreBase):

@@ -8,7 +8,7 @@ from scrapers.extract.model import Person
 from scrapers.extract.person_block import fill_from_block
 from scrapers.fields.emails import USER_NAME, best_email, block_emails, emails_in_text
 from scrapers.fields.interests import label_of, merge_phrases, split_phrases
-from scrapers.fields.names import entry_name, names_in, title_and_name
+from scrapers.fields.names import entry_name, name_from_columns, names_in, title_and_name
 from scrapers.fields.titles import clean_title, group_title, split_title
 from scrapers.text import clean
 
@@ -102,15 +102,7 @@ def table_people(doc, table, context, used):
 
 def row_person(doc, row, cells, context):
     text = {k: clean(doc.text(v)) for k, v in cells.items()}
-    if "name" in text:
-        raw = text["name"]
-    elif "family_first" in text:
-        raw = given_name_first(text["family_first"])
-    else:
-        given, family = text.get("given_name", ""), text.get("family_name", "")
-        cjk = vocab.CJK.search(family + given)
-        raw = f"{family}{given}" if cjk and (context.language or "") != "ja" else (
-            f"{family} {given}" if cjk else f"{given} {family}")
+    raw = name_from_columns(text, context.language)
     title_in_name, name = title_and_name(raw)
     native, others = names_in(raw, loose=True)
     name = name or native
@@ -139,20 +131,6 @@ def row_person(doc, row, cells, context):
             person.email = f"{text['email'].lower()}@{context.domain}"  # a user name; the page gives the domain
             person.note("email", "user name in the email column, domain from the page's note")
     return person
-
-
-def given_name_first(text):
-    """'De Luca Anna Maria' under a 'Cognome Nome' header -> 'Anna Maria De Luca' (particles stay with
-    the family name)."""
-    words = clean(text).split()
-    if vocab.CJK.search(text) or len(words) < 2 or "," in text:
-        return text
-    cut = 1
-    while cut < len(words) - 1 and words[cut - 1].casefold() in vocab.NAME_PARTICLES:
-        cut += 1
-    return " ".join(words[cut:] + words[:cut])
-
-
 
 
 # -- tables written as text ---------------------------------------------------------------

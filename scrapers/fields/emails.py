@@ -8,16 +8,20 @@ from scrapers import vocabulary as vocab
 from scrapers.fields.labels import labelled
 from scrapers.fields.names import fold
 
+
+def _in_brackets(table):
+    """A word of the emails.toml ``table`` in brackets, with the spaces around it: ' [at] ', '( punkt )'."""
+    return re.compile(r"\s*[\[\(\{<«]\s*(?:" + vocab.alternatives("emails", table) + r")\s*[\]\)\}>»]\s*", re.I)
+
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
-# "@" and "." as people write them out, in many languages (Polish małpa, Italian chiocciola, Czech zavináč...).
-AT_WORDS = (r"at|ät|arroba|arobase|chez|bei|snabel-a|apud|małpa|malpa|chiocciola|zavináč|kukac|klammeraffe|"
-            r"sobaka|собака|エット|골뱅이|@|＠|艾特")
-DOT_WORDS = r"dot|punkt|point|punto|ponto|pt|kropka|tečka|pont|nokta|точка|\.|．|點|点"
-BRACKETED_AT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + AT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
-BRACKETED_DOT = re.compile(r"\s*[\[\(\{<«]\s*(?:" + DOT_WORDS + r")\s*[\]\)\}>»]\s*", re.I)
+# "@" and "." as people write them out, in many languages: the lists of scrapers/words/emails.toml.
+BRACKETED_AT = _in_brackets("bracketed_at")
+BRACKETED_DOT = _in_brackets("bracketed_dot")
+SPELLED_DOT_WORDS = vocab.alternatives("emails", "spelled_dot")
 SPELLED_AT = re.compile(r"(?<=[\w.])\s+(?:" + vocab.alternatives("emails", "spelled_at") + r")\s+"
-                        r"(?=[\w-]+(?:\s*(?:\.|\s(?:dot|DOT|punto|punkt|point|kropka)\s)\s*)\w)")
-SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:dot|DOT|punto|punkt|point|ponto|kropka)\s+(?=\w)")
+                        r"(?=[\w-]+(?:\s*(?:\.|\s(?:" + SPELLED_DOT_WORDS + r")\s)\s*)\w)")
+SPELLED_DOT = re.compile(r"(?<=\w)\s+(?:" + SPELLED_DOT_WORDS + r")\s+(?=\w)")
 # "请将#替换为@", "replace # with @", "(#→@)": a page telling readers which character stands for @.
 REPLACE_NOTE = re.compile(r"([#＃*※★☆◎○●■□◆◇▲△]|\(at\)|\[at\])\s*"
                           r"(?:替换为|替換為|换成|換成|改为|改為|に変換|を|→|->|with|by|par|por|durch|mit)\s*[@＠]"
@@ -25,8 +29,7 @@ REPLACE_NOTE = re.compile(r"([#＃*※★☆◎○●■□◆◇▲△]|\(at\)|
 DOMAIN_NOTE = re.compile(r"(?:^|[\s(（\"'“:：])[@＠]\s?((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24})\b")
 SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+\.[\w.-]*[A-Za-z])")  # 'wsjung @ ee.hanbit.ac.kr'
 # An image standing for the @ of an address ('amgarcia<img src="arroba.gif">uvaldemar.es'), by its file or text.
-AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:arroba|at|at-?sign|atsign|klammeraffe|chiocciola|apenstaart|snabel|"
-                      r"ampersat|email-at|mail-at)(?:[_\-.]|$)|@", re.I)
+AT_IMAGE = re.compile(r"(?:^|[/_\-.])(?:" + vocab.alternatives("emails", "at_image") + r")(?:[_\-.]|$)|@", re.I)
 USER_BEFORE = re.compile(r"[\w.+-]$")
 DOMAIN_AFTER = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 USER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._\-]{1,40}$")

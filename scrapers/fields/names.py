@@ -1,5 +1,6 @@
 """Reading people's names: honorifics and degrees off, "Last, First" and ALL-CAPS surnames put right,
-a Latin-script form beside a native one kept, and a test of whether a phrase is a name at all."""
+a table's name columns put in the order the script writes, a Latin-script form beside a native one kept, and a
+test of whether a phrase is a name at all."""
 import re
 import unicodedata
 from functools import lru_cache
@@ -194,6 +195,33 @@ def entry_name(text):
         return name, others, None
     title, name = title_and_name(text)
     return (name, [], title) if title and name else (None, [], None)
+
+
+def name_from_columns(columns, language=None):
+    """The name a staff table's row gives in its name columns ({column: text}): the "name" column as written;
+    a "family_first" one ('Cognome Nome') given name first; "given_name" and "family_name" ones in the order the
+    script writes them: Latin given name first, Chinese and Korean family name first and run together, Japanese
+    (``language`` "ja") family name first and apart."""
+    if "name" in columns:
+        return columns["name"]
+    if "family_first" in columns:
+        return given_name_first(columns["family_first"])
+    given, family = columns.get("given_name", ""), columns.get("family_name", "")
+    cjk = vocab.CJK.search(family + given)
+    return f"{family}{given}" if cjk and (language or "") != "ja" else (
+        f"{family} {given}" if cjk else f"{given} {family}")
+
+
+def given_name_first(text):
+    """'De Luca Anna Maria' under a 'Cognome Nome' header -> 'Anna Maria De Luca' (particles stay with
+    the family name)."""
+    words = clean(text).split()
+    if vocab.CJK.search(text) or len(words) < 2 or "," in text:
+        return text
+    cut = 1
+    while cut < len(words) - 1 and words[cut - 1].casefold() in vocab.NAME_PARTICLES:
+        cut += 1
+    return " ".join(words[cut:] + words[:cut])
 
 
 def strip_degrees(text):

@@ -16,6 +16,7 @@ from directory.indexer import with_topics
 from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, common_terms, querying
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
+from directory.search.fields import WORDS
 from directory.search.internals import posting_arrays
 from directory.search.querying import Label
 
@@ -57,6 +58,15 @@ def fast(index, text, expand=False, **filters):
     return index.search(text, expansions=expansions(text) if expand else (), **filters)
 
 
+def side_by_side(interests):
+    """The pairs of neighbouring words (as the index analyses them) in each of ``interests``."""
+    pairs = set()
+    for interest in interests:
+        words = [token.text for token in WORDS(interest)]
+        pairs.update(zip(words, words[1:]))
+    return pairs
+
+
 def whoosh_own(index, text, country=None, region=None, expand=False):
     """The same search through Whoosh's collector and a Python count over the profiles: the reference."""
     searcher = index.searcher()
@@ -66,11 +76,13 @@ def whoosh_own(index, text, country=None, region=None, expand=False):
     part_docs = [set(searcher.docs_for_query(part)) for part in parts]
     covered = {n: (1 - COVERAGE + COVERAGE * sum(n in d for d in part_docs) / len(parts)) if len(parts) > 1 else 1
                for n in docs}
-    # And the phrase bonus: times 1 + b x the share of the query's adjacent word pairs the interests hold.
-    phrase_docs = [set(searcher.docs_for_query(phrase)) for phrase in querying.phrases(text)]
+    # And the phrase bonus: times 1 + b x the share of the query's adjacent word pairs that one of the
+    # profile's interests holds side by side (read here from the profile, not the index).
+    pairs = [tuple(phrase.text.split()) for phrase in querying.phrases(text)]
     for n in covered:
-        if phrase_docs:
-            covered[n] *= 1 + PHRASE_BONUS * sum(n in d for d in phrase_docs) / len(phrase_docs)
+        if pairs:
+            held = side_by_side(docs[n]["interests"])
+            covered[n] *= 1 + PHRASE_BONUS * sum(pair in held for pair in pairs) / len(pairs)
     in_place = {n for n, p in docs.items() if (not country or p["country"] == country)
                 and (not region or p["country"] in countries.countries_in(region))}
     # Whoosh's matcher, one document at a time. (Its collector, searcher.search, was seen to leave out

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 import stopwordsiso
 from whoosh.analysis import (
+    BiWordFilter,
     CharsetFilter,
     CompositeAnalyzer,
     Filter,
@@ -39,8 +40,8 @@ STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, whi
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word (queries' compounds are split)
 COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
-# word positions kept only for interests; 5: interests as cognate keys).
-ANALYSIS_VERSION = "5"
+# word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions).
+ANALYSIS_VERSION = "6"
 
 CJK_RUN = re.compile(f"[{HIRAGANA_CHARS}{KATAKANA_CHARS}{HAN_CHARS}{HANGUL_CHARS}]+")
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
@@ -161,11 +162,22 @@ class RememberingAnalyzer(CompositeAnalyzer):
 def words_analyzer(stop=True, stem=True):
     """Every field's words: lower case, no stop word of any language, English stems, accents folded. (The
     switches are for measuring what each part is worth: bench/recall.py.)"""
+    return RememberingAnalyzer(_words_chain(stop, stem))
+
+
+def pairs_analyzer(stop=True, stem=True):
+    """Each two words side by side in one interest, as ``words_analyzer`` makes them, as one term ("batteri
+    recycl"; an interest of one word gives that word): where a query's words are side by side, without word
+    positions."""
+    return RememberingAnalyzer(_words_chain(stop, stem) | BiWordFilter(sep=" "))
+
+
+def _words_chain(stop, stem):
     chain = RegexTokenizer() | LowercaseFilter()
     chain = chain | StopFilter(stoplist=stop_words() if stop else (), minsize=2)
     if stem:
         chain = chain | StemFilter(stemfn=porter_stem, cachesize=50000)
-    return RememberingAnalyzer(chain | CharsetFilter(accent_map))
+    return chain | CharsetFilter(accent_map)
 
 
 def language_analyzer(language, stop=True, stem=True):

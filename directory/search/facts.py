@@ -37,7 +37,6 @@ LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np
 # says little (the word itself still matches) and decoding its postings cost a new search a third of its time.
 RARE_ONLY = ("cognate",)
 COMMON_SHARE, COMMON_FLOOR = 0.01, 1000  # "common": in more than this share of the documents and this many
-PHRASE_WINDOW = 40  # the best documents by score that the phrase bonus may reorder (it reads word positions)
 
 
 def leaf_readers(searcher):
@@ -121,36 +120,6 @@ def best(ids, keys, limit):
         above, level = np.flatnonzero(keys > edge), np.flatnonzero(keys == edge)
         chosen = np.concatenate([above, level[np.argsort(ids[level], kind="stable")][:limit - len(above)]])
     return chosen[np.lexsort((ids[chosen], -keys[chosen]))]
-
-
-def phrase_hits(searcher, phrase, candidates):
-    """The ``candidates`` (document numbers, ascending) that ``phrase`` (its words side by side, in order)
-    matches, from each word's positions in just those documents. (Whoosh's phrase matcher steps through every
-    document that holds all the words until one has them side by side: for common words, thousands of steps
-    and seconds.)"""
-    hits = []
-    for reader, offset in leaf_readers(searcher):
-        local = [int(n) - offset for n in candidates if offset <= n < offset + reader.doc_count_all()]
-        if not local:
-            continue
-        if any((phrase.fieldname, word) not in reader for word in phrase.words):
-            continue
-        matchers = [reader.postings(phrase.fieldname, word) for word in phrase.words]
-        for number in local:
-            places = []
-            for matcher in matchers:
-                if matcher.is_active() and matcher.id() < number:
-                    matcher.skip_to(number)
-                if not matcher.is_active() or matcher.id() != number:
-                    break
-                places.append(set(matcher.value_as("positions")))
-            else:
-                starts = places[0]
-                for step, later in enumerate(places[1:], 1):
-                    starts = {start for start in starts if start + step in later}
-                if starts:
-                    hits.append(number + offset)
-    return np.array(hits, dtype=np.int64)
 
 
 def tally(names, codes, most=None):
@@ -357,8 +326,8 @@ class IndexFacts:
         """The best ``limit`` allowed documents as [(number, score)], by Whoosh's BM25F; with ``parts`` (masks
         of the documents each part of the query matches: ``masks``), each score times 1 - ``coverage`` +
         ``coverage`` x the share of the parts it matches; with
-        ``topics``, times 1 + ``topic_bonus`` x the share of them it is tagged with; and among the best
-        PHRASE_WINDOW, times 1 + ``phrase_bonus`` x the share of ``phrases`` it holds."""
+        ``topics``, times 1 + ``topic_bonus`` x the share of them it is tagged with; and times 1 + ``phrase_bonus`` x
+        the share of ``phrases`` (terms of word pairs: ``querying.phrases``) it holds."""
         try:
             ids, scores = self._scores(searcher, q, allowed)
         except NotImplementedError:  # a query shape the array scorer does not know: Whoosh's matcher
@@ -376,14 +345,8 @@ class IndexFacts:
             held = sum(np.isin(ids, self.postings(searcher, "topic", topic)[0]) for topic in topics)
             scores = scores * (1 + topic_bonus * held / len(topics))
         if phrases and phrase_bonus and len(ids):
-            # The same window for every page (a window score only grows, so the pages stay in one order).
-            window = np.sort(best(ids, scores, PHRASE_WINDOW))  # positions, in document order
-            candidates = ids[window]
-            held = sum(np.isin(candidates, self.remembered.get(
-                ("phrase", str(phrase), candidates.tobytes()),
-                lambda phrase=phrase: phrase_hits(searcher, phrase, candidates))) for phrase in phrases)
-            scores = scores.copy()
-            scores[window] *= 1 + phrase_bonus * held / len(phrases)
+            held = sum(np.isin(ids, self.postings(searcher, term.fieldname, term.text)[0]) for term in phrases)
+            scores = scores * (1 + phrase_bonus * held / len(phrases))
         return [(int(ids[i]), float(scores[i])) for i in best(ids, scores, limit)]
 
     def _scores(self, searcher, q, allowed):

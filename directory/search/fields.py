@@ -15,10 +15,12 @@ from directory.search.analysis import (
     cognate_analyzer,
     detect_language,
     language_analyzer,
+    pairs_analyzer,
     words_analyzer,
 )
 
 WORDS = words_analyzer()
+PAIRS = pairs_analyzer()
 CJK = cjk_analyzer()
 COGNATES = cognate_analyzer()
 LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
@@ -33,7 +35,8 @@ def schema():
         id=ID(stored=True, unique=True),
         name=TEXT(analyzer=WORDS, phrase=False),
         title=TEXT(analyzer=WORDS, phrase=False),
-        interests=TEXT(analyzer=WORDS, spelling=True),  # word positions: only its phrases are searched
+        interests=TEXT(analyzer=WORDS, phrase=False, spelling=True),
+        pairs=TEXT(analyzer=PAIRS, phrase=False),  # interests' words side by side: the phrase bonus
         department=TEXT(analyzer=WORDS, phrase=False),
         institution=TEXT(analyzer=WORDS, phrase=False),
         cjk=TEXT(analyzer=CJK, phrase=False),
@@ -68,6 +71,7 @@ def document(expert):
         "institution": expert.get("institution") or "",
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "cognate": interests,
+        "pairs": interests,
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)

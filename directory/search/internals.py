@@ -1,16 +1,12 @@
 """Every use of Whoosh's private internals, in one place (whoosh is pinned below 2.8 for them;
 tests/test_search_engine.py checks the answers they give against Whoosh's own matcher).
 
-- ``posting_arrays``: a term's posting blocks decoded whole into NumPy arrays, not one posting per call, and
-  without unpickling the word positions a block also holds (``block_ids_and_weights``).
+- ``posting_arrays``: a term's posting blocks decoded whole into NumPy arrays, not one posting per call.
 - ``field_lengths``: a segment's field lengths (one byte a document) as one array.
 - ``remember_absent_columns``: Whoosh asks the file system whether a segment has a column again for every
   posting it writes of a field without lengths (the ID and keyword fields): millions of ``stat`` calls in a
   large build, about a tenth of its time. A segment's files never change once written, so the answer is kept.
 """
-import pickle
-import zlib
-
 import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -21,11 +17,6 @@ from whoosh.codec.whoosh3 import (
 from whoosh.matching.wrappers import FilterMatcher
 
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
-# How pickle's protocol 2 (Whoosh's) writes the first bytes object of a block's values: a call of
-# _codecs.encode. Ids and weights before it are opcodes K, M, J, G, q and t, each followed by at most 8 bytes,
-# and none of them occurs in these 16 bytes: the first place they occur is where the values begin.
-FIRST_BYTES_VALUE = b"c_codecs\nencode\n"
-MARK, TUPLE3_STOP = b"(", b"N\x87."  # a tuple of more than three items starts with MARK; (ids, weights, None)
 
 
 def posting_arrays(reader, fieldname, text, weights=True):
@@ -43,14 +34,10 @@ def posting_arrays(reader, fieldname, text, weights=True):
             matcher.next()
         return np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32)
     lengths = []
-    positions = matcher._fixedsize is None or matcher._fixedsize < 0  # a value per posting (word positions)
     while matcher.is_active():  # gather the blocks as Python lists first: one array conversion per term
-        if positions and matcher._data is None:
-            numbers, block_weights = block_ids_and_weights(matcher)
-        else:
-            if matcher._data is None:
-                matcher._read_data()
-            numbers, block_weights = matcher._data[0], matcher._data[1]
+        if matcher._data is None:
+            matcher._read_data()
+        numbers, block_weights = matcher._data[0], matcher._data[1]
         ids.extend(numbers)
         lengths.append(len(numbers))
         if weights:
@@ -64,27 +51,6 @@ def posting_arrays(reader, fieldname, text, weights=True):
         before = np.concatenate([[0], total[starts[1:] - 1]])
         ids = total - np.repeat(before, lengths)
     return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
-
-
-def block_ids_and_weights(matcher):
-    """The current block's (ids, weights) as Whoosh stores them, without its values: a block is a pickled
-    tuple (ids, weights, values), and where values are word positions (one bytes object per posting, each a
-    function call to unpickle) they cost most of its decoding. The pickle is cut where they begin and ended
-    with None in their place; anything unexpected falls back to unpickling the whole block."""
-    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
-        data = zlib.decompress(data)
-    at = data.find(FIRST_BYTES_VALUE)
-    start = at - 1 if matcher._blocklength > 3 else at
-    if at > 0 and data[start:at + 1].startswith(MARK if matcher._blocklength > 3 else FIRST_BYTES_VALUE[:1]):
-        try:
-            ids, weights, _values = pickle.loads(data[:start] + TUPLE3_STOP)
-        except Exception:  # noqa: BLE001 - not the shape expected: the whole block below
-            ids = ()
-        if len(ids) == matcher._blocklength:
-            return ids, weights
-    ids, weights, _values = pickle.loads(data)
-    return ids, weights
 
 
 def field_lengths(reader, fieldname, size):

@@ -59,9 +59,10 @@ def build(searcher, facts, text, expansions):
 
 
 def phrases(text):
-    """Each pair of ``text``'s words that are side by side (stop words aside), as a phrase of the interests."""
+    """Each pair of ``text``'s words that are side by side (stop words aside), as a term of the interests' word
+    pairs."""
     words = [token.text for token in fields.WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
-    return [query.Phrase("interests", pair) for pair in zip(words, words[1:]) if pair[0] != pair[1]]
+    return [query.Term("pairs", f"{first} {second}") for first, second in zip(words, words[1:]) if first != second]
 
 
 def _label(searcher, facts, label):

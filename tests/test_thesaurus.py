@@ -1,5 +1,6 @@
 """Plain-language queries reach academic terms in other languages."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def test_everyday_words_in_other_languages_map_to_concepts():
     assert "corrosion" in found("la rouille des portails")
     rust = next(c for c in thesaurus.concepts() if c.id == "corrosion")
     assert ("de", "Rost") in rust.everyday and "Rost" in rust.plain
+
+
+def test_no_everyday_phrase_is_left_one_word_by_the_stop_words_of_some_language():
+    # "CE mark" would be "mark" and "EN 71" "71" (ce, en: French stop words), "go off" "go": they would name
+    # their concept for any text with that one word.
+    shrunk = [(concept.id, phrase) for concept in thesaurus.concepts() for _language, phrase in concept.everyday
+              if len(re.findall(r"\w+", phrase)) > 1 and len(thesaurus._words(phrase)) < 2
+              and not thesaurus.CJK_RUN.search(phrase)]
+    assert shrunk == []
 
 
 def test_a_german_compound_no_label_spells_names_concepts_through_its_parts():

@@ -18,7 +18,7 @@ from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
 from directory.paths import DATA
-from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_words
+from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, detect_language, stop_words
 from directory.search.querying import Label
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")
@@ -28,7 +28,7 @@ WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched wo
 # Labels offered per place in a query, hand-made concepts' first; the index searches the first MOST_LABELS of them
 # that some profile holds (directory.search), so a label that no profile holds takes no room.
 OFFERED_LABELS = 36
-LONE_PART = 6  # letters of a compound's part that names a concept alone: shorter ones occur by chance ("h-alter")
+LONE_PART = 6  # letters of a compound's part (and label) that names a concept alone: shorter ones occur by chance
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 
@@ -181,6 +181,7 @@ class Matcher:
         found = []
         words = _words(text)
         forms = [_forms(word) for word in words]
+        compounding = None  # whether ``text`` is German or Dutch: asked at its first word no label spells
         position = 0
         while position < len(words):
             longest, here = 0, []
@@ -192,7 +193,9 @@ class Matcher:
                         if len(stems) == longest:
                             here.append((concept, phrase))
             if not here and self.pairs is not None:
-                here = self.compound(words[position])
+                if compounding is None:
+                    compounding = detect_language(text) in COMPOUNDING
+                here = self.compound(words[position], one_part=compounding)
             if here:
                 found.append((" ".join(words[position:position + longest or 1]), here))
             position += longest or 1
@@ -208,11 +211,11 @@ class Matcher:
                 position += longest or 1
         return found
 
-    def compound(self, word):
+    def compound(self, word, one_part=False):
         """[(concept, phrase)] that a German or Dutch compound no label spells names through its two parts:
         a two-word label of the same parts ("Kunststoffrecycling": "Recycling von Kunststoffen"), else the
         one-word labels of both parts, its first part's first ("Milchtechnologie": "Milch", then "Technologie"),
-        else those of one part."""
+        else, with ``one_part`` (the text is German or Dutch), those of one part."""
         if len(word) < 2 * COMPOUND_PART or not word.isalpha():
             return []
         splits = [(word[:i], word[i:]) for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
@@ -230,11 +233,13 @@ class Matcher:
         # Else its longest part that a hand-made concept's one-word label spells, the last part first, as that
         # says what the whole is: "Tropfbewässerung" is a kind of "Bewässerung", "Brandschutzkonzept" is about
         # "Brandschutz". (Not the open vocabularies': their one-word labels include words as wide as "Anlage".)
+        # Only in German or Dutch text: English words split too ("repla-cement", "carbon-ated").
         best, longest = [], LONE_PART - 1
-        for language in self.pairs:
+        for language in self.pairs if one_part else ():
             for left, right in splits:
                 for part in (right, left):
-                    hits = [hit for hit in self._single(language, part) if _hand_made(hit[0])]
+                    hits = [(concept, phrase) for concept, phrase in self._single(language, part)
+                            if _hand_made(concept) and len(phrase) >= LONE_PART]
                     if hits and len(part) > longest:
                         best, longest = hits, len(part)
         return best

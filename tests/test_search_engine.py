@@ -13,7 +13,15 @@ from whoosh.analysis import CompositeAnalyzer
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
-from directory.search import COVERAGE, MOST_LABELS, PHRASE_BONUS, SearchIndex, common_terms, querying
+from directory.search import (
+    COVERAGE,
+    MOST_LABELS,
+    PHRASE_BONUS,
+    SearchIndex,
+    common_terms,
+    keep_common_terms,
+    querying,
+)
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.fields import WORDS
@@ -159,6 +167,38 @@ def test_kept_postings_go_with_their_segment_and_damaged_ones_are_decoded_instea
     assert not any(facts.common for facts, _offset in damaged._facts(damaged.searcher()).parts)
     found, expected = fast(damaged, "research projects"), fast(many, "research projects")
     assert found.total == expected.total > 0 and [i for i, _ in found.hits] == [i for i, _ in expected.hits]
+
+
+def test_kept_postings_that_cannot_be_written_leave_a_working_index_and_are_read_once_written(tmp_path, monkeypatch,
+                                                                                              caplog):
+    monkeypatch.setattr(common_terms, "COMMON", 30)
+    with monkeypatch.context() as failing:
+        failing.setattr(common_terms, "write", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+        index = SearchIndex(tmp_path / "index")
+        index.rebuild(iter(PEOPLE[:600]))
+    assert "No space left" in caplog.text
+    before = fast(index, "research projects")
+    assert before.total > 0 and not any(facts.common for facts, _ in index._facts(index.searcher()).parts)
+    keep_common_terms(os.path.realpath(index.path))  # as the next commit does
+    index.update(PEOPLE[600:610])  # a new view of the index looks again
+    kept = [facts.common for facts, _ in index._facts(index.searcher()).parts]
+    assert None not in kept and kept[0]  # read for the first segment now; the small new one has no common term
+    after = fast(index, "research projects")
+    assert after.total == before.total + sum("research" in " ".join(p["interests"]).lower() for p in PEOPLE[600:610])
+
+
+def test_kept_postings_of_the_wrong_shape_are_decoded_instead(tmp_path, monkeypatch):
+    monkeypatch.setattr(common_terms, "COMMON", 30)
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(iter(PEOPLE[:600]))
+    expected = fast(index, "research projects")
+    folder = Path(os.path.realpath(index.path))
+    for name in os.listdir(folder):
+        if name.endswith(common_terms.TERMS):
+            (folder / name).write_text('{"interests": {"research": {"start": 1}}}')
+    damaged = SearchIndex(tmp_path / "index")
+    assert not any(facts.common for facts, _ in damaged._facts(damaged.searcher()).parts)
+    assert [i for i, _ in fast(damaged, "research projects").hits] == [i for i, _ in expected.hits]
 
 
 def test_replaced_and_deleted_profiles_are_gone_from_results_and_counts(tmp_path):

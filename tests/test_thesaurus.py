@@ -66,6 +66,8 @@ def test_a_german_compound_no_label_spells_names_concepts_through_its_parts():
     # that a cut in the wrong place makes ("Zahnbürstenh-alter": "Alter" is age).
     assert "irrigation" in found("Tropfbewässerung") and "fire-safety" in found("Brandschutzkonzept")
     assert "maritime" in found("Donaudampfschiff") and found("Zahnbürstenhalter") == set()
+    # English words split as well ("repla-cement", "alter-native"), but English text is not German.
+    assert found("replacement parts") & {"concrete"} == set() and "ageing" not in found("alternative fuels")
 
 
 def test_expansions_are_whole_phrases_never_fragments_of_words():

@@ -13,6 +13,7 @@ only reader of Whoosh's private parts).
 """
 import errno
 import functools
+import logging
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ from directory import countries
 from directory.locks import exclusive_lock
 from directory.search import common_terms, querying
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
-from directory.search.facts import IndexFacts, kept_postings, leaf_readers, segment_key
+from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
 from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
 from directory.search.internals import remember_absent_columns
 from directory.search.querying import MOST_LABELS
@@ -48,6 +49,8 @@ COVERAGE = 0.5  # how much of a score depends on covering every part of the quer
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
+
+log = logging.getLogger(__name__)
 
 
 class IndexUnavailable(Exception):
@@ -196,11 +199,11 @@ class SearchIndex:
                 if progress:
                     progress(count)
             writer.commit(optimize=procs == 1)
-            keep_common_terms(folder)
         except BaseException:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        keep_common_terms(folder)
         self._swap_in(folder)
         return count
 
@@ -392,10 +395,16 @@ class SearchIndex:
 
 
 def keep_common_terms(folder):
-    """Keep the postings of each new segment's common terms decoded, for every search to come (``common_terms``)."""
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
-        for leaf, _offset in reader.leaf_readers():
-            common_terms.write(folder, leaf, SEARCH_FIELDS)
+    """Keep the postings of each new segment's common terms decoded, for every search to come (``common_terms``).
+    The index is complete without them (their terms are decoded instead), so a failure is logged, not raised:
+    the commit it follows has been made."""
+    fieldnames = [name for name in (*SEARCH_FIELDS, "pairs") if name not in RARE_ONLY]  # those are never read
+    try:
+        with whoosh_index.open_dir(str(folder)).reader() as reader:
+            for leaf, _offset in reader.leaf_readers():
+                common_terms.write(folder, leaf, fieldnames)
+    except Exception as error:  # noqa: BLE001 - disk, permissions, a damaged segment: searching works on
+        log.warning("could not keep the common terms of the index at %s decoded: %s", folder, error)
 
 
 def without_deleted(writer, segments):

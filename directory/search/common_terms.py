@@ -45,27 +45,39 @@ def write(folder, reader, fieldnames):
 
 
 def read(folder, reader):
-    """{(field, text): (document numbers, weights)} of the kept common terms of ``reader``'s segment ({} when
-    there are none, or they are damaged: those terms are then decoded)."""
+    """{(field, text): (document numbers, weights)} of the kept common terms of ``reader``'s segment: None while
+    they are not written (yet), {} when there are none or they are damaged (those terms are then decoded)."""
     segment = reader.segment()
     if segment is None:
         return {}
+    if not (Path(folder) / segment.make_filename(TERMS)).exists():
+        return None
     try:
         terms = json.loads((Path(folder) / segment.make_filename(TERMS)).read_text())
         # Plain arrays over the maps (a memmap's arithmetic would give memmaps not backed by any file).
         ids = np.load(Path(folder) / segment.make_filename(IDS), mmap_mode="r").view(np.ndarray)
         weights = np.load(Path(folder) / segment.make_filename(WEIGHTS), mmap_mode="r").view(np.ndarray)
-        spans = [(fieldname, text, start, stop) for fieldname, texts in terms.items()
+        spans = [(fieldname, text, int(start), int(stop)) for fieldname, texts in terms.items()
                  for text, (start, stop) in texts.items()]
-    except (OSError, ValueError, TypeError, AttributeError):
+        sound = (ids.dtype == np.int32 and weights.dtype == np.float32 and ids.ndim == weights.ndim == 1
+                 and len(ids) == len(weights) and all(0 <= start <= stop <= len(ids) for *_, start, stop in spans)
+                 and (not len(ids) or 0 <= ids.min() and ids.max() < reader.doc_count_all()))
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return {}
-    if len(ids) != len(weights) or any(not 0 <= start <= stop <= len(ids) for *_term, start, stop in spans):
+    if not sound:
         return {}
     return {(fieldname, text): (ids[start:stop], weights[start:stop]) for fieldname, text, start, stop in spans}
 
 
 def _replace(folder, name, write_to):
-    hidden = Path(folder) / f".{name}.{os.getpid()}"  # Whoosh leaves names starting with "." alone
-    with open(hidden, "wb") as handle:
-        write_to(handle)
-    os.replace(hidden, Path(folder) / name)
+    """Write ``name`` whole or not at all: under a hidden name (Whoosh leaves names starting with "." alone),
+    on disk before it is renamed."""
+    hidden = Path(folder) / f".{name}.{os.getpid()}"
+    try:
+        with open(hidden, "wb") as handle:
+            write_to(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(hidden, Path(folder) / name)
+    finally:
+        hidden.unlink(missing_ok=True)

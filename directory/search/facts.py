@@ -56,11 +56,11 @@ def terms(reader, fieldname):
 
 class SegmentFacts:
     """Country, institution, topics and hidden flag of every document in one segment, and the postings of its
-    common terms (``common_terms``), from the index in ``folder``."""
+    common terms (``common_terms``; None until they are written, after the commit: each new view looks again)."""
 
-    def __init__(self, reader, folder):
+    def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.common = common_terms.read(folder, reader)
+        self.common = None
         self.countries, self.country = self._single(reader, "country")
         self.institutions, self.institution = self._single(reader, "institution_name")
         self.nations, self.nation = self._single(reader, "nation")
@@ -141,9 +141,11 @@ class IndexFacts:
             key = segment_key(reader)[0]
             facts = segment_cache.get(key) if key != "empty" else None
             if facts is None:
-                facts = SegmentFacts(reader, folder)
+                facts = SegmentFacts(reader)
                 if key != "empty":
                     segment_cache[key] = facts
+            if facts.common is None:
+                facts.common = common_terms.read(folder, reader)
             parts.append((facts, offset))
         self.parts = parts
         self.size = sum(facts.size for facts, _ in parts)
@@ -443,7 +445,7 @@ class IndexFacts:
                     for (reader, _), segment, (facts, _) in zip(leaf_readers(searcher), self.segments, self.parts)]
 
         def read(reader, segment, facts):
-            common = facts.common.get((fieldname, text))  # decoded when the segment was written
+            common = facts.common.get((fieldname, text)) if facts.common else None  # decoded beside the segment
             return common if common is not None else self.kept.get(
                 (segment, fieldname, text), lambda: posting_arrays(reader, fieldname, text))
 

@@ -27,6 +27,9 @@ LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
                  "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
+# Where a thesaurus label's words are looked for (besides the stemmed text of its own languages): the fields of
+# what a person works on. (A topic's name is no one's name or university; each field costs a new search time.)
+LABEL_FIELDS = ("title", "interests", "department", "cjk", "cognate")
 LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
 
 

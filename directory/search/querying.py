@@ -16,9 +16,6 @@ HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; it
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
-# Where a label's words are looked for: the fields of what a person works on, and the stemmed text of the label's
-# own languages only. (A topic's name is no one's name or university; each field looked in costs a new search time.)
-LABEL_FIELDS = ("title", "interests", "department", "cjk", "cognate")
 
 
 class Label(NamedTuple):
@@ -77,7 +74,7 @@ def _label(searcher, facts, label):
 
 @lru_cache(maxsize=1024)
 def label_fields(languages):
-    return LABEL_FIELDS + tuple(f"text_{language}" for language in languages if f"text_{language}" in
+    return fields.LABEL_FIELDS + tuple(f"text_{language}" for language in languages if f"text_{language}" in
                                 fields.SEARCH_FIELDS)
 
 

@@ -7,6 +7,9 @@ French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept 
 hand-made ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
 "machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
 language, so "Batterien" names "Batterie" and "batteries" names "battery".
+
+One module of some 450 lines, on purpose: the concepts, the matcher that finds their phrases and what a query
+means are one vocabulary's three views, sharing its caches, and each part is small.
 """
 import csv
 import re

@@ -9,7 +9,8 @@ This module keeps the index's folder, writers and searchers, and runs a search (
 suggestions). By role beside it: ``analysis`` (text to terms, per language), ``fields`` (the fields and the
 document of an expert), ``querying`` (words and expansions to a query), ``facts`` (per-document arrays,
 matching and scoring), ``common_terms`` (each segment's common terms, decoded once beside it), ``internals`` (the
-only reader of Whoosh's private parts).
+only reader of Whoosh's private parts). Some 430 lines: SearchIndex's lifecycle and its searches share one
+object's locks, caches and searchers.
 """
 import errno
 import functools

@@ -34,16 +34,19 @@ LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its langu
 
 
 def schema():
+    def text(name, **options):  # no field keeps word positions: pairs stands in for them
+        return TEXT(analyzer=analyzer_of(name), phrase=False, **options)
+
     return Schema(
         id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=WORDS, phrase=False),
-        title=TEXT(analyzer=WORDS, phrase=False),
-        interests=TEXT(analyzer=WORDS, phrase=False, spelling=True),
-        pairs=TEXT(analyzer=PAIRS, phrase=False),  # interests' words side by side: the phrase bonus
-        department=TEXT(analyzer=WORDS, phrase=False),
-        institution=TEXT(analyzer=WORDS, phrase=False),
-        cjk=TEXT(analyzer=CJK, phrase=False),
-        cognate=TEXT(analyzer=COGNATES, phrase=False),  # interests only: where a firm's words meet cognates
+        name=text("name"),
+        title=text("title"),
+        interests=text("interests", spelling=True),
+        pairs=text("pairs"),  # interests' words side by side: the phrase bonus
+        department=text("department"),
+        institution=text("institution"),
+        cjk=text("cjk"),
+        cognate=text("cognate"),  # interests only: where a firm's words meet cognates
         country=ID,  # regions are derived from it when searching
         nation=ID,  # UK nation, where the address is at a known university
         topic=KEYWORD(commas=True),
@@ -51,7 +54,7 @@ def schema():
         last_verified=ID(sortable=True),
         last_changed=ID(sortable=True),
         hidden=ID,
-        **{f"text_{language}": TEXT(analyzer=analyzer, phrase=False) for language, analyzer in LANGUAGE_WORDS.items()},
+        **{f"text_{language}": text(f"text_{language}") for language in LANGUAGE_WORDS},
     )
 
 
@@ -88,10 +91,11 @@ def document(expert):
 
 
 def analyzer_of(name):
-    """The analyzer of a search field (the same as the schema's)."""
+    """The analyzer of a text field, for the schema and for building queries: read when called, so that a
+    benchmark can swap one (bench/recall.py)."""
     if name.startswith("text_"):
         return LANGUAGE_WORDS[name[5:]]
-    return CJK if name == "cjk" else COGNATES if name == "cognate" else WORDS
+    return {"cjk": CJK, "cognate": COGNATES, "pairs": PAIRS}.get(name, WORDS)
 
 
 def stem_of(word):

@@ -74,8 +74,9 @@ def _label(searcher, facts, label):
 
 @lru_cache(maxsize=1024)
 def label_fields(languages):
-    return fields.LABEL_FIELDS + tuple(f"text_{language}" for language in languages if f"text_{language}" in
-                                fields.SEARCH_FIELDS)
+    """The search fields a label in ``languages`` is looked for in."""
+    return tuple(name for name in (*fields.LABEL_FIELDS, *(f"text_{language}" for language in languages))
+                 if name in fields.SEARCH_FIELDS)
 
 
 def _words(searcher, facts, text):

@@ -94,7 +94,7 @@ def _word_parts(searcher, facts, text):
     return [part for part in parts if part is not query.NullQuery]
 
 
-def _compounds(facts, searcher, word, names=tuple(fields.SEARCH_FIELDS)):
+def _compounds(facts, searcher, word, names=None):
     """``parse(word)`` (in the fields ``names``) or, in the languages that write compounds as one word, at a
     lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
@@ -102,7 +102,7 @@ def _compounds(facts, searcher, word, names=tuple(fields.SEARCH_FIELDS)):
     alternatives = []
     for language in COMPOUNDING:
         field, stems = f"text_{language}", [token.text for token in fields.LANGUAGE_WORDS[language](word)]
-        if field not in names or len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
+        if names is not None and field not in names or len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
             continue
         heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
         alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
@@ -113,12 +113,12 @@ def _compounds(facts, searcher, word, names=tuple(fields.SEARCH_FIELDS)):
 
 
 @lru_cache(maxsize=65536)
-def word_query(word, names=tuple(fields.SEARCH_FIELDS)):
+def word_query(word, names=None):
     """One of the person's words in the search fields ``names`` (all by default), each field's boost on its
     terms (a word that a field analyses into several terms needs them all there). Built directly, as Whoosh's
     parser would for plain words: the parser took two milliseconds a word, most of a new search's time."""
     alternatives, analysed = [], {}
-    for name in names:
+    for name in names or fields.SEARCH_FIELDS:  # read when called: a benchmark may swap the fields
         boost, analyzer = fields.SEARCH_FIELDS[name], fields.analyzer_of(name)
         if id(analyzer) not in analysed:  # five fields share one analyzer: analyse the word once for them
             analysed[id(analyzer)] = list(dict.fromkeys(token.text for token in analyzer(word, mode="query")))
@@ -131,7 +131,7 @@ def word_query(word, names=tuple(fields.SEARCH_FIELDS)):
 
 
 @lru_cache(maxsize=65536)
-def phrase_query(phrase, names=tuple(fields.SEARCH_FIELDS)):
+def phrase_query(phrase, names=None):
     """A thesaurus label that needs all its words (stop words aside), in the fields ``names``."""
     words = [word_query(word, names) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
     words = [word for word in words if word is not query.NullQuery]

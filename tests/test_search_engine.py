@@ -201,6 +201,14 @@ def test_kept_postings_of_the_wrong_shape_are_decoded_instead(tmp_path, monkeypa
     assert [i for i, _ in fast(damaged, "research projects").hits] == [i for i, _ in expected.hits]
 
 
+def test_interests_word_pairs_are_terms_and_an_interest_without_words_is_no_trouble(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(iter([{"id": "gb-1", "name": "Ann Lee", "country": "GB",
+                         "interests": ["of the", "\u2014", "Recycling", "Battery recycling of cars"]}]))
+    assert sorted(term.decode() for term in index.searcher().lexicon("pairs")) == ["batteri recycl", "recycl car"]
+    assert index.search("battery recycling").total == 1
+
+
 def test_replaced_and_deleted_profiles_are_gone_from_results_and_counts(tmp_path):
     index = SearchIndex(tmp_path / "index")
     index.update(PEOPLE[:800])

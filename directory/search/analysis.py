@@ -17,7 +17,6 @@ from functools import cache, lru_cache
 
 import stopwordsiso
 from whoosh.analysis import (
-    BiWordFilter,
     CharsetFilter,
     CompositeAnalyzer,
     Filter,
@@ -167,9 +166,22 @@ def words_analyzer(stop=True, stem=True):
 
 def pairs_analyzer(stop=True, stem=True):
     """Each two words side by side in one interest, as ``words_analyzer`` makes them, as one term ("batteri
-    recycl"; an interest of one word gives that word): where a query's words are side by side, without word
-    positions."""
-    return RememberingAnalyzer(_words_chain(stop, stem) | BiWordFilter(sep=" "))
+    recycl"): where a query's words are side by side, without word positions."""
+    return RememberingAnalyzer(_words_chain(stop, stem) | WordPairs())
+
+
+class WordPairs(Filter):
+    """Each two neighbouring terms as one, a space between. (Whoosh's BiWordFilter fails on a text without
+    terms, "—" or "of the", and passes a lone term through.)"""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
 
 
 def _words_chain(stop, stem):

@@ -23,7 +23,7 @@ def write(folder, reader, fieldnames):
     """Keep the postings of the terms of ``fieldnames`` that at least COMMON documents of the segment that
     ``reader`` reads hold, unless they are kept already."""
     segment = reader.segment()
-    if segment is None or (Path(folder) / segment.make_filename(TERMS)).exists():
+    if segment is None or _path(folder, segment, TERMS).exists():
         return
     terms, ids, weights, at = {}, [], [], 0
     for fieldname in fieldnames:
@@ -39,9 +39,9 @@ def write(folder, reader, fieldnames):
     # Arrays first, each under a hidden name and then renamed, the list of terms last: a reader that finds the
     # list finds the whole.
     for name, parts, dtype in ((IDS, ids, np.int32), (WEIGHTS, weights, np.float32)):
-        _replace(folder, segment.make_filename(name), lambda handle, parts=parts, dtype=dtype: np.save(
+        _replace(_path(folder, segment, name), lambda handle, parts=parts, dtype=dtype: np.save(
             handle, np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)))
-    _replace(folder, segment.make_filename(TERMS), lambda handle: handle.write(json.dumps(terms).encode()))
+    _replace(_path(folder, segment, TERMS), lambda handle: handle.write(json.dumps(terms).encode()))
 
 
 def read(folder, reader):
@@ -50,13 +50,13 @@ def read(folder, reader):
     segment = reader.segment()
     if segment is None:
         return {}
-    if not (Path(folder) / segment.make_filename(TERMS)).exists():
+    if not _path(folder, segment, TERMS).exists():
         return None
     try:
-        terms = json.loads((Path(folder) / segment.make_filename(TERMS)).read_text())
+        terms = json.loads(_path(folder, segment, TERMS).read_text())
         # Plain arrays over the maps (a memmap's arithmetic would give memmaps not backed by any file).
-        ids = np.load(Path(folder) / segment.make_filename(IDS), mmap_mode="r").view(np.ndarray)
-        weights = np.load(Path(folder) / segment.make_filename(WEIGHTS), mmap_mode="r").view(np.ndarray)
+        ids = np.load(_path(folder, segment, IDS), mmap_mode="r").view(np.ndarray)
+        weights = np.load(_path(folder, segment, WEIGHTS), mmap_mode="r").view(np.ndarray)
         spans = [(fieldname, text, int(start), int(stop)) for fieldname, texts in terms.items()
                  for text, (start, stop) in texts.items()]
         sound = (ids.dtype == np.int32 and weights.dtype == np.float32 and ids.ndim == weights.ndim == 1
@@ -69,15 +69,20 @@ def read(folder, reader):
     return {(fieldname, text): (ids[start:stop], weights[start:stop]) for fieldname, text, start, stop in spans}
 
 
-def _replace(folder, name, write_to):
-    """Write ``name`` whole or not at all: under a hidden name (Whoosh leaves names starting with "." alone),
+def _path(folder, segment, name):
+    """The file ``name`` of ``segment``: named like the segment's own, so that Whoosh deletes it with them."""
+    return Path(folder) / segment.make_filename(name)
+
+
+def _replace(path, write_to):
+    """Write ``path`` whole or not at all: under a hidden name (Whoosh leaves names starting with "." alone),
     on disk before it is renamed."""
-    hidden = Path(folder) / f".{name}.{os.getpid()}"
+    hidden = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         with open(hidden, "wb") as handle:
             write_to(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(hidden, Path(folder) / name)
+        os.replace(hidden, path)
     finally:
         hidden.unlink(missing_ok=True)

@@ -58,18 +58,18 @@ def build(searcher, facts, text, expansions):
 def phrases(text):
     """Each pair of ``text``'s words that are side by side (stop words aside), as a term of the interests' word
     pairs."""
-    words = [token.text for token in fields.WORDS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
-    return [query.Term("pairs", f"{first} {second}") for first, second in zip(words, words[1:]) if first != second]
+    pairs = [token.text for token in fields.PAIRS(re.sub(QUERY_SYNTAX, " ", text), mode="query")]
+    return [query.Term("pairs", pair) for pair in pairs if len(set(pair.split(" "))) == 2]  # not "a a"
 
 
 def _label(searcher, facts, label):
     """A thesaurus label's query: all its words, or one word with the compounds it is part of, in LABEL_FIELDS
     and its languages' stemmed text."""
-    fields = label_fields(label.languages)
+    names = label_fields(label.languages)
     if re.fullmatch(r"\w+", label.text):
-        return facts.pruned(searcher, ("label", label.text, fields),
-                            lambda: _compounds(facts, searcher, label.text, fields))
-    return facts.pruned(searcher, ("phrase", label.text, fields), lambda: phrase_query(label.text, fields))
+        return facts.pruned(searcher, ("label", label.text, names),
+                            lambda: _compounds(facts, searcher, label.text, names))
+    return facts.pruned(searcher, ("phrase", label.text, names), lambda: phrase_query(label.text, names))
 
 
 @lru_cache(maxsize=1024)

@@ -6,9 +6,9 @@ from flask import current_app
 
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
+from directory.languages import detect_language
 from directory.search import IndexUnavailable, QueryError, terms_of
 from directory.search import highlight as matched_parts
-from directory.search.analysis import detect_language
 
 QUERY_LANGUAGE_SURE = 0.8  # a query's language is guessed from few words: below this, English labels
 

@@ -20,8 +20,9 @@ from typing import NamedTuple
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
+from directory.languages import detect_language
 from directory.paths import DATA
-from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, detect_language, stop_words
+from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_words
 from directory.search.querying import Label
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "zh", "ja", "nl", "ko")

@@ -82,7 +82,8 @@ def expert_link(expert_id):
 @bp.app_template_global()
 def lang_of(expert):
     """` lang="xx"` for an element holding an expert's scraped text (name, title, interests) when their
-    source's language is not the pages' own (English), so that a screen reader reads it in the right voice."""
+    language (their source's, or the one their words are surely in) is not the pages' own (English), so that a
+    screen reader reads it in the right voice."""
     language = expert.get("language") or ""
     if LANGUAGE.match(language) and language.split("-")[0].lower() != PAGE_LANGUAGE:
         return Markup(f' lang="{language}"')

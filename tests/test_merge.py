@@ -62,3 +62,12 @@ def test_an_unchanged_expert_keeps_when_it_last_changed_and_a_run_that_saw_them_
     assert seen["demo"] == 1  # the demo label is never taken off
     changed = merge("e1", [LISTING, PROFILE], existing).row
     assert changed["last_changed"] == PROFILE.fetched_at and changed["content_hash"] != first["content_hash"]
+
+
+def test_an_expert_s_language_is_their_source_s_else_the_one_their_words_are_surely_in():
+    words = {"name": "Eva Roth", "title": "Professorin für Werkstofftechnik",
+             "interests": ["Spritzguss von Kunststoffen", "Werkzeugbau für die Industrie"]}
+    assert merge("e1", [record("http://a.example/1", **words)], None).row["language"] == "de"
+    assert merge("e1", [record("http://a.example/1", language="fr", **words)], None).row["language"] == "fr"
+    unsure = record("http://a.example/2", name="Li Wei", interests=["Tribology"])  # one word: no sure guess
+    assert merge("e2", [unsure], None).row["language"] is None

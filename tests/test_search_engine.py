@@ -7,8 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from whoosh import index as whoosh_index
 from whoosh import query
+from whoosh import writing as whoosh_writing
 from whoosh.analysis import CompositeAnalyzer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import byte_to_length
 
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
@@ -24,8 +29,8 @@ from directory.search import (
 )
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
-from directory.search.fields import WORDS
-from directory.search.internals import posting_arrays
+from directory.search.fields import WORDS, document, schema
+from directory.search.internals import TermPostingPool, posting_arrays, write_faster
 from directory.search.querying import Label
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
@@ -413,6 +418,62 @@ def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment
                     deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
                     kept = [n for n, number in enumerate(found[0]) if number not in deleted]
                     assert found[0][kept].tolist() == ids and found[1][kept].tolist() == weights, (fieldname, text)
+
+
+def segment_files(folder, pool, limitmb, monkeypatch):
+    """The terms and postings files Whoosh writes with ``pool`` for PEOPLE added in two commits, the second
+    merging the first's segment into its own (those postings come from a reader), as {extension: [contents]}."""
+    monkeypatch.setattr(whoosh_writing, "PostingPool", pool)
+    folder.mkdir()
+    ix = whoosh_index.create_in(folder, schema())
+    files = {}
+    for people, optimize in ((PEOPLE[:1200], False), (PEOPLE[1200:], True)):
+        writer = ix.writer(limitmb=limitmb, compound=False)
+        for person in people:
+            writer.add_document(**document(person))
+        writer.commit(optimize=optimize)
+        for path in folder.iterdir():
+            if path.suffix in (".trm", ".pst"):
+                files.setdefault(path.suffix, []).append(path.read_bytes())
+    return files
+
+
+@pytest.mark.parametrize("limitmb", [1, 64])  # 1: postings past the limit go to sorted runs on disk
+def test_the_faster_writer_writes_the_very_files_whoosh_writes(tmp_path, monkeypatch, limitmb):
+    write_faster()
+    own = segment_files(tmp_path / "whoosh", TermPostingPool.__base__, limitmb, monkeypatch)  # Whoosh's pool
+    ours = segment_files(tmp_path / "ours", TermPostingPool, limitmb, monkeypatch)
+    assert own == ours and len(own[".pst"]) == 2  # the first segment, then the merged one
+
+
+def test_a_term_s_postings_added_out_of_order_come_out_in_order(tmp_path):
+    pool = TermPostingPool(FileStorage(str(tmp_path)), None)
+    pool.limit = 20_000  # bytes: some runs on disk
+    rng = random.Random(3)
+    postings = [(field, term, docnum, rng.choice((1, 1.0, 2.5)), b"v%d" % rng.randrange(3))
+                for field in ("a", "b") for term in (b"x", b"y", b"z") for docnum in rng.sample(range(50_000), 900)]
+    rng.shuffle(postings)
+    for posting in postings:
+        pool.add(posting)
+    assert len(pool.runs) > 3  # runs on disk, to be merged
+    assert list(pool.items()) == sorted(postings)
+    path, f = pool._new_run()  # and the runs Whoosh's own multiprocess writer writes and reads
+    pool._write_run(f, sorted(postings))
+    assert list(pool._read_run(path)) == sorted(postings)
+
+
+def test_a_field_s_lengths_read_whole_are_whoosh_s_lengths(one_segment):
+    def whoosh_s(perdoc, docnum, fieldname):  # W3PerDocReader.doc_field_length, one byte from the file
+        if not perdoc.has_column(_lenfield(fieldname)):
+            return 0
+        length_byte = perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)[docnum]
+        return byte_to_length(length_byte) if length_byte else None
+
+    for reader, _offset in leaf_readers(one_segment.searcher()):
+        numbers = range(reader.doc_count_all() + 1)  # one past the last: no length
+        for fieldname in ("interests", "name", "pairs", "country"):
+            assert ([reader._perdoc.doc_field_length(n, fieldname) for n in numbers]
+                    == [whoosh_s(reader._perdoc, n, fieldname) for n in numbers])
 
 
 def test_cognates_share_a_key_and_short_or_non_latin_words_have_none():

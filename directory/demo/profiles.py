@@ -17,7 +17,8 @@ BIO = ("works with industry partners on applied projects, leads a research group
 
 
 def profiles(count, seed=2010):
-    """``count`` profiles: name, title, department, institution, country, 3-8 interests, a bio on 40%."""
+    """``count`` profiles as the store gives them: name, title, department, institution, country, 3-8 interests,
+    a bio on 40%, and their language (English: the store keeps the language it tells from their words)."""
     rng = random.Random(seed)
     labels = [term for concept in thesaurus.concepts() for term in concept.labels["en"]]
     for n in range(count):
@@ -27,7 +28,7 @@ def profiles(count, seed=2010):
             "id": f"b{n:07d}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "title": rng.choice(TITLES),
             "department": f"Department of {rng.choice(labels).title()}", "institution": f"University {n % 4000}",
             "country": country, "interests": interests + ([f"{rng.choice(FIRST)} {BIO}"] if rng.random() < 0.4 else []),
-            "last_verified": "2026-11-01T00:00:00+00:00", "last_changed": "2026-11-01T00:00:00+00:00",
+            "language": "en", "last_verified": "2026-11-01T00:00:00+00:00", "last_changed": "2026-11-01T00:00:00+00:00",
         }
 
 

@@ -38,7 +38,7 @@ from directory.search import common_terms, querying
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
 from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
-from directory.search.internals import remember_absent_columns
+from directory.search.internals import write_faster
 from directory.search.querying import MOST_LABELS
 
 __all__ = ["COVERAGE", "MOST_LABELS", "PHRASE_BONUS", "SEARCH_FIELDS", "IndexUnavailable", "QueryError", "Results",
@@ -188,7 +188,7 @@ class SearchIndex:
         ``procs`` > 1 analyses in that many processes, one segment each (about twice as fast on two
         cores); only for a single-threaded caller such as the command line, since it forks.
         """
-        remember_absent_columns()
+        write_faster()
         folder = self._new_folder()
         ix = whoosh_index.open_dir(str(folder))
         writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
@@ -213,7 +213,7 @@ class SearchIndex:
         """Add or replace these experts and delete these ids, in one commit. With ``purge`` (an erasure),
         every segment holding deleted documents is rewritten without them: a deleted document's stored
         fields, terms and spelling words otherwise stay in its segment until a merge."""
-        remember_absent_columns()
+        write_faster()
         self.ensure()
         folder = os.path.realpath(self.path)
         writer = self._open(folder).writer(timeout=30, compound=False)

@@ -1,15 +1,15 @@
 """How text becomes index terms, per language: stop words, stemming and CJK words.
 
-The directory holds profiles in the LANGUAGES below. Stop words of every one of them are removed from every
-field, for profiles and queries alike, so that no result is there through "für", "von" or "de" (a word that
-is a stop word in one language and a content word in another, such as Spanish "sea" or German "die", is
-given up: a query in any language may contain either). Stop words come from Snowball's lists (shipped with
-Whoosh) for the European languages and from stopwords-iso for Chinese, Japanese and Korean.
+The directory holds profiles in its LANGUAGES (directory.languages). Stop words of every one of them are
+removed from every field, for profiles and queries alike, so that no result is there through "für", "von" or
+"de" (a word that is a stop word in one language and a content word in another, such as Spanish "sea" or
+German "die", is given up: a query in any language may contain either). Stop words come from Snowball's
+lists (shipped with Whoosh) for the European languages and from stopwords-iso for Chinese, Japanese and Korean.
 
 Every profile is indexed with the English (Porter) stemmer, and a profile in another Snowball language also
-with its own stemmer, the language taken from its source or told from its text. Chinese is cut into words
-with jieba's dictionary (whole words and the words inside them); Japanese kana and Korean hangul are kept
-whole and as pairs of characters, since no dictionary for them ships here.
+with its own stemmer: the language the store keeps (its source's, or told from its words), else told now.
+Chinese is cut into words with jieba's dictionary (whole words and the words inside them); Japanese kana and
+Korean hangul are kept whole and as pairs of characters, since no dictionary for them ships here.
 """
 import logging
 import re
@@ -32,9 +32,8 @@ from whoosh.lang import stopwords_for_language
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-from scrapers.text import HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS
+from directory.languages import CJK_RUN, HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS, LANGUAGES
 
-LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko")
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word (queries' compounds are split)
 COMPOUND_PART = 4  # the shortest part (stem) of a compound
@@ -42,7 +41,6 @@ COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions).
 ANALYSIS_VERSION = "6"
 
-CJK_RUN = re.compile(f"[{HIRAGANA_CHARS}{KATAKANA_CHARS}{HAN_CHARS}{HANGUL_CHARS}]+")
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
                            f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")
 WORD = re.compile(r"\w+(?:[-.']\w+)*")  # Whoosh's default token pattern
@@ -245,27 +243,3 @@ def cjk_analyzer(stop=True, dictionary=True):
     """CJK words (CjkTokenizer); without ``dictionary``, every character and pair of characters instead."""
     chain = CjkTokenizer() if dictionary else RegexTokenizer(CJK_RUN.pattern) | NgramFilter(minsize=1, maxsize=2)
     return chain | LowercaseFilter() | StopFilter(stoplist=stop_words() if stop else (), minsize=1)
-
-
-@cache
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
-
-
-def detect_language(text, sure=0.0):
-    """The language of ``text`` among LANGUAGES (by script for CJK, else py3langid), or None when it has no
-    letters or the guess is less likely than ``sure``."""
-    if re.search(f"[{HANGUL_CHARS}]", text):
-        return "ko"
-    if re.search(f"[{HIRAGANA_CHARS}{KATAKANA_CHARS}]", text):
-        return "ja"
-    if CJK_RUN.search(text):
-        return "zh"
-    if not re.search(r"[^\W\d_]", text):
-        return None
-    language, probability = _identifier().classify(text)
-    return language if probability >= sure else None

@@ -8,12 +8,11 @@ from urllib.parse import urlsplit
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from directory import countries
+from directory.languages import CJK_RUN, profile_language
 from directory.search.analysis import (
-    CJK_RUN,
     STEMMED_LANGUAGES,
     cjk_analyzer,
     cognate_analyzer,
-    detect_language,
     language_analyzer,
     pairs_analyzer,
     words_analyzer,
@@ -30,7 +29,6 @@ SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0,
 # Where a thesaurus label's words are looked for (besides the stemmed text of its own languages): the fields of
 # what a person works on. (A topic's name is no one's name or university; each field costs a new search time.)
 LABEL_FIELDS = ("title", "interests", "department", "cjk", "cognate")
-LANGUAGE_SAMPLE = 240  # characters of a profile's text enough to tell its language
 
 
 def schema():
@@ -65,7 +63,7 @@ def document(expert):
     searchable = " ".join(filter(None, [names, expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
     own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-    language = expert.get("language") or detect_language(own_words[:LANGUAGE_SAMPLE])
+    language = expert.get("language") or profile_language(expert)  # the store keeps it when sure of it
     stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
     return {
         **stemmed,

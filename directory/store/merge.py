@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from directory.identity import digest
+from directory.languages import PROFILE_SURE, profile_language
 from scrapers.record import clean_other_names, replaces
 
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
@@ -57,6 +58,8 @@ def merge(expert_id: str, records: list[Record], existing: dict | None, run_id: 
     seen = run_id is not None
     row = {
         "id": expert_id, **{f: merged.get(f) for f in EXPERT_FIELDS},
+        # a source's language, else the one their words are surely in: kept, so an index rebuild need not tell it
+        "language": merged.get("language") or profile_language({**merged, "interests": interests}, PROFILE_SURE),
         "other_names": json.dumps(merged["other_names"] or [], ensure_ascii=False),
         "interests": json.dumps(interests, ensure_ascii=False),
         "sources": json.dumps(sorted({r.source for r in records})),

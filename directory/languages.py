@@ -34,9 +34,13 @@ def detect_language(text, sure=0.0):
     return language if probability >= sure else None
 
 
-def profile_language(expert, sure=0.0):
-    """The language of an expert's own words (title, interests, department: not names or universities), told
-    from their first PROFILE_SAMPLE characters; None as ``detect_language``."""
+def own_words(expert):
+    """An expert's own words: their title, interests and department (not names or universities)."""
     interests = " ; ".join(expert.get("interests") or [])
-    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
-    return detect_language(own_words[:PROFILE_SAMPLE], sure=sure)
+    return " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
+
+
+def profile_language(expert, sure=0.0):
+    """The language of an expert's own words, told from their first PROFILE_SAMPLE characters; None as
+    ``detect_language``."""
+    return detect_language(own_words(expert)[:PROFILE_SAMPLE], sure=sure)

@@ -82,9 +82,9 @@ def expert_link(expert_id):
 @bp.app_template_global()
 def lang_of(expert):
     """` lang="xx"` for an element holding an expert's scraped text (name, title, interests) when their
-    language (their source's, or the one their words are surely in) is not the pages' own (English), so that a
-    screen reader reads it in the right voice."""
-    language = expert.get("language") or ""
+    source's language is not the pages' own (English), so that a screen reader reads it in the right voice.
+    (Not a language told from their words: one Chinese word in an English title would make it all Chinese.)"""
+    language = (expert.get("language") or "") if "language" in (expert.get("field_sources") or {}) else ""
     if LANGUAGE.match(language) and language.split("-")[0].lower() != PAGE_LANGUAGE:
         return Markup(f' lang="{language}"')
     return ""

@@ -71,3 +71,17 @@ def test_an_expert_s_language_is_their_source_s_else_the_one_their_words_are_sur
     assert merge("e1", [record("http://a.example/1", language="fr", **words)], None).row["language"] == "fr"
     unsure = record("http://a.example/2", name="Li Wei", interests=["Tribology"])  # one word: no sure guess
     assert merge("e2", [unsure], None).row["language"] is None
+
+
+def test_the_language_the_store_keeps_gives_the_index_document_it_would_tell_itself():
+    from directory.search.fields import document
+
+    people = [{"name": "Eva Roth", "title": "Professorin", "interests": ["Spritzguss von Kunststoffen"]},
+              {"name": "Ann Lee", "interests": ["Recycling von Kunststoffen im Fahrzeugbau"], "language": "en"},
+              {"name": "Li Wei", "interests": ["Tribology"]},  # unsure: told again when indexed
+              {"name": "Ana Ruiz", "title": "Profesora", "interests": ["Irrigación de cultivos hortícolas"]},
+              {"name": "Bo Kim", "title": "Professor of Chinese Studies (中国研究)"}]
+    for n, person in enumerate(people):
+        row = merge(f"e{n}", [record("http://a.example/p", **person)], None).row
+        stored = {"id": row["id"], **person, "language": row["language"]}
+        assert document(stored) == document({**stored, "language": person.get("language")})

@@ -11,9 +11,8 @@ from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh import writing as whoosh_writing
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.filedb.filestore import FileStorage
-from whoosh.util.numeric import byte_to_length
 
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
@@ -30,7 +29,7 @@ from directory.search import (
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.fields import WORDS, document, schema
-from directory.search.internals import TermPostingPool, posting_arrays, write_faster
+from directory.search.internals import WHOOSH_OWN, TermPostingPool, posting_arrays, write_faster
 from directory.search.querying import Label
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
@@ -420,10 +419,14 @@ def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment
                     assert found[0][kept].tolist() == ids and found[1][kept].tolist() == weights, (fieldname, text)
 
 
-def segment_files(folder, pool, limitmb, monkeypatch):
-    """The terms and postings files Whoosh writes with ``pool`` for PEOPLE added in two commits, the second
-    merging the first's segment into its own (those postings come from a reader), as {extension: [contents]}."""
-    monkeypatch.setattr(whoosh_writing, "PostingPool", pool)
+def segment_files(folder, limitmb, monkeypatch, whoosh_s=False):
+    """The terms and postings files Whoosh writes, as it is or made faster, for PEOPLE added in two commits, the
+    second merging the first's segment into its own (those postings come from a reader): {extension: [bytes]}."""
+    write_faster()
+    if whoosh_s:
+        monkeypatch.setattr(whoosh_writing, "PostingPool", WHOOSH_OWN["PostingPool"])
+        for name in ("doc_field_length", "_cached_reader"):
+            monkeypatch.setattr(W3PerDocReader, name, WHOOSH_OWN[name])
     folder.mkdir()
     ix = whoosh_index.create_in(folder, schema())
     files = {}
@@ -440,10 +443,13 @@ def segment_files(folder, pool, limitmb, monkeypatch):
 
 @pytest.mark.parametrize("limitmb", [1, 64])  # 1: postings past the limit go to sorted runs on disk
 def test_the_faster_writer_writes_the_very_files_whoosh_writes(tmp_path, monkeypatch, limitmb):
-    write_faster()
-    own = segment_files(tmp_path / "whoosh", TermPostingPool.__base__, limitmb, monkeypatch)  # Whoosh's pool
-    ours = segment_files(tmp_path / "ours", TermPostingPool, limitmb, monkeypatch)
+    runs = []
+    monkeypatch.setattr(TermPostingPool, "_add_run", lambda pool, path: (runs.append(path), pool.runs.append(path)))
+    ours = segment_files(tmp_path / "ours", limitmb, monkeypatch)
+    with monkeypatch.context() as whoosh_s:
+        own = segment_files(tmp_path / "whoosh", limitmb, whoosh_s, whoosh_s=True)
     assert own == ours and len(own[".pst"]) == 2  # the first segment, then the merged one
+    assert bool(runs) == (limitmb == 1)
 
 
 def test_a_term_s_postings_added_out_of_order_come_out_in_order(tmp_path):
@@ -452,28 +458,32 @@ def test_a_term_s_postings_added_out_of_order_come_out_in_order(tmp_path):
     rng = random.Random(3)
     postings = [(field, term, docnum, rng.choice((1, 1.0, 2.5)), b"v%d" % rng.randrange(3))
                 for field in ("a", "b") for term in (b"x", b"y", b"z") for docnum in rng.sample(range(50_000), 900)]
+    postings += [("spell", b"w", 0, 1, b"v%d" % rng.randrange(3)) for _ in range(300)]  # ties: by value
     rng.shuffle(postings)
     for posting in postings:
         pool.add(posting)
     assert len(pool.runs) > 3  # runs on disk, to be merged
-    assert list(pool.items()) == sorted(postings)
+
+    def typed(postings):  # a weight of 1 stays an int: Whoosh writes it as it is
+        return [(*posting, type(posting[3])) for posting in postings]
+
+    assert typed(pool.items()) == typed(sorted(postings))
     path, f = pool._new_run()  # and the runs Whoosh's own multiprocess writer writes and reads
     pool._write_run(f, sorted(postings))
-    assert list(pool._read_run(path)) == sorted(postings)
+    assert typed(pool._read_run(path)) == typed(sorted(postings))
 
 
 def test_a_field_s_lengths_read_whole_are_whoosh_s_lengths(one_segment):
-    def whoosh_s(perdoc, docnum, fieldname):  # W3PerDocReader.doc_field_length, one byte from the file
-        if not perdoc.has_column(_lenfield(fieldname)):
-            return 0
-        length_byte = perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)[docnum]
-        return byte_to_length(length_byte) if length_byte else None
-
+    whoosh_s = WHOOSH_OWN["doc_field_length"]  # one byte from the file at a time
     for reader, _offset in leaf_readers(one_segment.searcher()):
-        numbers = range(reader.doc_count_all() + 1)  # one past the last: no length
-        for fieldname in ("interests", "name", "pairs", "country"):
-            assert ([reader._perdoc.doc_field_length(n, fieldname) for n in numbers]
-                    == [whoosh_s(reader._perdoc, n, fieldname) for n in numbers])
+        perdoc, numbers = reader._perdoc, range(reader.doc_count_all() + 1)  # one past the last: no length
+        # pairs: a few without any (None); cjk: no one's (no lengths kept: 0); country: not a text (0)
+        for fieldname in ("interests", "name", "pairs", "cjk", "country"):
+            lengths = [perdoc.doc_field_length(n, fieldname) for n in numbers]
+            assert lengths == [whoosh_s(perdoc, n, fieldname) for n in numbers]
+            assert None in lengths[:-1] if fieldname == "pairs" else True
+        with pytest.raises(IndexError):
+            perdoc.doc_field_length(len(numbers), "interests")
 
 
 def test_cognates_share_a_key_and_short_or_non_latin_words_have_none():

@@ -164,3 +164,26 @@ def test_a_test_app_keeps_its_files_in_its_own_instance_folder(app, client, tmp_
     assert (tmp_path / "secret_key").is_file()
     assert app.config["DATABASE"] == str(tmp_path / "directory.sqlite")
     assert app.config["INDEX"] == str(tmp_path / "index")
+
+
+def test_scraped_text_is_marked_in_its_source_s_language_not_in_one_told_from_its_words(app, client):
+    from types import SimpleNamespace
+
+    from scrapers.clean import page_records
+
+    def saved(language, url, person):
+        source = SimpleNamespace(name=f"src-{language}", institution="Uni", country="DE", department=None,
+                                 language=language)
+        store.save_people(source, url, page_records(source, url, [person]))
+
+    with app.app_context():
+        store = get_store()
+        with store.transaction():
+            saved("de", "http://de.example/p", {"name": "Eva Roth", "interests": ["Spritzguss von Kunststoffen"]})
+            saved(None, "http://en.example/p", {"name": "Ann Lee", "title": "Professor of Chinese Studies (中国研究)",
+                                                "interests": ["Modern Chinese literature"]})
+        sync_index(store, get_index())
+        ids = {e["name"]: e["id"] for e in store.iter_experts()}
+        assert store.expert(ids["Ann Lee"])["language"] == "zh"  # kept for the index: its CJK words are Chinese
+    assert ' lang="de"' in client.get(f"/experts/{ids['Eva Roth']}").get_data(as_text=True)
+    assert ' lang="zh"' not in client.get(f"/experts/{ids['Ann Lee']}").get_data(as_text=True)

@@ -32,7 +32,8 @@ from whoosh.lang import stopwords_for_language
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-from directory.languages import CJK_RUN, HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS, LANGUAGES
+from directory.languages import CJK_RUN, LANGUAGES
+from scrapers.text import HAN_CHARS, HANGUL_CHARS, HIRAGANA_CHARS, KATAKANA_CHARS
 
 STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, which every profile gets
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word (queries' compounds are split)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from directory import countries
-from directory.languages import CJK_RUN, profile_language
+from directory.languages import CJK_RUN, own_words, profile_language
 from directory.search.analysis import (
     STEMMED_LANGUAGES,
     cjk_analyzer,
@@ -62,9 +62,8 @@ def document(expert):
     names = " ; ".join(filter(None, [expert.get("name"), *(expert.get("other_names") or [])]))  # 陈伟 and Wei Chen
     searchable = " ".join(filter(None, [names, expert.get("title"), interests,
                                         expert.get("department"), expert.get("institution")]))
-    own_words = " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
     language = expert.get("language") or profile_language(expert)  # the store keeps it when sure of it
-    stemmed = {f"text_{language}": own_words} if language in STEMMED_LANGUAGES else {}
+    stemmed = {f"text_{language}": own_words(expert)} if language in STEMMED_LANGUAGES else {}
     return {
         **stemmed,
         "id": expert["id"],

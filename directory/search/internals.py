@@ -17,7 +17,7 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
 import heapq
 import pickle
 from array import array
-from itertools import groupby, islice
+from itertools import groupby
 from operator import itemgetter
 
 import numpy as np
@@ -97,7 +97,7 @@ def _doc_field_length(self, docnum, fieldname, default=0):
     """W3PerDocReader.doc_field_length, from the field's lengths read whole on first use."""
     if docnum > self._doccount:
         raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-    every = self.__dict__.setdefault("_lengths_of", {})
+    every = vars(self).setdefault("_lengths_of", {})  # a reader's segment never changes
     if fieldname not in every:
         every[fieldname] = _stored_lengths(self, fieldname)
     stored = every[fieldname]
@@ -113,12 +113,11 @@ class TermPostingPool(PostingPool):
     numbers, weights and values side by side in arrays, not one tuple a posting. Whoosh sorts every posting (40
     million at a million profiles) and, past ``limitmb``, writes and merges sorted runs on disk a pickled
     posting at a time; here only the terms are sorted, and a run holds whole terms, merged term by term. The
-    postings come out in Whoosh's order: by term, then document (a term's postings are sorted only where
-    they were added out of order, as the spelling words are)."""
+    postings come out once, in Whoosh's order: by term, then document, weight and value."""
 
     POSTING_BYTES = 28  # a document number, a weight and a value's reference, in arrays that over-allocate
     TERM_BYTES = 600  # a term's key, its arrays and its place in the table
-    RUN_TERMS = 5000  # terms pickled together in a run
+    RUN_POSTINGS = 200_000  # postings pickled together in a run (whole terms: a chunk may hold more)
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
@@ -128,40 +127,46 @@ class TermPostingPool(PostingPool):
     def add(self, item):
         fieldname, text, docnum, weight, value = item
         held = self.terms.get((fieldname, text))
-        if held is None:  # weights as given: Whoosh writes a block's greatest weight as it is, 1 or 1.0
-            held = self.terms[fieldname, text] = (array("q"), array("d") if type(weight) is float else [], [])
+        if held is None:
+            held = self.terms[fieldname, text] = [array("q"), array("d"), []]
             self.fieldnames.add(fieldname)
             self.currentsize += self.TERM_BYTES
+        if type(weight) is not float and type(held[1]) is array:  # an int (a spelling word's 1) stays one:
+            held[1] = list(held[1])  # Whoosh writes a block's greatest weight as it is, 1 or 1.0
         held[0].append(docnum)
         held[1].append(weight)
         held[2].append(self.shared.setdefault(value, value))
-        self.currentsize += self.POSTING_BYTES
+        self.currentsize += self.POSTING_BYTES + len(value or b"")
         if self.currentsize > self.limit:
             self.save()
 
     def save(self):
         if self.terms:
             path, f = self._new_run()
-            self._write_terms(f, self._sorted_terms())
+            self._write_terms(f, _sorted_terms(self.terms))
             self._add_run(path)
-        self.terms, self.currentsize = {}, 0
+        self.terms, self.shared, self.currentsize = {}, {}, 0
 
     def items(self, maxfiles=128):
         if not self.runs:
-            return self._postings(self._sorted_terms())
+            postings = self._postings(_sorted_terms(self.terms))
+            self.terms, self.shared, self.currentsize = {}, {}, 0
+            return postings
         self.save()
+        if len(self.runs) > maxfiles:
+            self.reduce_to(maxfiles, maxfiles)
         runs, self.runs = self.runs, []
         return self._postings(self._merged(runs))
 
-    def _sorted_terms(self):
-        """(field name, term, document numbers, weights, values) of every term held, in order, each let go
-        once given."""
-        for key in sorted(self.terms):
-            yield (*key, *self.terms.pop(key))
-
     def _write_terms(self, f, terms):
-        terms = iter(terms)
-        while chunk := list(islice(terms, self.RUN_TERMS)):
+        chunk, postings = [], 0
+        for term in terms:
+            chunk.append(term)
+            postings += len(term[2])
+            if postings >= self.RUN_POSTINGS:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                chunk, postings = [], 0
+        if chunk:
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         f.close()
 
@@ -179,13 +184,14 @@ class TermPostingPool(PostingPool):
             self._remove_run(path)
 
     def _merged(self, paths):
-        """The terms of several runs (written in turn, so earlier documents first) merged into one list each."""
+        """The terms of several runs merged into one list each (``_postings`` puts each term's postings in
+        order: ``reduce_to`` merges the last runs first)."""
         terms = heapq.merge(*map(self._read_terms, paths), key=itemgetter(0, 1))
         for _key, parts in groupby(terms, key=itemgetter(0, 1)):
             fieldname, text, docnums, weights, values = next(parts)
             for _f, _t, more_docnums, more_weights, more_values in parts:
                 docnums.extend(more_docnums)
-                weights.extend(more_weights)
+                weights = weights + more_weights if type(weights) is type(more_weights) else [*weights, *more_weights]
                 values.extend(more_values)
             yield fieldname, text, docnums, weights, values
 
@@ -201,9 +207,13 @@ class TermPostingPool(PostingPool):
 
     # Whoosh's multiprocess writer without ``multisegment`` reads and merges its subwriters' runs itself.
     def _write_run(self, f, items):
-        terms = ((*key, array("q", (p[2] for p in group)), [p[3] for p in group], [p[4] for p in group])
-                 for key, group in ((key, list(group)) for key, group in groupby(items, key=itemgetter(0, 1))))
-        self._write_terms(f, terms)
+        def terms():
+            for (fieldname, text), group in groupby(items, key=itemgetter(0, 1)):
+                group = list(group)
+                yield (fieldname, text, array("q", (p[2] for p in group)), [p[3] for p in group],
+                       [p[4] for p in group])
+
+        self._write_terms(f, terms())
 
     def _read_run(self, path):
         return self._postings(self._read_terms(path))
@@ -212,14 +222,28 @@ class TermPostingPool(PostingPool):
         return self._postings(self._merged(paths))
 
 
+def _sorted_terms(terms):
+    """(field name, term, document numbers, weights, values) of every term in a pool's table, in order, each
+    let go once given."""
+    for key in sorted(terms):
+        yield (*key, *terms.pop(key))
+
+
 def _ascending(docnums):
+    """Whether each document number is above the one before. (Equal ones, as the spelling words' 0 repeated,
+    are sorted by their weight and value too.)"""
     numbers = np.frombuffer(docnums, dtype=np.int64)
     return bool((numbers[1:] > numbers[:-1]).all())
 
 
+WHOOSH_OWN = {"PostingPool": PostingPool, "doc_field_length": W3PerDocReader.doc_field_length,
+              "_cached_reader": W3PerDocReader._cached_reader}  # what write_faster replaces, for the tests
+
+
 def write_faster():
     """Make Whoosh's segment writing faster (see above); safe to repeat. Every writer of a process, and the
-    writer processes it forks, then write and read their sorted runs alike."""
+    writer processes it forks (Whoosh's multiprocess writer forks on Linux), then write and read their runs
+    alike."""
     W3PerDocReader._cached_reader = _cached_reader
     W3PerDocReader.doc_field_length = _doc_field_length
     whoosh_writing.PostingPool = TermPostingPool

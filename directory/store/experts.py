@@ -29,7 +29,7 @@ class Expert(TypedDict, total=False):
     department: str | None
     institution: str | None
     country: str | None  # ISO 3166 code
-    language: str | None  # the source's, when it says
+    language: str | None  # the source's, else the one their words are surely in (field_sources says which)
     other_names: list[str]  # the same person in another script or order
     interests: list[str]
     sources: list[str]  # source names

@@ -33,7 +33,8 @@ def merge(expert_id: str, records: list[Record], existing: dict | None, run_id: 
     """The expert that ``records`` (in source, page order; at least one) make, beside the row ``existing``
     (None for a new expert). Per field the first value wins, except that the longest title and department
     win (scrapers.record.replaces, extraction's rule too); interests are joined in order without case-folded
-    repeats; every field remembers the page it came from. ``run_id`` is the run that saw them now (None: kept
+    repeats; every field remembers the page it came from; without a source's language, the one their words
+    are surely in is kept (with no page). ``run_id`` is the run that saw them now (None: kept
     from ``existing``); ``demo`` labels them demo data (a label never taken off)."""
     merged, field_sources, interests, strategies, other_names = {}, {}, [], [], []
     for record in records:
@@ -54,12 +55,13 @@ def merge(expert_id: str, records: list[Record], existing: dict | None, run_id: 
     merged["other_names"] = clean_other_names({"name": merged.get("name"),
                                                "other_names": other_names}).get("other_names")
     content_hash = digest(json.dumps(merged, sort_keys=True, ensure_ascii=False), *interests)
+    # A source's language, else the one their words are surely in: kept, so an index rebuild need not tell it.
+    merged["language"] = merged.get("language") or profile_language({**merged, "interests": interests},
+                                                                    PROFILE_SURE)
     stamp = max(r.fetched_at for r in records)
     seen = run_id is not None
     row = {
         "id": expert_id, **{f: merged.get(f) for f in EXPERT_FIELDS},
-        # a source's language, else the one their words are surely in: kept, so an index rebuild need not tell it
-        "language": merged.get("language") or profile_language({**merged, "interests": interests}, PROFILE_SURE),
         "other_names": json.dumps(merged["other_names"] or [], ensure_ascii=False),
         "interests": json.dumps(interests, ensure_ascii=False),
         "sources": json.dumps(sorted({r.source for r in records})),

@@ -29,6 +29,7 @@ from directory.search.analysis import (
     words_analyzer,
 )
 from directory.search.fields import SEARCH_FIELDS
+from directory.search.querying import weighted
 
 DATA = Path(__file__).resolve().parent / "data"
 CLASSES = ("keyword", "plain", "cross-language")
@@ -58,6 +59,7 @@ VARIANTS = {
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
+    "every label of a place adding up, not its best": ([(QUERYING + "best_of", weighted)], True),
     "CJK as characters and pairs (no dictionary)": ([(FIELDS + "CJK", cjk_analyzer(dictionary=False))], True),
 }
 

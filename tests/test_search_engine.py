@@ -375,6 +375,35 @@ def test_a_label_no_profile_holds_takes_no_room_among_the_labels_searched(tmp_pa
     assert {expert_id for expert_id, _score in found.hits} == set(held[:MOST_LABELS])  # the first that are held
 
 
+def test_a_place_s_labels_count_as_their_best_so_the_firm_s_other_word_wins(tmp_path, monkeypatch):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([{"id": "labels", "name": "A Person", "country": "GB", "language": "en",
+                    "interests": ["Gerontology", "Healthy ageing", "Ageing"]},
+                   {"id": "beer", "name": "A Person", "country": "GB", "language": "en", "interests": ["Beer"]},
+                   {"id": "one", "name": "A Person", "country": "GB", "language": "en", "interests": ["Ageing"]},
+                   *({"id": f"p{n}", "name": "A Person", "country": "GB", "language": "en",
+                      "interests": ["Soil science"]} for n in range(20))])
+    labels = tuple(Label(text, ("en",)) for text in ("ageing", "gerontology", "healthy ageing"))
+    found = dict(index.search("beer old", expansions=(("old", labels),)).hits)
+    assert found["beer"] > found["labels"] > found["one"]
+    monkeypatch.setattr(querying, "best_of", querying.weighted)  # as it was: every label held adding up
+    summed = dict(index.search("beer old", per_page=11, expansions=(("old", labels),)).hits)
+    assert summed["labels"] > 1.5 * summed["beer"]
+
+
+def test_whoosh_s_best_of_matcher_scores_each_document_by_its_own_best_part(one_segment):
+    searcher = one_segment.searcher()
+    subqueries = [query.Term("interests", text.decode())
+                  for _count, text in searcher.reader().most_frequent_terms("interests", 2)]
+    apart = [dict(searcher.search(sub, limit=None).items()) for sub in subqueries]
+    matcher, scored = query.DisjunctionMax(subqueries).matcher(searcher), {}
+    while matcher.is_active():
+        scored[matcher.id()] = matcher.score()
+        matcher.next()
+    assert scored and scored == pytest.approx(
+        {n: max(part.get(n, 0.0) for part in apart) for n in set(apart[0]) | set(apart[1])})
+
+
 def test_a_profile_on_a_topic_the_query_names_ranks_higher(tmp_path):
     index = SearchIndex(tmp_path / "index")
     index.rebuild(with_topics(iter([{"id": "forming", "name": "A Person", "country": "GB", "language": "en",

@@ -192,7 +192,7 @@ class IndexFacts:
                     COMMON_SHARE * self.size, COMMON_FLOOR):
                 return query.NullQuery
             return q if len(self.postings(searcher, q.fieldname, q.text)[0]) else query.NullQuery
-        if not isinstance(q, (query.Or, query.And)):
+        if not isinstance(q, (query.Or, query.And, query.DisjunctionMax)):
             return q
         parts = [self._without_absent(searcher, sub) for sub in q.subqueries]
         if isinstance(q, query.And) and any(part is query.NullQuery for part in parts):
@@ -267,7 +267,7 @@ class IndexFacts:
             return
         if isinstance(q, query.Term):
             mask[self.postings(searcher, q.fieldname, q.text)[0]] = True
-        elif isinstance(q, query.Or):
+        elif isinstance(q, (query.Or, query.DisjunctionMax)):
             for sub in q.subqueries:
                 self._mark(searcher, sub, mask)
         elif isinstance(q, query.Every):
@@ -357,6 +357,14 @@ class IndexFacts:
             return NO_IDS, np.zeros(0)
         if isinstance(q, query.Term):
             return self._term_scores(searcher, q, allowed)
+        if isinstance(q, query.DisjunctionMax) and not q.tiebreak:  # each document's best part
+            parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
+            if not parts:
+                return NO_IDS, np.zeros(0)
+            ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+            scores = np.zeros(len(ids))
+            np.maximum.at(scores, where, np.concatenate([p[1] for p in parts]))
+            return ids, scores * q.boost
         if not isinstance(q, (query.Or, query.And)) or getattr(q, "scale", None):
             raise NotImplementedError(type(q).__name__)
         if isinstance(q, query.Or):  # nested alternatives add up too: one sum over all of them

@@ -3,6 +3,9 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
 
 - ``posting_arrays``: a term's posting blocks decoded whole into NumPy arrays, not one posting per call.
 - ``field_lengths``: a segment's field lengths (one byte a document) as one array.
+- ``DisjunctionMaxMatcher`` mended on import: its ``score`` takes the higher of its two sides' scores even when
+  they are on different documents, and its ``skip_to_quality`` keeps the document it was on. (Its ``replace``
+  with a minimum quality can still drop a side: the fast path and stepping a matcher never ask for one.)
 - ``write_faster``: three changes to how Whoosh writes a segment, each a large part of a big build's time
   (tests/test_search_engine.py checks that the index they write is the one Whoosh writes without them):
   - Whoosh asks the file system whether a segment has a column again for every posting it writes of a field
@@ -28,11 +31,33 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     _lenfield,
 )
+from whoosh.matching.binary import DisjunctionMaxMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
 NO_IDS = np.zeros(0, dtype=np.int32)  # document numbers: four bytes each
+
+
+def _best_score(self):
+    """DisjunctionMaxMatcher.score: the better score of the sides on the current document."""
+    a, b = self.a, self.b
+    on_a = a.is_active() and (not b.is_active() or a.id() <= b.id())
+    on_b = b.is_active() and (not a.is_active() or b.id() <= a.id())
+    return max(a.score() if on_a else 0.0, b.score() if on_b else 0.0)
+
+
+_whoosh_s_skip = DisjunctionMaxMatcher.skip_to_quality
+
+
+def _skip_to_quality(self, minquality):
+    """DisjunctionMaxMatcher.skip_to_quality, forgetting the document it was on, as UnionMatcher's does."""
+    self._id = None
+    return _whoosh_s_skip(self, minquality)
+
+
+DisjunctionMaxMatcher.score = _best_score
+DisjunctionMaxMatcher.skip_to_quality = _skip_to_quality
 
 
 def posting_arrays(reader, fieldname, text, weights=True):

@@ -1,5 +1,5 @@
 """How a firm's words and their thesaurus expansions become a Whoosh query: one part per place in the query,
-its own words or any of the labels the thesaurus found there at a lower weight; German and Dutch compounds
+its own words or the best of the labels the thesaurus found there at a lower weight; German and Dutch compounds
 through the profiles' compounds and parts. Scoring and ranking are ``facts``'."""
 import copy
 import re
@@ -27,7 +27,9 @@ class Label(NamedTuple):
 def build(searcher, facts, text, expansions):
     """(query, parts). The person's words (all documents when there are none) in parts: each place that
     names thesaurus concepts (``expansions``: [(those words, the concepts' ``Label``s)]) is one part, its own
-    words or any of the labels at a lower weight; each other word is a part. A profile scores the sum of
+    words or the best label a profile holds, at a lower weight (not the sum of every label it holds: a
+    profile with three labels of a concept one word named outranked one holding the firm's other words);
+    each other word is a part. A profile scores the sum of
     the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
     each pair of the query's words that its interests hold side by side. Each piece is kept without its
     absent terms, remembered for this index version (``facts.pruned``)."""
@@ -44,7 +46,7 @@ def build(searcher, facts, text, expansions):
                 if len(phrases) == MOST_LABELS:
                     break
         own = _words(searcher, facts, words)
-        pieces = ([] if own is query.NullQuery else [own]) + ([weighted(phrases, EXPANSION_WEIGHT)] if phrases else [])
+        pieces = ([] if own is query.NullQuery else [own]) + ([best_of(phrases, EXPANSION_WEIGHT)] if phrases else [])
         if pieces:
             parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
     rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
@@ -136,6 +138,11 @@ def phrase_query(phrase, names=None):
     words = [word_query(word, names) for word in re.sub(r"[\"*?~^{}\[\]():<>+\\/-]", " ", phrase).split()]
     words = [word for word in words if word is not query.NullQuery]
     return query.And(words) if len(words) > 1 else words[0] if words else query.NullQuery
+
+
+def best_of(queries, boost):
+    """The best-scoring of ``queries``, its score times ``boost``."""
+    return query.DisjunctionMax(queries, boost=boost) if len(queries) > 1 else weighted(queries, boost)
 
 
 def weighted(queries, boost):

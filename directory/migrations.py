@@ -12,6 +12,7 @@ Add a change as a new function at the end with a new name; never rename, reorder
 import json
 from collections.abc import Callable
 
+from directory.languages import PROFILE_SURE, profile_language
 from directory.paths import DATA
 from directory.store import Store, StoreError, now
 
@@ -138,6 +139,20 @@ def seed_institutions(store: Store) -> None:
         domains.extend({"domain": d.lower(), "institution_id": number} for d in item.get("domains", []))
     store.db["institutions"].insert_all(rows, replace=True, batch_size=2000)
     store.db["institution_domains"].insert_all(domains, ignore=True, batch_size=2000)
+
+
+@migration("0007-experts-language-told")
+def tell_experts_languages(store: Store) -> None:
+    """Experts stored without a language get the one their words are surely in, as merging them now keeps it
+    (the index tells the same one itself: this only spares each rebuild telling it again)."""
+    last = -1
+    while rows := store.db.execute("select rowid, title, interests, department from experts where rowid > ?"
+                                   " and language is null order by rowid limit 5000", [last]).fetchall():
+        told = [(language, rowid) for rowid, title, interests, department in rows
+                if (language := profile_language({"title": title, "interests": json.loads(interests or "[]"),
+                                                  "department": department}, PROFILE_SURE))]
+        store.db.conn.executemany("update experts set language = ? where rowid = ?", told)
+        last = rows[-1][0]
 
 
 def applied(store: Store) -> list[str]:

@@ -1,5 +1,6 @@
 """Named migrations: applied once each, in order, each in its own transaction; an older database upgraded in
 place; a newer one refused; and a request that never changes the schema."""
+import json
 import os
 import sqlite3
 import subprocess
@@ -144,3 +145,16 @@ def test_the_command_names_a_database_newer_than_itself(tmp_path):
                             env={**os.environ, "DIRECTORY_INSTANCE": str(tmp_path)}, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: the database ") and "newer version of the directory" in result.stderr
+
+
+def test_experts_stored_without_a_language_get_the_one_their_words_are_surely_in(tmp_path):
+    store = Store(str(tmp_path / "old.sqlite"))
+    migrate(store)
+    for expert_id, interests in (("de", ["Spritzguss von Kunststoffen", "Werkzeugbau für die Industrie"]),
+                                 ("unsure", ["Tribology"]), ("declared", ["Spritzguss von Kunststoffen"])):
+        store.db["experts"].insert({"id": expert_id, "name": "A Person", "interests": json.dumps(interests),
+                                    "language": "fr" if expert_id == "declared" else None})
+    store.db.execute("delete from migrations where name = '0007-experts-language-told'")  # as before it shipped
+    assert migrate(store) == ["0007-experts-language-told"]
+    assert {row["id"]: row["language"] for row in store.db.query("select id, language from experts")} == {
+        "de": "de", "unsure": None, "declared": "fr"}

@@ -40,6 +40,12 @@ def own_words(expert):
     return " ; ".join(filter(None, [expert.get("title"), interests, expert.get("department")]))
 
 
+def stored_language(expert):
+    """The language the store keeps for an expert: their source's, else the one their words are surely in
+    (kept, so that an index rebuild need not tell it again), else None."""
+    return expert.get("language") or profile_language(expert, PROFILE_SURE)
+
+
 def profile_language(expert, sure=0.0):
     """The language of an expert's own words, told from their first PROFILE_SAMPLE characters; None as
     ``detect_language``."""

@@ -12,7 +12,7 @@ Add a change as a new function at the end with a new name; never rename, reorder
 import json
 from collections.abc import Callable
 
-from directory.languages import PROFILE_SURE, profile_language
+from directory.languages import stored_language
 from directory.paths import DATA
 from directory.store import Store, StoreError, now
 
@@ -149,8 +149,8 @@ def tell_experts_languages(store: Store) -> None:
     while rows := store.db.execute("select rowid, title, interests, department from experts where rowid > ?"
                                    " and language is null order by rowid limit 5000", [last]).fetchall():
         told = [(language, rowid) for rowid, title, interests, department in rows
-                if (language := profile_language({"title": title, "interests": json.loads(interests or "[]"),
-                                                  "department": department}, PROFILE_SURE))]
+                if (language := stored_language({"title": title, "interests": json.loads(interests or "[]"),
+                                                 "department": department}))]
         store.db.conn.executemany("update experts set language = ? where rowid = ?", told)
         last = rows[-1][0]
 

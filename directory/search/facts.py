@@ -357,15 +357,8 @@ class IndexFacts:
             return NO_IDS, np.zeros(0)
         if isinstance(q, query.Term):
             return self._term_scores(searcher, q, allowed)
-        if isinstance(q, query.DisjunctionMax) and not q.tiebreak:  # each document's best part
-            parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
-            if not parts:
-                return NO_IDS, np.zeros(0)
-            ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-            scores = np.zeros(len(ids))
-            np.maximum.at(scores, where, np.concatenate([p[1] for p in parts]))
-            return ids, scores * q.boost
-        if not isinstance(q, (query.Or, query.And)) or getattr(q, "scale", None):
+        best = isinstance(q, query.DisjunctionMax) and not q.tiebreak  # each document's best part
+        if not (best or isinstance(q, (query.Or, query.And))) or getattr(q, "scale", None):
             raise NotImplementedError(type(q).__name__)
         if isinstance(q, query.Or):  # nested alternatives add up too: one sum over all of them
             parts = list(self._alternatives(searcher, q, allowed, q.boost))
@@ -374,6 +367,10 @@ class IndexFacts:
         if not parts:
             return NO_IDS, np.zeros(0)
         ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+        if best:
+            scores = np.zeros(len(ids))
+            np.maximum.at(scores, where, np.concatenate([p[1] for p in parts]))
+            return ids, scores * q.boost
         scores = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
         if isinstance(q, query.Or):
             return ids, scores

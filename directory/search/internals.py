@@ -216,7 +216,9 @@ class TermPostingPool(PostingPool):
             fieldname, text, docnums, weights, values = next(parts)
             for _f, _t, more_docnums, more_weights, more_values in parts:
                 docnums.extend(more_docnums)
-                weights = weights + more_weights if type(weights) is type(more_weights) else [*weights, *more_weights]
+                if type(weights) is array and type(more_weights) is not array:  # ints stay ints, as in ``add``
+                    weights = list(weights)
+                weights.extend(more_weights)
                 values.extend(more_values)
             yield fieldname, text, docnums, weights, values
 

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from directory.identity import digest
-from directory.languages import PROFILE_SURE, profile_language
+from directory.languages import stored_language
 from scrapers.record import clean_other_names, replaces
 
 EXPERT_FIELDS = ("name", "title", "email", "phone", "profile_url", "photo_url", "department",
@@ -55,9 +55,7 @@ def merge(expert_id: str, records: list[Record], existing: dict | None, run_id: 
     merged["other_names"] = clean_other_names({"name": merged.get("name"),
                                                "other_names": other_names}).get("other_names")
     content_hash = digest(json.dumps(merged, sort_keys=True, ensure_ascii=False), *interests)
-    # A source's language, else the one their words are surely in: kept, so an index rebuild need not tell it.
-    merged["language"] = merged.get("language") or profile_language({**merged, "interests": interests},
-                                                                    PROFILE_SURE)
+    merged["language"] = stored_language({**merged, "interests": interests})
     stamp = max(r.fetched_at for r in records)
     seen = run_id is not None
     row = {

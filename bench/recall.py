@@ -56,6 +56,8 @@ VARIANTS = {
                                                           if name != "cognate"})], True),
     "without the Chinese and Japanese glossary": ([("directory.thesaurus._glossary",
                                                     lambda: thesaurus.Glossary({}, 0))], True),
+    "without the European dictionaries (FreeDict, both ways)": ([("directory.thesaurus._translated",
+                                                                   lambda query, named: [])], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
@@ -69,7 +71,8 @@ def read(path):
 
 # The variants measured on sets B and C too (each run imports the corpus again: about half a minute).
 WRITTEN_SETS_VARIANTS = ("everything", "without the vocabulary", "hand-made topics only (no open vocabularies)",
-                         "without cognate keys", "without the Chinese and Japanese glossary")
+                         "without cognate keys", "without the Chinese and Japanese glossary",
+                         "without the European dictionaries (FreeDict, both ways)")
 assert set(WRITTEN_SETS_VARIANTS) <= set(VARIANTS)
 
 

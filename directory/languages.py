@@ -34,6 +34,15 @@ def detect_language(text, sure=0.0):
     return language if probability >= sure else None
 
 
+def likely_languages(text, least=0.1):
+    """The languages among LANGUAGES that ``text`` (with no CJK characters) may be in, the likeliest first: those
+    at least ``least`` likely. (A word or two is often told wrongly alone: "tenants" as French, "madera" as
+    Portuguese.)"""
+    if not re.search(r"[^\W\d_]", text):
+        return []
+    return [language for language, probability in _identifier().rank(text) if probability >= least]
+
+
 def own_words(expert):
     """An expert's own words: their title, interests and department (not names or universities)."""
     interests = " ; ".join(expert.get("interests") or [])

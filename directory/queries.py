@@ -97,7 +97,9 @@ def _perform(request, hide, highlight):
     scores = dict(results.hits)
     for expert in experts:
         expert["score"] = round(scores[expert["id"]], 4) if scores.get(expert["id"]) is not None else None
-    terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels))
+    # A dictionary's meanings are highlighted only where the search used them (they are then among its terms).
+    terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels
+                                       if not label.meaning))
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []

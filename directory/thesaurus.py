@@ -12,7 +12,10 @@ One module of some 450 lines, on purpose: the concepts, the matcher that finds t
 means are one vocabulary's three views, sharing its caches, and each part is small.
 """
 import csv
+import mmap
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -20,7 +23,7 @@ from typing import NamedTuple
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
-from directory.languages import detect_language
+from directory.languages import detect_language, likely_languages
 from directory.paths import DATA
 from directory.search.analysis import CJK_RUN, COMPOUND_PART, COMPOUNDING, stop_words
 from directory.search.querying import Label
@@ -34,6 +37,8 @@ WORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")  # labels matched wo
 OFFERED_LABELS = 36
 LONE_PART = 6  # letters of a compound's part (and label) that names a concept alone: shorter ones occur by chance
 TOKEN = re.compile(r"\w+(?:-\w+)*")
+GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # of data/glossary-european.tsv: their words' meanings
+GLOSS_WORDS = 3  # words of the longest phrase looked up in the dictionaries
 
 
 class ThesaurusError(ValueError):
@@ -323,17 +328,115 @@ def _glossed(text, named):
     return found
 
 
+class SortedTable:
+    """A tab-separated file sorted by its first column's UTF-8 bytes (lines starting with "#" aside), looked up
+    by bisection where it lies: mapped, so that every worker shares one copy and none reads it whole."""
+
+    def __init__(self, path):
+        with open(path, "rb") as handle:
+            self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        starts = [0, *(match.end() for match in re.finditer(rb"\n", self.data))][:-1]
+        self.starts = array("q", (start for start in starts if self.data[start:start + 1] != b"#"))
+
+    def _key(self, number):
+        start = self.starts[number]
+        return self.data[start:self.data.find(b"\t", start)]
+
+    def rows(self, key):
+        """The other columns of each line whose first column is ``key``, in file order."""
+        wanted, found = key.encode(), []
+        number = bisect_left(range(len(self.starts)), wanted, key=self._key)
+        while number < len(self.starts) and self._key(number) == wanted:
+            start = self.starts[number]
+            found.append(self.data[start:self.data.find(b"\n", start)].decode("utf-8").split("\t")[1:])
+            number += 1
+        return found
+
+
+@cache
+def _dictionary(name):
+    """data/glossary-european.tsv (German, French, Spanish, Italian, Portuguese and Dutch words from FreeDict,
+    keyed "language:stems", with their first English meanings and others) or data/glossary-english.tsv (the
+    way back: English first meanings, keyed by their stems, with the words they mean in those languages and in
+    Chinese and Japanese); see data/make_glossary.py."""
+    return SortedTable(DATA / f"glossary-{name}.tsv")
+
+
+def _english_key(text):
+    """A meaning's key in glossary-english.tsv: its words' English stems."""
+    return " ".join(_english_stem(w) for w in _words(text))
+
+
+def _unnamed_runs(words, named):
+    """The runs of side-by-side ``words`` that no place among ``named`` (the query's words there) holds."""
+    taken = {w for place in named for w in place.split()}
+    runs = [[]]
+    for word in words:
+        if word in taken or not word.isalpha():
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [run for run in runs if run]
+
+
+def _meanings(words, languages):
+    """(first English meanings, ``Label``s) of ``words`` in the first of ``languages`` whose dictionary holds
+    them: another language's words' English meanings, or English words' words in other languages."""
+    for language in languages:
+        if language == "en":
+            rows = _dictionary("english").rows(_english_key(" ".join(words)))
+            labels = [Label(word, (of,)) for word, of in rows]
+            first = []
+        else:
+            rows = _dictionary("european").rows(f"{language}:{' '.join(_stem(language, w) for w in words)}")
+            first = [meaning for _word, main, _others in rows for meaning in main.split("|")]
+            labels = [Label(meaning, ("en",)) for _word, main, others in rows
+                      for meaning in (*main.split("|"), *others.split("|")) if meaning]
+        if labels:
+            return first, labels
+    return [], []
+
+
+def _translated(query, named):
+    """Places [(words, [(concept or None, phrase or Label)])] of the words of ``query`` that no place among
+    ``named`` holds, longest first, in the likeliest language of the query whose dictionary holds them: a German,
+    French, Spanish, Italian, Portuguese or Dutch word or phrase through its English meanings (as labels, then
+    the hand-made concepts its first meanings name, as for Chinese and Japanese); an English one through the
+    words in the other languages that it is the first meaning of. (The search uses them only where the firm's
+    own words find no profile: ``Label.meaning``.)"""
+    languages = [language for language in likely_languages(query) if language in (*GLOSSED_LANGUAGES, "en")]
+    found = []
+    for run in _unnamed_runs(_words(query), named) if languages and not CJK_RUN.search(query) else ():
+        position = 0
+        while position < len(run):
+            for size in range(min(GLOSS_WORDS, len(run) - position), 0, -1):
+                words = run[position:position + size]
+                first, labels = _meanings(words, languages)
+                if labels:
+                    hits = [hit for meaning in first for _named, group in _meaning_matcher().groups(meaning)
+                            for hit in group]
+                    found.append((" ".join(words), hits + [(None, label) for label in labels]))
+                    position += size
+                    break
+            else:
+                position += 1
+    return found
+
+
 def _places(query):
-    """Where ``query`` names concepts: [(its words there, [(concept, phrase)])]: the labels and plain phrases
-    it holds, then its Chinese and Japanese words that none spells, through their English meanings (each
-    meaning as a phrase of no concept, then the hand-made concepts that a first meaning names: the others
-    are a dictionary's secondary senses, 材料 "data" among them)."""
-    places = [(named, _meant(group)) for named, group in _query_matcher().groups(query)]
+    """Where ``query`` names concepts: [(its words there, [(concept, phrase)], whether a dictionary's meaning
+    names them)]: the labels and plain phrases it holds; then its Chinese and Japanese words that none spells,
+    through their English meanings (each meaning as a ``Label`` of no concept, then the hand-made concepts that a
+    first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then its other
+    words: ``_translated``."""
+    places = [(named, _meant(group), False) for named, group in _query_matcher().groups(query)]
     if CJK_RUN.search(query):
-        for word, (first, others) in _glossed(query, [named for named, _group in places]):
+        for word, (first, others) in _glossed(query, [named for named, _group, _m in places]):
             hits = [hit for meaning in first for _named, group in _meaning_matcher().groups(meaning) for hit in group]
             meanings = dict.fromkeys((*first, *others))
-            places.append((word, [(None, meaning) for meaning in meanings if _words(meaning)] + hits))
+            labels = [(None, Label(meaning, ("en",))) for meaning in meanings if _words(meaning)]
+            places.append((word, labels + hits, False))  # (measured: as dictionary meanings, they found less)
+    places += [(named, group, True) for named, group in _translated(query, [named for named, _group, _m in places])]
     return places
 
 
@@ -359,7 +462,7 @@ def expand(query):
     """Concepts named in ``query`` (with the phrase that named each), hand-made ones first; remembered, since
     popular searches repeat."""
     matches = {}
-    for _named, group in _places(query):
+    for _named, group, _meant in _places(query):
         for concept, phrase in group:
             if concept:
                 matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
@@ -385,14 +488,14 @@ def expansion_groups(query):
     dictionary's meaning is an English label."""
     lowered = query.casefold()
     groups = []
-    for named, group in _places(query):
+    for named, group, meant in _places(query):
         labels = {}  # one label for all its spellings ("Fermentation", "fermentation"), in all their languages
         for concept, phrase in group:
-            for term, language in concept.ranked_terms() if concept else [(phrase, "en")]:
+            for term, language in concept.ranked_terms() if concept else [(phrase.text, phrase.languages[0])]:
                 if term.casefold() not in lowered:
                     text, languages = labels.setdefault(term.casefold(), (term, {}))
                     languages[language] = True
-        groups.append((named, tuple(Label(text, tuple(languages)) for text, languages in labels.values())
+        groups.append((named, tuple(Label(text, tuple(languages), meant) for text, languages in labels.values())
                        [:OFFERED_LABELS]))
     return tuple(groups)
 

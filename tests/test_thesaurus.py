@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from directory import thesaurus
+from directory import languages, thesaurus
 from directory.indexer import with_topics
 from directory.search import SearchIndex
 
@@ -144,6 +144,63 @@ def test_chinese_and_japanese_words_no_concept_spells_are_searched_through_their
     assert found("隔音") == {"en-1", "zh-1"}  # the word itself, and its meaning "soundproofing" in English
     assert found("皮革") == {"en-2"}  # Chinese and Japanese "leather"
     assert found("カーテン") == set()  # "curtain": no profile says it in any language
+
+
+def test_other_words_no_concept_spells_are_searched_through_a_dictionary_both_ways(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "en-1", "name": "Ruth Ames", "country": "GB", "interests": ["Rising damp in old buildings"]},
+              {"id": "en-2", "name": "Grace Hughes", "country": "GB", "interests": ["Laser welding"]},
+              {"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
+               "interests": ["Behandlung chronischer Wunden"]}]
+    index.rebuild(with_topics(iter(people)))
+
+    def found(text):
+        return {expert_id for expert_id, _score in index.search(text, expansions=thesaurus.expansion_groups(text)).hits}
+
+    assert not any(thesaurus._query_matcher().groups(text) for text in ("vocht in de kelder", "wound"))  # no concept's
+    # Dutch "vocht" means "damp" (FreeDict), which the hand-made concept of damp buildings knows.
+    assert found("vocht in de kelder") == {"en-1"}
+    assert "building-moisture" in {e.concept.id for e in thesaurus.expand("vocht in de kelder")}
+    # English "wound" is the first meaning of German "Wunde" (and French "plaie", Japanese "キズ"...).
+    assert found("wound") == {"de-1"}
+    assert found("the quick brown fox") == set()
+
+
+def test_a_dictionary_s_meanings_are_searched_only_where_the_firm_s_own_word_finds_no_profile(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
+               "interests": ["Behandlung chronischer Wunden"]},
+              {"id": "en-3", "name": "Amy Ward", "country": "GB", "interests": ["Wound healing"]}]
+    index.rebuild(with_topics(iter(people)))
+    groups = thesaurus.expansion_groups("wound")
+    assert {label.text for _words, labels in groups for label in labels} >= {"Wunde"}
+    assert {expert_id for expert_id, _score in index.search("wound", expansions=groups).hits} == {"en-3"}
+
+
+def test_a_sorted_table_finds_every_key_by_bisection_and_no_other(tmp_path):
+    path = tmp_path / "table.tsv"
+    rows = [("apple", "1"), ("apple", "2"), ("apples", "3"), ("bär", "4"), ("b\u00e4r tatze", "5"), ("zebra", "6")]
+    path.write_text("# about\n# columns\n" + "".join(f"{key}\t{value}\tx\n" for key, value in
+                                                    sorted(rows, key=lambda row: row[0].encode())), encoding="utf-8")
+    table = thesaurus.SortedTable(path)
+    for key in dict.fromkeys(key for key, _value in rows):
+        assert table.rows(key) == [[value, "x"] for k, value in rows if k == key]
+    for missing in ("", "#", "aardvark", "appl", "applet", "b", "bärtatze", "zebras", "\uffff"):
+        assert table.rows(missing) == []
+
+
+@pytest.mark.parametrize("name", ["european", "english"])
+def test_the_shipped_dictionaries_are_sorted_as_their_bisection_needs(name):
+    table = thesaurus._dictionary(name)
+    keys = [table._key(number) for number in range(len(table.starts))]
+    assert len(keys) > 100_000
+    assert keys == sorted(keys)
+
+
+def test_a_word_is_looked_up_in_each_language_it_may_be_in():
+    assert {"es", "pt"} <= set(languages.likely_languages("madera"))  # told as Portuguese, yet Spanish "wood"
+    assert languages.likely_languages("Rückenschmerzen")[0] == "de"
+    assert languages.likely_languages("1234 --") == []
 
 
 def test_japanese_grammar_and_a_dictionary_s_stray_senses_are_not_searched():

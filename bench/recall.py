@@ -58,6 +58,8 @@ VARIANTS = {
                                                     lambda: thesaurus.Glossary({}, 0))], True),
     "without the European dictionaries (FreeDict, both ways)": ([("directory.thesaurus._translated",
                                                                    lambda query, named: [])], True),
+    "without everyday phrases held loosely (all their words but one, in any order)": (
+        [("directory.thesaurus._loosely_named", lambda query, named: [])], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),

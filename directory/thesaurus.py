@@ -6,10 +6,13 @@ the everyday words firms type in ten; they are the topic facet) and the open voc
 French, Spanish and Italian; see data/VOCABULARIES.md). A query names a concept when one of its labels (or, for the
 hand-made ones, a plain phrase) occurs in it as whole words, longest first: "machine learning" is one concept, not
 "machines" and "learning"; "e-learning" needs its "e". Words are compared by their stems in the label's
-language, so "Batterien" names "Batterie" and "batteries" names "battery".
+language, so "Batterien" names "Batterie" and "batteries" names "battery". A hand-made everyday phrase also
+names its concept loosely: all its words but one, in any order and form. The words no concept names go through
+dictionaries (data/glossary-*.tsv): Chinese, Japanese, German, French, Spanish, Italian, Portuguese and Dutch
+ones to their English meanings, English ones to their words in those languages.
 
-One module of some 450 lines, on purpose: the concepts, the matcher that finds their phrases and what a query
-means are one vocabulary's three views, sharing its caches, and each part is small.
+One module, on purpose: the concepts, the matchers that find their phrases, the dictionaries and what a query
+means are one vocabulary's views, sharing its stems, words and caches, and each part is small.
 """
 import csv
 import mmap
@@ -423,12 +426,61 @@ def _translated(query, named):
     return found
 
 
+@lru_cache(maxsize=200_000)
+def _loose_stem(language, word):
+    """A word's Snowball stem in ``language`` (English too: "fading" is "fade"), accents folded."""
+    try:
+        return _fold(stemmer_for_language(language)(word))
+    except IndexError:  # as in _stem
+        return _fold(word)
+
+
+@cache
+def _loose_phrases():
+    """language -> stem -> [(concept, phrase, the phrase's stems)] of the hand-made concepts' everyday phrases
+    of two words or more (stop words aside)."""
+    keyed = {language: {} for language in WORD_LANGUAGES}
+    for concept in concepts():
+        for language, phrase in concept.everyday:
+            if language in keyed:
+                stems = frozenset(_loose_stem(language, w) for w in _words(phrase))
+                for stem in stems if len(stems) >= 2 else ():
+                    keyed[language].setdefault(stem, []).append((concept, phrase, stems))
+    return keyed
+
+
+def _loosely_named(query, named):
+    """Places [(words, [(concept, phrase)])] of the hand-made concepts that the words of ``query`` no place among
+    ``named`` holds name loosely: all the words of one of their everyday phrases but one, and two at least, in
+    any order and any form ("clothes fading in the wash": "colours fading in the wash"); the phrases holding
+    most of them first, a place for each set of words."""
+    taken = {w for place in named for w in place.split()}
+    words = [w for w in _words(query) if w not in taken and w.isalpha()]
+    found = []
+    for language in (language for language in likely_languages(query) if language in WORD_LANGUAGES):
+        stems = {_loose_stem(language, w): w for w in words}
+        held = {}  # (concept id, phrase) -> [concept, phrase, its stems, the query's stems it holds]
+        for stem in stems:
+            for concept, phrase, phrase_stems in _loose_phrases()[language].get(stem, ()):
+                held.setdefault((concept.id, phrase), [concept, phrase, phrase_stems, set()])[3].add(stem)
+        for concept, phrase, phrase_stems, hits in held.values():
+            if len(hits) >= max(2, len(phrase_stems) - 1):
+                found.append((len(hits), tuple(w for w in words if _loose_stem(language, w) in hits), concept, phrase))
+    places, used = {}, set()
+    for _count, held_words, concept, phrase in sorted(found, key=lambda f: -f[0]):
+        if held_words in places or not used.intersection(held_words):
+            places.setdefault(held_words, []).append((concept, phrase))
+            used.update(held_words)
+    return [(" ".join(held_words), group) for held_words, group in places.items()]
+
+
 def _places(query):
     """Where ``query`` names concepts: [(its words there, [(concept, phrase)], whether a dictionary's meaning
     names them)]: the labels and plain phrases it holds; then its Chinese and Japanese words that none spells,
     through their English meanings (each meaning as a ``Label`` of no concept, then the hand-made concepts that a
-    first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then its other
-    words: ``_translated``."""
+    first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then the
+    everyday phrases its other words hold loosely (``_loosely_named``); then its words still left, through a
+    dictionary (``_translated``)."""
     places = [(named, _meant(group), False) for named, group in _query_matcher().groups(query)]
     if CJK_RUN.search(query):
         for word, (first, others) in _glossed(query, [named for named, _group, _m in places]):
@@ -436,6 +488,7 @@ def _places(query):
             meanings = dict.fromkeys((*first, *others))
             labels = [(None, Label(meaning, ("en",))) for meaning in meanings if _words(meaning)]
             places.append((word, labels + hits, False))  # (measured: as dictionary meanings, they found less)
+    places += [(named, group, False) for named, group in _loosely_named(query, [named for named, _g, _m in places])]
     places += [(named, group, True) for named, group in _translated(query, [named for named, _group, _m in places])]
     return places
 

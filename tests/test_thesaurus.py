@@ -166,6 +166,21 @@ def test_other_words_no_concept_spells_are_searched_through_a_dictionary_both_wa
     assert found("the quick brown fox") == set()
 
 
+def test_an_everyday_phrase_names_its_concept_loosely_by_all_its_words_but_one(tmp_path):
+    text = "clothes fading in the wash"  # the phrase is "colours fading in the wash"
+    assert "textile-care" not in {concept.id for _named, group in thesaurus._query_matcher().groups(text)
+                                  for concept, _phrase in group}
+    assert "textile-care" in {e.concept.id for e in thesaurus.expand(text)}
+    assert dict(thesaurus._loosely_named(text, ["clothes"])) == {
+        "fading wash": [(next(c for c in thesaurus.concepts() if c.id == "textile-care"), "colours fading in the wash")]}
+    assert thesaurus._loosely_named("wash the car", []) == []  # one word of a phrase is not enough
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "en-1", "name": "Ruth Ames", "country": "GB", "interests": ["Commercial laundering"]},
+              {"id": "en-2", "name": "Grace Hughes", "country": "GB", "interests": ["Laser welding"]}]
+    index.rebuild(with_topics(iter(people)))
+    assert [hit.expert_id for hit in index.search(text, expansions=thesaurus.expansion_groups(text)).hits] == ["en-1"]
+
+
 def test_a_dictionary_s_meanings_are_searched_only_where_the_firm_s_own_word_finds_no_profile(tmp_path):
     index = SearchIndex(tmp_path / "index")
     people = [{"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",

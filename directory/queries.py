@@ -88,7 +88,7 @@ def perform(request, highlight=True):
 
 def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
-    extra = thesaurus.expansion_groups(request.q) if expansions else ()
+    extra = thesaurus.expansion_groups(request.q) if request.expand and request.q else ()
     topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES)
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page,
@@ -100,6 +100,9 @@ def _perform(request, hide, highlight):
     # A dictionary's meanings are highlighted only where the search used them (they are then among its terms).
     terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels
                                        if not label.meaning))
+    # "Also searched" names a dictionary's concept only where the search used it (some profile holds a label).
+    expansions = [e for e in expansions if not e.fallback
+                  or any(terms_of(term) & results.terms for term in e.concept.terms())]
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []

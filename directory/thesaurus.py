@@ -17,8 +17,6 @@ means are one vocabulary's views, sharing its stems, words and caches, and each 
 import csv
 import mmap
 import re
-from array import array
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -42,6 +40,7 @@ LONE_PART = 6  # letters of a compound's part (and label) that names a concept a
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # of data/glossary-european.tsv: their words' meanings
 GLOSS_WORDS = 3  # words of the longest phrase looked up in the dictionaries
+SHORTEST_LOOKED_UP = 3  # letters of a word looked up: shorter ones are mostly abbreviations, or a list's "b"
 
 
 class ThesaurusError(ValueError):
@@ -332,27 +331,43 @@ def _glossed(text, named):
 
 
 class SortedTable:
-    """A tab-separated file sorted by its first column's UTF-8 bytes (lines starting with "#" aside), looked up
-    by bisection where it lies: mapped, so that every worker shares one copy and none reads it whole."""
+    """A tab-separated file sorted by its first column's UTF-8 bytes, under comment lines starting with "#",
+    looked up by bisection where it lies: mapped, so that every worker shares one copy, and never read whole."""
 
     def __init__(self, path):
         with open(path, "rb") as handle:
             self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        starts = [0, *(match.end() for match in re.finditer(rb"\n", self.data))][:-1]
-        self.starts = array("q", (start for start in starts if self.data[start:start + 1] != b"#"))
+        self.first = 0  # where the first row starts, past the comments
+        while self.data[self.first:self.first + 1] == b"#":
+            self.first = self._end(self.first) + 1
 
-    def _key(self, number):
-        start = self.starts[number]
-        return self.data[start:self.data.find(b"\t", start)]
+    def _end(self, start):
+        """Where the line that starts at ``start`` ends (its newline, or the end of the file)."""
+        end = self.data.find(b"\n", start)
+        return len(self.data) if end < 0 else end
+
+    def _line(self, start):
+        line = self.data[start:self._end(start)]
+        return line.split(b"\t", 1)[0], line
 
     def rows(self, key):
         """The other columns of each line whose first column is ``key``, in file order."""
-        wanted, found = key.encode(), []
-        number = bisect_left(range(len(self.starts)), wanted, key=self._key)
-        while number < len(self.starts) and self._key(number) == wanted:
-            start = self.starts[number]
-            found.append(self.data[start:self.data.find(b"\n", start)].decode("utf-8").split("\t")[1:])
-            number += 1
+        wanted, low, high = key.encode(), self.first, len(self.data)
+        while low < high:  # the first line starting at or after ``middle`` whose key is not below ``wanted``
+            middle = (low + high) // 2
+            start = self.data.rfind(b"\n", self.first, middle) + 1 if middle > self.first else self.first
+            start = max(start, self.first)
+            if self._line(start)[0] < wanted:
+                low = self._end(start) + 1
+            else:
+                high = start
+        found = []
+        while low < len(self.data):
+            line_key, line = self._line(low)
+            if line_key != wanted:
+                break
+            found.append(line.decode("utf-8").split("\t")[1:])
+            low = self._end(low) + 1
         return found
 
 
@@ -375,7 +390,7 @@ def _unnamed_runs(words, named):
     taken = {w for place in named for w in place.split()}
     runs = [[]]
     for word in words:
-        if word in taken or not word.isalpha():
+        if word in taken or not word.isalpha() or len(word) < SHORTEST_LOOKED_UP:
             runs.append([])
         else:
             runs[-1].append(word)
@@ -383,20 +398,30 @@ def _unnamed_runs(words, named):
 
 
 def _meanings(words, languages):
-    """(first English meanings, ``Label``s) of ``words`` in the first of ``languages`` whose dictionary holds
-    them: another language's words' English meanings, or English words' words in other languages."""
-    for language in languages:
-        if language == "en":
-            rows = _dictionary("english").rows(_english_key(" ".join(words)))
-            labels = [Label(word, (of,)) for word, of in rows]
-            first = []
-        else:
-            rows = _dictionary("european").rows(f"{language}:{' '.join(_stem(language, w) for w in words)}")
-            first = [meaning for _word, main, _others in rows for meaning in main.split("|")]
-            labels = [Label(meaning, ("en",)) for _word, main, others in rows
-                      for meaning in (*main.split("|"), *others.split("|")) if meaning]
-        if labels:
-            return first, labels
+    """(first English meanings, ``Label``s) of ``words`` in the first of ``languages`` whose dictionary gives them
+    a meaning other than themselves: another language's words' English meanings, or English words' words in
+    other languages. Entries spelled as the words are come first, in any of the languages ("herida" is Spanish
+    "wound" before it is Portuguese "hera", ivy; "Keller" is a cellar, not a "Kelle"), then those with the same
+    stems."""
+    said = _fold(" ".join(words))
+    for exactly in (True, False):
+        for language in languages:
+            if language == "en":
+                rows = [(word, "", "", of) for word, of in _dictionary("english").rows(_english_key(said))]
+            else:
+                rows = [(*row, "en") for row in
+                        _dictionary("european").rows(f"{language}:{' '.join(_stem(language, w) for w in words)}")]
+            if exactly and language != "en":
+                rows = [row for row in rows if _fold(row[0].casefold()) == said]
+            if language == "en":
+                first, labels = [], [Label(word, (of,)) for word, _m, _o, of in rows if _fold(word.casefold()) != said]
+            else:
+                first = [meaning for _word, main, _others, _of in rows for meaning in main.split("|")
+                         if _fold(meaning) != said]
+                labels = [Label(meaning, ("en",)) for _word, main, others, _of in rows
+                          for meaning in (*main.split("|"), *others.split("|")) if meaning and _fold(meaning) != said]
+            if labels:
+                return first, labels
     return [], []
 
 
@@ -407,18 +432,17 @@ def _translated(query, named):
     the hand-made concepts its first meanings name, as for Chinese and Japanese); an English one through the
     words in the other languages that it is the first meaning of. (The search uses them only where the firm's
     own words find no profile: ``Label.meaning``.)"""
-    languages = [language for language in likely_languages(query) if language in (*GLOSSED_LANGUAGES, "en")]
+    text = CJK_RUN.sub(" ; ", query)  # (its Chinese, Japanese or Korean words are the glossary's)
+    languages = [language for language in likely_languages(text) if language in (*GLOSSED_LANGUAGES, "en")]
     found = []
-    for run in _unnamed_runs(_words(query), named) if languages and not CJK_RUN.search(query) else ():
+    for run in _unnamed_runs(_words(text), named) if languages else ():
         position = 0
         while position < len(run):
             for size in range(min(GLOSS_WORDS, len(run) - position), 0, -1):
                 words = run[position:position + size]
                 first, labels = _meanings(words, languages)
                 if labels:
-                    hits = [hit for meaning in first for _named, group in _meaning_matcher().groups(meaning)
-                            for hit in group]
-                    found.append((" ".join(words), hits + [(None, label) for label in labels]))
+                    found.append((" ".join(words), _named_by(first) + [(None, label) for label in labels]))
                     position += size
                     break
             else:
@@ -475,22 +499,27 @@ def _loosely_named(query, named):
 
 
 def _places(query):
-    """Where ``query`` names concepts: [(its words there, [(concept, phrase)], whether a dictionary's meaning
-    names them)]: the labels and plain phrases it holds; then its Chinese and Japanese words that none spells,
+    """Where ``query`` names concepts: [(its words there, [(concept, phrase)], whether they are a fallback, to
+    be searched only where the words find no profile: a European dictionary's meanings)]: the labels and plain
+    phrases it holds; then its Chinese and Japanese words that none spells,
     through their English meanings (each meaning as a ``Label`` of no concept, then the hand-made concepts that a
     first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then the
     everyday phrases its other words hold loosely (``_loosely_named``); then its words still left, through a
     dictionary (``_translated``)."""
     places = [(named, _meant(group), False) for named, group in _query_matcher().groups(query)]
     if CJK_RUN.search(query):
-        for word, (first, others) in _glossed(query, [named for named, _group, _m in places]):
-            hits = [hit for meaning in first for _named, group in _meaning_matcher().groups(meaning) for hit in group]
+        for word, (first, others) in _glossed(query, [named for named, _group, _fallback in places]):
             meanings = dict.fromkeys((*first, *others))
             labels = [(None, Label(meaning, ("en",))) for meaning in meanings if _words(meaning)]
-            places.append((word, labels + hits, False))  # (measured: as dictionary meanings, they found less)
-    places += [(named, group, False) for named, group in _loosely_named(query, [named for named, _g, _m in places])]
-    places += [(named, group, True) for named, group in _translated(query, [named for named, _group, _m in places])]
+            places.append((word, labels + _named_by(first), False))  # (measured: as a fallback, they found less)
+    places += [(named, group, False) for named, group in _loosely_named(query, [named for named, *_ in places])]
+    places += [(named, group, True) for named, group in _translated(query, [named for named, *_ in places])]
     return places
+
+
+def _named_by(meanings):
+    """[(concept, phrase)] of the hand-made concepts that a dictionary's English ``meanings`` name."""
+    return [hit for meaning in meanings for _named, group in _meaning_matcher().groups(meaning) for hit in group]
 
 
 def _hand_made(concept):
@@ -503,6 +532,7 @@ def _hand_made(concept):
 class Expansion:
     concept: Concept
     matched: str
+    fallback: bool = False  # named through a dictionary's meaning: searched only where the words find nothing
 
     def terms(self, query):
         """The concept's labels not already in the query."""
@@ -515,10 +545,10 @@ def expand(query):
     """Concepts named in ``query`` (with the phrase that named each), hand-made ones first; remembered, since
     popular searches repeat."""
     matches = {}
-    for _named, group, _meant in _places(query):
+    for named, group, fallback in _places(query):
         for concept, phrase in group:
-            if concept:
-                matches.setdefault(concept.id, Expansion(concept, phrase))  # the first: English labels come first
+            if concept:  # the first: English labels come first; a dictionary's meaning is not the firm's word
+                matches.setdefault(concept.id, Expansion(concept, named if fallback else phrase, fallback))
     return tuple(matches.values())
 
 
@@ -541,14 +571,14 @@ def expansion_groups(query):
     dictionary's meaning is an English label."""
     lowered = query.casefold()
     groups = []
-    for named, group, meant in _places(query):
+    for named, group, fallback in _places(query):
         labels = {}  # one label for all its spellings ("Fermentation", "fermentation"), in all their languages
         for concept, phrase in group:
             for term, language in concept.ranked_terms() if concept else [(phrase.text, phrase.languages[0])]:
                 if term.casefold() not in lowered:
                     text, languages = labels.setdefault(term.casefold(), (term, {}))
                     languages[language] = True
-        groups.append((named, tuple(Label(text, tuple(languages), meant) for text, languages in labels.values())
+        groups.append((named, tuple(Label(text, tuple(languages), fallback) for text, languages in labels.values())
                        [:OFFERED_LABELS]))
     return tuple(groups)
 

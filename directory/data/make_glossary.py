@@ -17,9 +17,11 @@ entry but names, variants, classifiers and cross-references. Both licences are C
 """
 import base64
 import gzip
+import os
 import re
 import sqlite3
 import sys
+import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -133,7 +135,7 @@ def freedict(folder, code):
 def freedict_entry(text, tagged):
     """(headword, its first meanings, its others) of one entry; no meanings for a headword not kept (``tagged``:
     the dictionary marks parts of speech, and only nouns and adjectives are kept)."""
-    head, *lines = text.split("\n")
+    head, *lines = unicodedata.normalize("NFKC", text).split("\n")  # the Dutch one writes "ij" as one letter, "ĳ"
     word = re.sub(r"\s*/[^/]*/.*$|\s*<[^>]*>.*$", "", head).strip()
     tags = PART_OF_SPEECH.search(head)
     if not HEADWORD.fullmatch(word) or word.isupper() or tagged and (
@@ -175,22 +177,28 @@ def european(folder):
             if not line.startswith(("#", "word\t")):
                 word, language, glosses = line.rstrip("\n").split("\t")
                 backward.append((thesaurus._english_key(glosses.split("|")[0]), word, language))
-    source = ("FreeDict (2022.04.21, as Debian packages it; German: Ding, Frank Richter); GPL-3.0-or-later (German)"
-              " and GPL-2.0-or-later, see VOCABULARIES.md")
-    write_sorted(EUROPEAN, forward, "German, French, Spanish, Italian, Portuguese and Dutch words and their English"
-                 f" meanings, from {source}", "language:stems\tword\tfirst meanings\tothers")
+    source = ("FreeDict's deu-eng (Ding, (C) Frank Richter 1995-2020, Einhard Leichtfuss 2020-2022, Sebastian Humenda"
+              " 2021; GPLv3), fra-eng, spa-eng, ita-eng, por-eng and nld-eng ((C) FreeDict contributors; GPLv2+),"
+              " release 2022.04.21 as Debian packages them, https://freedict.org/")
+    notice = "modified: selected and converted by directory/data/make_glossary.py. Licence: GPL-3.0, see" \
+             " glossary-european.LICENCE and VOCABULARIES.md"
+    write_sorted(EUROPEAN, forward, f"German, French, Spanish, Italian, Portuguese and Dutch words and their English"
+                 f" meanings, from {source}; {notice}", "language:stems\tword\tfirst meanings\tothers")
     write_sorted(ENGLISH, [row for row in dict.fromkeys(backward) if row[0]], "English meanings and the words they"
-                 f" are a first meaning of: from {source}, and glossary-cjk.tsv (CC BY-SA 4.0)",
-                 "english stems\tword\tlanguage")
+                 f" are a first meaning of: from {source}; and from glossary-cjk.tsv: CC-CEDICT (MDBG,"
+                 " https://cc-cedict.org/) and JMdict (EDRDG, https://www.edrdg.org/), CC BY-SA 4.0; "
+                 f"{notice}", "english stems\tword\tlanguage")
 
 
 def write_sorted(path, rows, about, columns):
     """Rows as tab-separated lines, sorted by their first column's UTF-8 bytes (the order a bisection of the
     file's bytes needs), under two comment lines."""
-    with open(path, "w", encoding="utf-8") as out:
+    written = path.with_suffix(".new")  # then moved over the old one: a running directory maps the old one
+    with open(written, "w", encoding="utf-8") as out:
         out.write(f"# {about}\n# {columns}\n")
         for row in sorted(rows, key=lambda row: (row[0].encode(), row[1:])):
             out.write("\t".join(row) + "\n")
+    os.replace(written, path)
 
 
 def main(cedict_path, jmdict_path):

@@ -7,6 +7,8 @@ import urllib.request
 
 from gunicorn.app.base import BaseApplication
 
+from directory import thesaurus
+
 
 class _Server(BaseApplication):
     def __init__(self, app, options):
@@ -68,6 +70,9 @@ def serve(app, host, port, workers, threads=1):
     server = _Server(app, {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "timeout": 30,
                            "graceful_timeout": 10, "accesslog": "-",
                            "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'})
+    # The vocabulary and the language model read once, before the workers are forked from this process: they
+    # share those pages, and no worker's first search waits a second or two for them.
+    thesaurus.warm()
     # Outside the calling command's app context: workers are forked from here and sync workers answer in this
     # thread, so every request would otherwise share that context and its g (one CSRF token and one database
     # connection, opened before the fork, for all).

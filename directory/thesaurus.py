@@ -583,6 +583,16 @@ def expansion_groups(query):
     return tuple(groups)
 
 
+def warm():
+    """Read now what searches read on first use: the matchers, the Chinese and Japanese glossary, the language
+    model and the dictionaries' maps (a server does, before it forks its workers)."""
+    for read in (_query_matcher, _meaning_matcher, _loose_phrases, _label_words, _glossary):
+        read()
+    likely_languages("warm")
+    for name in ("european", "english"):
+        _dictionary(name)
+
+
 def knows(word):
     """Whether ``word`` (lower case) is a word of some label or plain phrase of the thesaurus, accents aside."""
     return _fold(word) in _label_words()

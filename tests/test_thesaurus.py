@@ -251,6 +251,15 @@ def test_a_word_is_looked_up_in_each_language_it_may_be_in():
     assert languages.likely_languages("1234 --") == []
 
 
+def test_warming_reads_what_a_first_search_would():
+    read = (thesaurus._query_matcher, thesaurus._meaning_matcher, thesaurus._loose_phrases, thesaurus._label_words,
+            thesaurus._glossary, thesaurus._dictionary, languages._identifier)
+    for remembered in read:
+        remembered.cache_clear()
+    thesaurus.warm()
+    assert [remembered.cache_info().currsize for remembered in read] == [1, 1, 1, 1, 1, 2, 1]
+
+
 def test_japanese_grammar_and_a_dictionary_s_stray_senses_are_not_searched():
     places = dict(thesaurus.expansion_groups("接着剤について知りたい"))
     assert list(places) == ["接着剤"]  # adhesives; "について" and "したい" are grammar (したい is also 死体)

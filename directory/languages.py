@@ -35,8 +35,8 @@ def detect_language(text, sure=0.0):
 
 
 def likely_languages(text, least=0.1):
-    """The languages among LANGUAGES that ``text`` (with no CJK characters) may be in, the likeliest first: those
-    at least ``least`` likely. (A word or two is often told wrongly alone: "tenants" as French, "madera" as
+    """The languages among LANGUAGES that ``text`` may be in, by py3langid, the likeliest first: those at least
+    ``least`` likely. (A word or two is often told wrongly alone: "tenants" as French, "madera" as
     Portuguese.)"""
     if not re.search(r"[^\W\d_]", text):
         return []

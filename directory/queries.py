@@ -100,9 +100,10 @@ def _perform(request, hide, highlight):
     # A dictionary's meanings are highlighted only where the search used them (they are then among its terms).
     terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels
                                        if not label.meaning))
-    # "Also searched" names a dictionary's concept only where the search used it (some profile holds a label).
-    expansions = [e for e in expansions if not e.fallback
-                  or any(terms_of(term) & results.terms for term in e.concept.terms())]
+    # "Also searched" names a dictionary's concept only where the search used it: the firm's words there found
+    # nothing (none of their terms was searched), and some profile holds one of its labels.
+    expansions = [e for e in expansions if not e.fallback or not terms_of(e.matched) & results.terms
+                  and any(terms_of(term) & results.terms for term in e.concept.terms())]
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []

@@ -355,8 +355,7 @@ class SortedTable:
         wanted, low, high = key.encode(), self.first, len(self.data)
         while low < high:  # the first line starting at or after ``middle`` whose key is not below ``wanted``
             middle = (low + high) // 2
-            start = self.data.rfind(b"\n", self.first, middle) + 1 if middle > self.first else self.first
-            start = max(start, self.first)
+            start = max(self.data.rfind(b"\n", self.first, middle) + 1, self.first)
             if self._line(start)[0] < wanted:
                 low = self._end(start) + 1
             else:
@@ -400,12 +399,14 @@ def _unnamed_runs(words, named):
 def _meanings(words, languages):
     """(first English meanings, ``Label``s) of ``words`` in the first of ``languages`` whose dictionary gives them
     a meaning other than themselves: another language's words' English meanings, or English words' words in
-    other languages. Entries spelled as the words are come first, in any of the languages ("herida" is Spanish
-    "wound" before it is Portuguese "hera", ivy; "Keller" is a cellar, not a "Kelle"), then those with the same
-    stems."""
+    other languages. The other languages' entries spelled as the words are come first, in any of them ("herida"
+    is Spanish "wound" before it is Portuguese "hera", ivy; "Keller" is a cellar, not a "Kelle"), then those with
+    the same stems, the closest in spelling first ("Kellers": "Keller" before "Kelle")."""
     said = _fold(" ".join(words))
     for exactly in (True, False):
         for language in languages:
+            if language == "en" and not exactly or language != "en" and len(words) > 2:
+                continue  # English is keyed by its meanings' stems alone; the European headwords are short
             if language == "en":
                 rows = [(word, "", "", of) for word, of in _dictionary("english").rows(_english_key(said))]
             else:
@@ -413,6 +414,7 @@ def _meanings(words, languages):
                         _dictionary("european").rows(f"{language}:{' '.join(_stem(language, w) for w in words)}")]
             if exactly and language != "en":
                 rows = [row for row in rows if _fold(row[0].casefold()) == said]
+            rows.sort(key=lambda row: _unlike(_fold(row[0].casefold()), said))
             if language == "en":
                 first, labels = [], [Label(word, (of,)) for word, _m, _o, of in rows if _fold(word.casefold()) != said]
             else:
@@ -425,17 +427,24 @@ def _meanings(words, languages):
     return [], []
 
 
+def _unlike(word, said):
+    """How far ``word`` is spelled from ``said``: the letters past their common beginning."""
+    common = next((n for n, (a, b) in enumerate(zip(word, said)) if a != b), min(len(word), len(said)))
+    return len(word) + len(said) - 2 * common
+
+
 def _translated(query, named):
     """Places [(words, [(concept or None, phrase or Label)])] of the words of ``query`` that no place among
-    ``named`` holds, longest first, in the likeliest language of the query whose dictionary holds them: a German,
-    French, Spanish, Italian, Portuguese or Dutch word or phrase through its English meanings (as labels, then
-    the hand-made concepts its first meanings name, as for Chinese and Japanese); an English one through the
-    words in the other languages that it is the first meaning of. (The search uses them only where the firm's
-    own words find no profile: ``Label.meaning``.)"""
-    text = CJK_RUN.sub(" ; ", query)  # (its Chinese, Japanese or Korean words are the glossary's)
-    languages = [language for language in likely_languages(text) if language in (*GLOSSED_LANGUAGES, "en")]
+    ``named`` holds, longest first within the text between punctuation and CJK runs, in the likeliest language
+    of the query whose dictionary holds them: a German, French, Spanish, Italian, Portuguese or Dutch word or
+    phrase through the hand-made concepts its first English meanings name, then those meanings as labels; an
+    English one through the words in the other languages that it is the first meaning of. (The search uses them
+    only where the firm's own words find no profile: ``Label.meaning``.)"""
+    segments = re.split(rf"[;,.:!?]|{CJK_RUN.pattern}", query)  # (CJK words are the glossary's)
+    languages = [language for language in likely_languages(" ; ".join(segments))
+                 if language in (*GLOSSED_LANGUAGES, "en")]
     found = []
-    for run in _unnamed_runs(_words(text), named) if languages else ():
+    for run in (run for segment in segments for run in _unnamed_runs(_words(segment), named)) if languages else ():
         position = 0
         while position < len(run):
             for size in range(min(GLOSS_WORDS, len(run) - position), 0, -1):
@@ -474,34 +483,35 @@ def _loose_phrases():
 
 
 def _loosely_named(query, named):
-    """Places [(words, [(concept, phrase)])] of the hand-made concepts that the words of ``query`` no place among
-    ``named`` holds name loosely: all the words of one of their everyday phrases but one, and two at least, in
-    any order and any form ("clothes fading in the wash": "colours fading in the wash"); the phrases holding
-    most of them first, a place for each set of words."""
+    """Places [(words, [(concept, those words)])] of the hand-made concepts that the words of ``query`` no place
+    among ``named`` holds name loosely: all the words of one of their everyday phrases but one, and two at least,
+    near each other, in any order and any form ("clothes fading in the wash": "colours fading in the wash"); the
+    phrases holding most of them first, a place for each set of words."""
     taken = {w for place in named for w in place.split()}
-    words = [w for w in _words(query) if w not in taken and w.isalpha()]
+    words = list(dict.fromkeys(w for w in _words(query) if w not in taken and w.isalpha()))
     found = []
     for language in (language for language in likely_languages(query) if language in WORD_LANGUAGES):
-        stems = {_loose_stem(language, w): w for w in words}
-        held = {}  # (concept id, phrase) -> [concept, phrase, its stems, the query's stems it holds]
-        for stem in stems:
+        stems = [_loose_stem(language, w) for w in words]
+        held = {}  # (concept id, phrase) -> [concept, its stems, the positions in ``words`` it holds]
+        for position, stem in enumerate(stems):
             for concept, phrase, phrase_stems in _loose_phrases()[language].get(stem, ()):
-                held.setdefault((concept.id, phrase), [concept, phrase, phrase_stems, set()])[3].add(stem)
-        for concept, phrase, phrase_stems, hits in held.values():
-            if len(hits) >= max(2, len(phrase_stems) - 1):
-                found.append((len(hits), tuple(w for w in words if _loose_stem(language, w) in hits), concept, phrase))
+                held.setdefault((concept.id, phrase), [concept, phrase_stems, set()])[2].add(position)
+        for concept, phrase_stems, hits in held.values():  # and near each other: within the phrase's length + 2
+            if len(hits) >= max(2, len(phrase_stems) - 1) and max(hits) - min(hits) <= len(phrase_stems) + 1:
+                found.append((len(hits), tuple(words[position] for position in sorted(hits)), concept))
     places, used = {}, set()
-    for _count, held_words, concept, phrase in sorted(found, key=lambda f: -f[0]):
+    for _count, held_words, concept in sorted(found, key=lambda f: -f[0]):
         if held_words in places or not used.intersection(held_words):
-            places.setdefault(held_words, []).append((concept, phrase))
+            places.setdefault(held_words, []).append((concept, " ".join(held_words)))  # the firm's words
             used.update(held_words)
     return [(" ".join(held_words), group) for held_words, group in places.items()]
 
 
+@lru_cache(maxsize=4096)
 def _places(query):
-    """Where ``query`` names concepts: [(its words there, [(concept, phrase)], whether they are a fallback, to
-    be searched only where the words find no profile: a European dictionary's meanings)]: the labels and plain
-    phrases it holds; then its Chinese and Japanese words that none spells,
+    """Where ``query`` names concepts: ((its words there, [(concept, phrase)], whether they are a fallback, to
+    be searched only where the words find no profile: a dictionary's, but for the CJK glossary's), ...): the
+    labels and plain phrases it holds; then its Chinese and Japanese words that none spells,
     through their English meanings (each meaning as a ``Label`` of no concept, then the hand-made concepts that a
     first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then the
     everyday phrases its other words hold loosely (``_loosely_named``); then its words still left, through a
@@ -514,7 +524,7 @@ def _places(query):
             places.append((word, labels + _named_by(first), False))  # (measured: as a fallback, they found less)
     places += [(named, group, False) for named, group in _loosely_named(query, [named for named, *_ in places])]
     places += [(named, group, True) for named, group in _translated(query, [named for named, *_ in places])]
-    return places
+    return tuple(places)
 
 
 def _named_by(meanings):

@@ -152,7 +152,8 @@ def forget_vocabulary():
 
     for remembered in (thesaurus.expand, thesaurus.expansion_groups, thesaurus.concepts, thesaurus.vocabulary,
                        thesaurus._query_matcher, thesaurus._topic_matcher, thesaurus._label_words, querying.word_query,
-                       querying.phrase_query, querying.label_fields, fields.terms_of, thesaurus._meaning_matcher):
+                       querying.phrase_query, querying.label_fields, fields.terms_of, thesaurus._meaning_matcher,
+                       thesaurus._places, thesaurus._loose_phrases):
         remembered.cache_clear()
 
 

@@ -279,11 +279,13 @@ def test_browse_opens_with_a_world_map_that_links_each_covered_country_without_j
 
 
 def test_the_embed_builder_copies_snippets_and_checks_the_colour_as_it_is_chosen(site, browser):
+    from playwright.sync_api import expect
+
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site + "/embed?q=enzymes&region=europe&name=Chamber")
     page.get_by_role("button", name="Copy the results widget snippet").click()
-    assert page.get_by_role("status").inner_text() == "Copied."
+    expect(page.get_by_role("status")).to_have_text("Copied.")  # once the clipboard's promise settles
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("#snippet-frame").inner_text()
     assert "contrast of 6.7:1" in page.locator("#contrast").inner_text()
     page.get_by_label("Colour").fill("#f2d600")  # not yet submitted: the page checks it at once

@@ -144,9 +144,11 @@ def _forms(word):
 
 
 @lru_cache(maxsize=200_000)
-def _stem(language, word):
+def _stem(language, word, snowball=False):
+    """A word's stem in ``language``, accents folded after stemming; with ``snowball``, Snowball's in English
+    too ("fading" is "fade"), where the matchers otherwise take plurals only."""
     try:
-        return _fold(_stemmers()[language](word))
+        return _fold((stemmer_for_language(language) if snowball else _stemmers()[language])(word))
     except IndexError:  # Whoosh's Spanish Snowball stemmer fails on a few short words ("gu" endings)
         return _fold(word)
 
@@ -384,9 +386,14 @@ def _english_key(text):
     return " ".join(_english_stem(w) for w in _words(text))
 
 
+def _taken(named):
+    """The words that the places among ``named`` (the query's words there) hold."""
+    return {w for place in named for w in place.split()}
+
+
 def _unnamed_runs(words, named):
     """The runs of side-by-side ``words`` that no place among ``named`` (the query's words there) holds."""
-    taken = {w for place in named for w in place.split()}
+    taken = _taken(named)
     runs = [[]]
     for word in words:
         if word in taken or not word.isalpha() or len(word) < SHORTEST_LOOKED_UP:
@@ -459,15 +466,6 @@ def _translated(query, named):
     return found
 
 
-@lru_cache(maxsize=200_000)
-def _loose_stem(language, word):
-    """A word's Snowball stem in ``language`` (English too: "fading" is "fade"), accents folded."""
-    try:
-        return _fold(stemmer_for_language(language)(word))
-    except IndexError:  # as in _stem
-        return _fold(word)
-
-
 @cache
 def _loose_phrases():
     """language -> stem -> [(concept, phrase, the phrase's stems)] of the hand-made concepts' everyday phrases
@@ -476,7 +474,7 @@ def _loose_phrases():
     for concept in concepts():
         for language, phrase in concept.everyday:
             if language in keyed:
-                stems = frozenset(_loose_stem(language, w) for w in _words(phrase))
+                stems = frozenset(_stem(language, w, snowball=True) for w in _words(phrase))
                 for stem in stems if len(stems) >= 2 else ():
                     keyed[language].setdefault(stem, []).append((concept, phrase, stems))
     return keyed
@@ -487,11 +485,11 @@ def _loosely_named(query, named):
     among ``named`` holds name loosely: all the words of one of their everyday phrases but one, and two at least,
     near each other, in any order and any form ("clothes fading in the wash": "colours fading in the wash"); the
     phrases holding most of them first, a place for each set of words."""
-    taken = {w for place in named for w in place.split()}
+    taken = _taken(named)
     words = list(dict.fromkeys(w for w in _words(query) if w not in taken and w.isalpha()))
     found = []
     for language in (language for language in likely_languages(query) if language in WORD_LANGUAGES):
-        stems = [_loose_stem(language, w) for w in words]
+        stems = [_stem(language, w, snowball=True) for w in words]
         held = {}  # (concept id, phrase) -> [concept, its stems, the positions in ``words`` it holds]
         for position, stem in enumerate(stems):
             for concept, phrase, phrase_stems in _loose_phrases()[language].get(stem, ()):

@@ -89,7 +89,8 @@ def perform(request, highlight=True):
 def _perform(request, hide, highlight):
     expansions = thesaurus.expand(request.q) if request.expand and request.q else []
     extra = thesaurus.expansion_groups(request.q) if request.expand and request.q else ()
-    topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES)
+    # (A dictionary's concept is no topic of the firm's: it is searched only where their words find few profiles.)
+    topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES and not e.fallback)
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page,
                                  sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics)
@@ -101,9 +102,9 @@ def _perform(request, hide, highlight):
     terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels
                                        if not label.meaning))
     # "Also searched" names a dictionary's concept only where the search used it: the firm's words there found
-    # nothing (none of their terms was searched), and some profile holds one of its labels.
-    expansions = [e for e in expansions if not e.fallback or not terms_of(e.matched) & results.terms
-                  and any(terms_of(term) & results.terms for term in e.concept.terms())]
+    # few profiles, so terms of its labels other than their own were searched.
+    expansions = [e for e in expansions if not e.fallback or any((terms_of(term) - terms_of(e.matched)) & results.terms
+                                                                 for term in e.concept.terms())]
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
         expert["why"] = why(expert, terms, expansions, language) if request.q else []

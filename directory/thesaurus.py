@@ -580,15 +580,22 @@ def expansion_groups(query):
     lowered = query.casefold()
     groups = []
     for named, group, fallback in _places(query):
+        # Words that are an open vocabulary's label mean that concept's sense: its labels are their translations,
+        # a hand-made concept's other labels are broader ("food safety": not "shelf life"), so they weigh less.
+        exact = any(concept and not _hand_made(concept) for concept, _phrase in group)
         labels = {}  # one label for all its spellings ("Fermentation", "fermentation"), in all their languages
-        for concept, phrase in group:
+        for concept, phrase in sorted(group, key=lambda hit: _aside(hit[0], exact)):
             for term, language in concept.ranked_terms() if concept else [(phrase.text, phrase.languages[0])]:
                 if term.casefold() not in lowered:
-                    text, languages = labels.setdefault(term.casefold(), (term, {}))
+                    text, languages, aside = labels.setdefault(term.casefold(), (term, {}, _aside(concept, exact)))
                     languages[language] = True
-        groups.append((named, tuple(Label(text, tuple(languages), fallback) for text, languages in labels.values())
-                       [:OFFERED_LABELS]))
+        groups.append((named, tuple(Label(text, tuple(languages), fallback, aside)
+                                    for text, languages, aside in labels.values())[:OFFERED_LABELS]))
     return tuple(groups)
+
+
+def _aside(concept, exact):
+    return bool(exact and concept and _hand_made(concept))
 
 
 def warm():

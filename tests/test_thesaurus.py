@@ -8,6 +8,7 @@ import pytest
 from directory import languages, thesaurus
 from directory.indexer import with_topics
 from directory.search import SearchIndex
+from directory.search import querying
 
 # Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
 # `make bench` writes recall@10 per query to docs/BENCHMARKS.md from the same file.
@@ -182,15 +183,20 @@ def test_an_everyday_phrase_names_its_concept_loosely_by_all_its_words_but_one(t
     assert [hit.expert_id for hit in index.search(text, expansions=thesaurus.expansion_groups(text)).hits] == ["en-1"]
 
 
-def test_a_dictionary_s_meanings_are_searched_only_where_the_firm_s_own_word_finds_no_profile(tmp_path):
-    index = SearchIndex(tmp_path / "index")
-    people = [{"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
-               "interests": ["Behandlung chronischer Wunden"]},
-              {"id": "en-3", "name": "Amy Ward", "country": "GB", "interests": ["Wound healing"]}]
-    index.rebuild(with_topics(iter(people)))
+def test_a_dictionary_s_meanings_are_searched_only_where_the_firm_s_own_word_finds_few_profiles(tmp_path):
+    german = {"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
+              "interests": ["Behandlung chronischer Wunden"]}
     groups = thesaurus.expansion_groups("wound")
     assert {label.text for _words, labels in groups for label in labels} >= {"Wunde"}
-    assert {expert_id for expert_id, _score in index.search("wound", expansions=groups).hits} == {"en-3"}
+    few = SearchIndex(tmp_path / "few")
+    few.rebuild(with_topics(iter([german, {"id": "en-1", "name": "Amy Ward", "country": "GB",
+                                           "interests": ["Wound healing"]}])))
+    assert [hit.expert_id for hit in few.search("wound", expansions=groups).hits] == ["en-1", "de-1"]  # own first
+    many = SearchIndex(tmp_path / "many")
+    english = [{"id": f"en-{n}", "name": f"Amy Ward {n}", "country": "GB", "interests": ["Wound healing"]}
+               for n in range(querying.FEW)]
+    many.rebuild(with_topics(iter([german, *english])))
+    assert "de-1" not in {hit.expert_id for hit in many.search("wound", expansions=groups).hits}
 
 
 @pytest.mark.parametrize("rows", [[], [("only", "1")], [("apple", "1"), ("apple", "2"), ("apples", "3"),
@@ -244,7 +250,12 @@ def test_the_site_searches_a_dictionary_s_meanings_and_says_from_which_word(fill
     assert {(e["topic"], e["matched"]) for e in body["expansions"]} == {("building-moisture", "vocht")}
     fill([{"name": "Eva de Vries", "country": "NL", "interests": ["Vocht en zout in metselwerk"]}])
     body = client.get("/api/v1/search", query_string={"q": "vocht in de kelder"}).get_json()
-    assert [r["name"] for r in body["results"]] == ["Eva de Vries"]  # the firm's own word now finds a profile:
+    assert [r["name"] for r in body["results"]] == ["Eva de Vries", "Ruth Ames"]  # the firm's own word first
+    assert {(e["topic"], e["matched"]) for e in body["expansions"]} == {("building-moisture", "vocht")}
+    fill([{"name": f"Eva de Vries {n}", "country": "NL", "interests": ["Vocht en zout in metselwerk"]}
+          for n in range(querying.FEW)])
+    body = client.get("/api/v1/search", query_string={"q": "vocht in de kelder", "per_page": 50}).get_json()
+    assert "Ruth Ames" not in {r["name"] for r in body["results"]}  # the firm's own word finds a page of profiles:
     assert body["expansions"] == []  # its meaning "damp" was not searched, so it is not said to have been
     assert client.get("/api/v1/search", query_string={"q": "wound", "expand": "0"}).get_json()["total"] == 0
 

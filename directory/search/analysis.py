@@ -62,12 +62,13 @@ def stop_words():
 class CjkTokenizer(Tokenizer):
     """Chinese, Japanese and Korean runs of a text as words: Han characters through jieba's dictionary
     (``cut_for_search``: a compound and the words inside it); katakana and hangul words whole and as pairs;
-    hiragana (Japanese grammar between the words) left out."""
+    hiragana (Japanese grammar between the words) left out. A query's katakana and hangul words are their pairs
+    alone, so that they are found inside the profiles' longer words ("センサ" in "ウェアラブルセンサ")."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, word in enumerate(cjk_words(value), start_pos):
+        for position, word in enumerate(cjk_words(value, inside=mode == "query"), start_pos):
             token.text, token.boost, token.stopped = word, 1.0, False
             if keeporiginal:
                 token.original = word
@@ -76,8 +77,9 @@ class CjkTokenizer(Tokenizer):
             yield token
 
 
-def cjk_words(text):
-    """The CJK words of ``text`` (see CjkTokenizer)."""
+def cjk_words(text, inside=False):
+    """The CJK words of ``text`` (see CjkTokenizer); ``inside``: katakana and hangul words longer than two as
+    their pairs alone. Katakana's closing long vowel mark is dropped: engineers write "センサ" and "センサー"."""
     words = []
     for run in CJK_RUN.findall(text):
         for part in _SCRIPT_PARTS.finditer(run):
@@ -85,7 +87,9 @@ def cjk_words(text):
             if part.lastgroup == "han":
                 words.extend(_jieba().cut_for_search(piece))
             elif part.lastgroup != "hiragana":
-                words.append(piece)
+                piece = piece.rstrip("ー") if part.lastgroup == "kana" and len(piece) > 3 else piece
+                if len(piece) <= 2 or not inside:
+                    words.append(piece)
                 if len(piece) > 2:
                     words.extend(piece[i:i + 2] for i in range(len(piece) - 1))
     return words
@@ -207,30 +211,56 @@ COGNATE_LENGTH = 5  # the letters a cognate key keeps: enough to tell words apar
 _DOUBLED = re.compile(r"(.)\1")
 
 
+def cognate_spelling(word):
+    """``word`` in lower case, accents folded, spelled the same across the European languages."""
+    word = word.casefold()
+    for written, said in COGNATE_SPELLINGS:
+        word = word.replace(written, said)
+    return word.translate(accent_map)
+
+
 def cognate_key(word):
     """A word's cognate key: lower case, accents folded, its spelling normalised across the European
     languages, doubled letters single, cut to COGNATE_LENGTH letters; None for short or non-Latin words,
     which are too ambiguous or have no cognates to meet. Five letters also join some unrelated words
     ("control" and "contract"); the key weighs less than the word itself, and a common key is left out of
     large indexes' queries (facts.RARE_ONLY)."""
-    word = word.casefold()
-    for written, said in COGNATE_SPELLINGS:
-        word = word.replace(written, said)
-    word = word.translate(accent_map)
+    word = cognate_spelling(word)
     if len(word) < COGNATE_LENGTH or not word.isascii() or not word.isalpha():
         return None
     word = _DOUBLED.sub(r"\1", word)
     return word[:COGNATE_LENGTH] if len(word) >= COGNATE_LENGTH else None
 
 
+# Learned prefixes that make a new word of a word in every European language ("Photokatalyse", "biosurfactants"),
+# as cognate_key spells them.
+LEARNED_PREFIXES = ("foto", "bio", "nano", "micro", "termo", "electro", "hidro", "poli", "geo", "agro", "aero")
+PREFIXED_REST = 6  # letters left after the prefix, at least: "microbial" is not "micro" + "bial"
+
+
+def prefixed_rest(word):
+    """The word a learned prefix is put before ("photocatalytic": "catalytic"), or None."""
+    spelled = cognate_spelling(word)
+    for prefix in LEARNED_PREFIXES:
+        if spelled.startswith(prefix) and len(spelled) - len(prefix) >= PREFIXED_REST:
+            return spelled[len(prefix):]
+    return None
+
+
 class CognateFilter(Filter):
-    """Each word as its cognate key (``cognate_key``), words without one dropped."""
+    """Each word as its cognate key (``cognate_key``), words without one dropped; a word made with a learned
+    prefix also as the key of the word after it, and in a query as that key alone, so that "catalysis" and
+    "Photokatalyse" meet and "biosurfactants" finds "surfactants"."""
 
     def __call__(self, tokens):
         for token in tokens:
-            key = cognate_key(token.text)
-            if key:
+            key, rest = cognate_key(token.text), prefixed_rest(token.text)
+            rest = rest and cognate_key(rest)
+            if key and not (rest and token.mode == "query"):
                 token.text = key
+                yield token
+            if rest:
+                token.text = rest
                 yield token
 
 

@@ -204,6 +204,17 @@ class IndexFacts:
         kept.subqueries = parts
         return kept
 
+    def fewer_than(self, searcher, q, count):
+        """Whether ``q`` (a pruned query of terms) matches fewer than ``count`` documents, any term counting as a
+        match (an upper bound for its And parts): each term's postings are the search's own, read once."""
+        found = []
+        for fieldname, text in q.iter_all_terms():
+            ids = self.postings(searcher, fieldname, text)[0]
+            if len(ids) >= count:
+                return False
+            found.append(ids)
+        return len(np.unique(np.concatenate(found))) < count if found else True
+
     def compound_terms(self, searcher, fieldname, stem, shortest):
         """Terms of ``fieldname`` that end with ``stem`` (compounds whose head it is), that begin with it
         (compounds it begins), and two terms that ``stem`` is made of, if any (each part at least

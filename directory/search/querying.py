@@ -15,7 +15,9 @@ QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words 
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
+ASIDE_WEIGHT = 0.4  # a broader concept's label, where the words also name a concept of their own sense
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
+FEW = 10  # a place whose own words find fewer profiles than a page of results also searches a dictionary's meanings
 
 
 class Label(NamedTuple):
@@ -24,6 +26,7 @@ class Label(NamedTuple):
     text: str
     languages: tuple[str, ...]
     meaning: bool = False
+    aside: bool = False
 
 
 def build(searcher, facts, text, expansions):
@@ -42,16 +45,18 @@ def build(searcher, facts, text, expansions):
     parts = []
     for words, labels in expansions:
         own = _words(searcher, facts, words)
-        phrases = []
+        few = own is query.NullQuery or facts.fewer_than(searcher, own, FEW)
+        near, aside = [], []
         for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
-            if label.meaning and own is not query.NullQuery:
+            if label.meaning and not few:
                 continue
             phrase = _label(searcher, facts, label)
             if phrase is not query.NullQuery:
-                phrases.append(phrase)
-                if len(phrases) == MOST_LABELS:
+                (aside if label.aside else near).append(phrase)
+                if len(near) + len(aside) == MOST_LABELS:
                     break
-        pieces = ([] if own is query.NullQuery else [own]) + ([best_of(phrases, EXPANSION_WEIGHT)] if phrases else [])
+        tiers = [best_of(found, weight) for found, weight in ((near, EXPANSION_WEIGHT), (aside, ASIDE_WEIGHT)) if found]
+        pieces = ([] if own is query.NullQuery else [own]) + ([best_of(tiers, 1.0)] if tiers else [])
         if pieces:
             parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
     rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)

@@ -62,14 +62,16 @@ def search():
     results = []
     for expert in found["experts"]:
         row = expert_json(expert)
-        row["score"], row["why"] = expert["score"], expert["why"]
+        row["score"], row["why"], row["alike"] = expert["score"], expert["why"], expert["alike"]
         results.append({k: row[k] for k in ("id", "name", "title", "institution", "country", "department",
-                                             "interests", "profile_url", "url", "score", "last_verified", "why")})
+                                             "interests", "profile_url", "url", "score", "last_verified", "why",
+                                             "alike")})
     expansions = [{"topic": e.concept.id, "name": e.concept.name, "matched": e.matched, "terms": e.terms(query.q)}
                   for e in found["expansions"]]
     return respond({"query": query.q, "country": query.country, "region": query.region, "topic": query.topic,
                     "institution": query.institution,
-                    "total": found["total"], "page": query.page, "per_page": query.per_page, "results": results,
+                    "total": found["total"], "alike_total": found["alike_total"], "page": query.page,
+                    "per_page": query.per_page, "results": results,
                     "facets": found["facets"], "expansions": expansions, "did_you_mean": found["suggestion"]})
 
 

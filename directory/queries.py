@@ -107,14 +107,18 @@ def _perform(request, hide, highlight):
                                                                  for term in e.concept.terms())]
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
-        expert["why"] = why(expert, terms, expansions, language) if request.q else []
+        topic = results.alike.get(expert["id"])
+        expert["alike"] = concepts_by_id()[topic].label_in(language or "en") if topic else None
+        expert["why"] = (alike(expert, topic, expert["alike"]) if topic else why(expert, terms, expansions, language)
+                         if request.q else [])
         if highlight:
             expert["highlighted"] = [matched_parts(phrase, terms) for phrase in expert["interests"]]
             expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
                                     if reason.get("concept")}
     related = thesaurus.related(request.q, topic_counts()) if not results.matched and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
-            "suggestion": results.suggestion, "related": related, "matched": results.matched}
+            "suggestion": results.suggestion, "related": related, "matched": results.matched,
+            "alike_total": results.alike_total}
 
 
 def query_language(q, expansions):
@@ -142,6 +146,18 @@ def why(expert, terms, expansions, language):
         reasons = [{"field": field, "text": expert[field]} for field in ("title", "department", "name", "institution")
                    if expert.get(field) and any(hit for _text, hit in matched_parts(expert[field], terms))][:1]
     return reasons
+
+
+def alike(expert, topic, label):
+    """Why ``expert`` follows the few profiles that hold the firm's words: its interest on ``topic``, the topic they
+    share (``label``, in the firm's language), as ``why`` says it; or the title that names it."""
+    return [{"interest": interest, "concept": label} for interest in expert["interests"]
+            if topic in thesaurus.topics_of([interest])][:1] or [{"field": "title", "text": expert.get("title")}]
+
+
+@cache
+def concepts_by_id():
+    return {c.id: c for c in thesaurus.concepts()}
 
 
 def country_counts():

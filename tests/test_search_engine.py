@@ -114,7 +114,8 @@ def whoosh_own(index, text, country=None, region=None, expand=False):
 def test_the_fast_path_finds_ranks_and_counts_what_whoosh_itself_does(one_segment, text, filters):
     found = fast(one_segment, text, per_page=20, **filters)
     hits, total, by_country, by_topic = whoosh_own(one_segment, text, **filters)
-    assert found.total == total > 0
+    assert found.total - found.alike_total == total > 0  # (the experts alike, that follow few, are not Whoosh's)
+    found.hits = [hit for hit in found.hits if hit.expert_id not in found.alike]
     assert [score for _i, score in found.hits] == pytest.approx([score for _i, score in hits], rel=1e-6)
     above = hits[-1][1] * (1 + 1e-6)  # documents tied with the last one may be cut either way
     assert {i for i, score in found.hits if score > above} == {i for i, score in hits if score > above}
@@ -534,3 +535,29 @@ def test_a_cognate_key_most_of_a_large_index_shares_is_left_out_but_the_word_its
     monkeypatch.setattr("directory.search.facts.COMMON_FLOOR", 1)  # "cosme" in most of it
     index = SearchIndex(tmp_path / "index")  # a new searcher: what was pruned is remembered per index version
     assert {expert_id for expert_id, _ in index.search("cosmetics").hits} == {"gb-1"}
+
+
+def test_few_matches_are_followed_by_the_profiles_on_the_topics_they_share(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "pit", "name": "Ana Ruiz", "country": "ES", "interests": ["Crevice chemistry of duplex steels",
+                                                                              "Corrosion protection"]},
+              {"id": "de-1", "name": "Jonas Keller", "country": "DE", "interests": ["Korrosionsschutz"]},
+              {"id": "gb-1", "name": "Amy Ward", "country": "GB", "interests": ["Marine corrosion"]},
+              {"id": "weld", "name": "Ray Cole", "country": "GB", "interests": ["Laser welding"]}]
+    index.rebuild(with_topics(iter(people)))
+    found = index.search("crevice")
+    assert [hit.expert_id for hit in found.hits][0] == "pit"  # the firm's word first
+    assert set(found.alike) == {"de-1", "gb-1"} == {hit.expert_id for hit in found.hits[1:]}
+    assert set(found.alike.values()) == {"corrosion"} and (found.total, found.alike_total) == (3, 2)
+    assert max(hit.score for hit in found.hits[1:]) < found.hits[0].score
+    assert [hit.expert_id for hit in index.search("crevice", country="GB").hits] == ["gb-1"]  # within the filters
+    # The words' own matches are the same on every page, and those alike continue them
+    pages = [index.search("crevice", page=page, per_page=1) for page in (1, 2, 3, 4)]
+    assert [hit.expert_id for page in pages for hit in page.hits] == [hit.expert_id for hit in found.hits]
+    assert {page.total for page in pages} == {3}
+    assert index.search("crevice", sort="recent").alike == {}  # by date: only what the words find
+    many = SearchIndex(tmp_path / "many")
+    many.rebuild(with_topics(iter(people + [{"id": f"p{n}", "name": f"Ana Ruiz {n}", "country": "ES",
+                                             "interests": ["Crevice chemistry of duplex steels"]}
+                                            for n in range(querying.FEW)])))
+    assert many.search("crevice", per_page=50).alike == {}  # a page of matches needs no more

@@ -7,8 +7,7 @@ import pytest
 
 from directory import languages, thesaurus
 from directory.indexer import with_topics
-from directory.search import SearchIndex
-from directory.search import querying
+from directory.search import SearchIndex, querying
 
 # Plain-language queries and the demo experts they should find (the demo sites, harvested for real).
 # `make bench` writes recall@10 per query to docs/BENCHMARKS.md from the same file.
@@ -334,3 +333,23 @@ def test_a_misspelt_search_suggests_a_respelling(demo_app, client):
     page = client.get("/search", query_string={"q": "enzmyes", "expand": "0"}).get_data(as_text=True)
     assert "Did you mean" in page and "q=enzymes" in page
     assert client.get("/api/v1/search", query_string={"q": "enzymes"}).get_json()["did_you_mean"] is None
+
+
+def test_the_site_lists_experts_on_the_topics_of_few_matches_below_them_and_says_so(fill, client):
+    fill([{"name": "Ana Ruiz", "country": "ES",
+           "interests": ["Crevice chemistry of duplex steels", "Corrosion protection"]},
+          {"name": "Jonas Keller", "country": "DE", "interests": ["Korrosionsschutz"]},
+          {"name": "Ray Cole", "country": "GB", "interests": ["Laser welding"]}])
+    body = client.get("/api/v1/search", query_string={"q": "crevice"}).get_json()
+    assert [(r["name"], r["alike"]) for r in body["results"]] == [("Ana Ruiz", None), ("Jonas Keller", "corrosion")]
+    assert body["results"][1]["why"] == [{"interest": "Korrosionsschutz", "concept": "corrosion"}]
+    assert (body["total"], body["alike_total"]) == (2, 1)
+    page = client.get("/search", query_string={"q": "crevice"}).get_data(as_text=True)
+    assert "1 expert\n" in page or "1 expert " in page
+    assert "Below them, 1 more on the topics they work on." in page
+    assert "Not a match for your words: works on corrosion" in page
+    page = client.get("/search", query_string={"q": "crevice", "country": "DE"}).get_data(as_text=True)
+    assert "None here holds your words, but 1 work on the topics of the 1 who do elsewhere" in page
+    assert "Jonas Keller" in page
+    widget = client.get("/embed/results", query_string={"q": "crevice"}).get_data(as_text=True)
+    assert "Works on corrosion, as the matches for these words do" in widget

@@ -105,6 +105,8 @@ class Results:
     terms: set[str] = field(default_factory=set)  # the index terms searched, for highlighting
     suggestion: str | None = None  # "did you mean", when the words found nothing
     matched: int = 0  # what the words find without the filters
+    alike: dict[str, str] = field(default_factory=dict)  # expert id -> the topic it shares with the few matches
+    alike_total: int = 0  # how many of ``total`` are such experts
 
 
 class SearchIndex:
@@ -284,7 +286,9 @@ class SearchIndex:
         ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
-        the filters leave nothing, ``matched`` says how many the words find without them.
+        the filters leave nothing, ``matched`` says how many the words find without them. When the words find
+        fewer than ``querying.FEW``, the profiles on the topics those share follow them (``alike``, counted in
+        ``total`` but not in the facets, which count what the words find).
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
@@ -315,14 +319,31 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            ranked = facts.ranked(searcher, q, allowed, wanted, parts=masks, coverage=COVERAGE,
-                                  phrases=querying.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
-                                  topic_bonus=TOPIC_BONUS)
-        ranked = ranked[(page - 1) * per_page:]
+            # (All of a few matches: the topics they share are the same on every page.)
+            ranked = facts.ranked(searcher, q, allowed, max(wanted, total) if total < querying.FEW else wanted,
+                                  parts=masks, coverage=COVERAGE, phrases=querying.phrases(text),
+                                  phrase_bonus=PHRASE_BONUS, topics=concepts, topic_bonus=TOPIC_BONUS)
+        alike, alike_total = {}, 0
+        if total < querying.FEW and matched.any() and not newest and not isinstance(q, query.Every):
+            # Few profiles hold the words: those on the topics they share follow, each saying which topic. The
+            # topics are those of the best matches anywhere, so that a filter still finds its own experts on them.
+            evidence = ranked if not filters else facts.ranked(
+                searcher, q, matched, querying.FEW, parts=masks, coverage=COVERAGE, phrases=querying.phrases(text),
+                phrase_bonus=PHRASE_BONUS, topics=concepts, topic_bonus=TOPIC_BONUS)
+            passing = (facts.visible if hide else facts.live) & ~allowed
+            for passes in filters.values():
+                passing &= passes
+            alike_total, found = facts.alike(searcher, evidence, passing, wanted - len(ranked))
+            total += alike_total
+            ranked += [(number, score) for number, score, _topic in found]
+            alike = {number: topic for number, _score, topic in found}
+        ranked = ranked[(page - 1) * per_page:wanted]
         terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
         found_by_words = int(matched.sum())
-        return Results(total=total, hits=[Hit(searcher.stored_fields(n)["id"], score) for n, score in ranked],
-                       facets=counts, terms=terms, matched=found_by_words,
+        hits = [Hit(searcher.stored_fields(n)["id"], score) for n, score in ranked]
+        return Results(total=total, hits=hits, facets=counts, terms=terms, matched=found_by_words,
+                       alike={hit.expert_id: alike[n] for hit, (n, _score) in zip(hits, ranked) if n in alike},
+                       alike_total=alike_total,
                        suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
 
     @reading

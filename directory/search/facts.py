@@ -36,6 +36,9 @@ LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np
 # Fields whose common terms are left out of a query: a cognate key that a hundredth of a large index shares
 # says little (the word itself still matches) and decoding its postings cost a new search a third of its time.
 RARE_ONLY = ("cognate",)
+# Few matches are followed by the profiles on the topics they share (``alike``): a topic is shared when its holders'
+# scores add up to half the best match's, and those profiles score at most this share of the lowest match.
+ALIKE_SHARE, ALIKE_WEIGHT = 0.5, 0.5
 COMMON_SHARE, COMMON_FLOOR = 0.01, 1000  # "common": in more than this share of the documents and this many
 
 
@@ -214,6 +217,31 @@ class IndexFacts:
                 return False
             found.append(ids)
         return len(np.unique(np.concatenate(found))) < count if found else True
+
+    def alike(self, searcher, ranked, passing, limit):
+        """(total, [(number, score, topic)]) of the documents ``passing`` allows on the topics the ``ranked`` matches
+        share (each topic counted by its holders' scores, the best match's as 1; those reaching ALIKE_SHARE), the best
+        ``limit`` of them by that count, each scored below every match and with the topic of theirs that counted
+        most."""
+        weights = {}
+        for number, score in ranked:
+            for code in self.topic_in_order[self.topics_start[number]:self.topics_start[number + 1]]:
+                weights[int(code)] = weights.get(int(code), 0.0) + score / (ranked[0][1] or 1.0)
+        kept = {code: weight for code, weight in weights.items() if weight >= ALIKE_SHARE}
+        if not kept:
+            return 0, []
+        counted = np.zeros(self.size)
+        for code, weight in kept.items():
+            counted[self.postings(searcher, "topic", self.topics[code])[0]] += weight
+        counted[~passing] = 0
+        ids = np.flatnonzero(counted)
+        scores = ranked[-1][1] * ALIKE_WEIGHT * counted[ids] / sum(kept.values())
+        order = sorted(kept, key=lambda code: -kept[code])
+        found = []
+        for i in best(ids, scores, limit) if limit > 0 else ():
+            held = set(self.topic_in_order[self.topics_start[ids[i]]:self.topics_start[ids[i] + 1]].tolist())
+            found.append((int(ids[i]), float(scores[i]), self.topics[next(code for code in order if code in held)]))
+        return len(ids), found
 
     def compound_terms(self, searcher, fieldname, stem, shortest):
         """Terms of ``fieldname`` that end with ``stem`` (compounds whose head it is), that begin with it

@@ -117,6 +117,9 @@ def vocabulary():
     return found
 
 
+SHORT_WORD = 4  # letters: a word this short names a label's longer word of the same stem only as a near form
+
+
 def _fold(word):
     return word.translate(accent_map)
 
@@ -180,7 +183,8 @@ class Matcher:
             elif language in self.keyed:
                 stems = tuple(_stem(language, word) for word in _words(phrase))
                 if stems:
-                    self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase))
+                    lengths = tuple(len(word) for word in _words(phrase))
+                    self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase, lengths))
                 if self.pairs is not None and language in self.pairs and len(set(stems)) == 2:
                     self.pairs[language].setdefault(frozenset(stems), []).append((concept, phrase))
 
@@ -199,8 +203,9 @@ class Matcher:
         while position < len(words):
             longest, here = 0, []
             for index, language in enumerate(WORD_LANGUAGES):
-                for stems, concept, phrase in self.keyed[language].get(forms[position][index], ()):
-                    if tuple(f[index] for f in forms[position:position + len(stems)]) == stems:
+                for stems, concept, phrase, lengths in self.keyed[language].get(forms[position][index], ()):
+                    if (tuple(f[index] for f in forms[position:position + len(stems)]) == stems
+                            and all(map(_as_long, words[position:position + len(stems)], lengths))):
                         if len(stems) > longest:
                             longest, here = len(stems), []
                         if len(stems) == longest:
@@ -260,7 +265,14 @@ class Matcher:
     def _single(self, language, word):
         """[(concept, phrase)] of the one-word labels and phrases ``word`` names in ``language``."""
         stem = _stem(language, word)
-        return [(concept, phrase) for stems, concept, phrase in self.keyed[language].get(stem, ()) if len(stems) == 1]
+        return [(concept, phrase) for stems, concept, phrase, lengths in self.keyed[language].get(stem, ())
+                if len(stems) == 1 and _as_long(word, lengths[0])]
+
+
+def _as_long(word, length):
+    """Whether a short word is about as long as the label's word it shares a stem with: a stemmer cuts a word's
+    derivations to a short one's stem ("alt", old, is not "Altern", ageing)."""
+    return len(word) > SHORT_WORD or length - len(word) < 2
 
 
 def _entries(chosen, everyday):

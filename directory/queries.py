@@ -102,15 +102,15 @@ def _perform(request, hide, highlight):
     terms = set(results.terms).union(*(terms_of(label.text) for _named, labels in extra for label in labels
                                        if not label.meaning))
     # "Also searched" names a dictionary's concept only where the search used it: the firm's words there found
-    # few profiles, so terms of its labels other than their own were searched.
-    expansions = [e for e in expansions if not e.fallback or any((terms_of(term) - terms_of(e.matched)) & results.terms
-                                                                 for term in e.concept.terms())]
+    # few profiles, so their meanings were searched, and some profile holds one of its labels.
+    expansions = [e for e in expansions if not e.fallback or e.matched in results.meant
+                  and any(terms_of(term) & results.terms for term in e.concept.terms())]
     language = query_language(request.q, expansions) if request.q else None
     for expert in experts:
-        topic = results.alike.get(expert["id"])
-        expert["alike"] = concepts_by_id()[topic].label_in(language or "en") if topic else None
-        expert["why"] = (alike(expert, topic, expert["alike"]) if topic else why(expert, terms, expansions, language)
-                         if request.q else [])
+        topic = concepts_by_id().get(results.alike.get(expert["id"]))  # (none if the thesaurus lost it since)
+        expert["alike"] = topic.label_in(language or "en") if topic else None
+        expert["why"] = (shared_topic(expert, topic, expert["alike"]) if topic
+                         else why(expert, terms, expansions, language) if request.q else [])
         if highlight:
             expert["highlighted"] = [matched_parts(phrase, terms) for phrase in expert["interests"]]
             expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
@@ -148,15 +148,19 @@ def why(expert, terms, expansions, language):
     return reasons
 
 
-def alike(expert, topic, label):
-    """Why ``expert`` follows the few profiles that hold the firm's words: its interest on ``topic``, the topic they
-    share (``label``, in the firm's language), as ``why`` says it; or the title that names it."""
-    return [{"interest": interest, "concept": label} for interest in expert["interests"]
-            if topic in thesaurus.topics_of([interest])][:1] or [{"field": "title", "text": expert.get("title")}]
+def shared_topic(expert, topic, label):
+    """Why ``expert`` follows the few profiles that hold the firm's words, as ``why`` says it: its interest on the
+    concept ``topic`` they share (``label``: in the firm's language), or its title, which names it."""
+    for interest in expert["interests"]:
+        if topic.id in thesaurus.topics_of([interest]):
+            return [{"interest": interest, "concept": label}]
+    title = expert.get("title") or ""
+    return [{"field": "title", "text": title}] if topic.id in thesaurus.topics_of([title]) else []
 
 
 @cache
 def concepts_by_id():
+    """{topic id: its concept} for every topic of the thesaurus."""
     return {c.id: c for c in thesaurus.concepts()}
 
 
@@ -173,7 +177,7 @@ def country_counts():
 @cache
 def topic_names():
     """{topic id: its name} for every topic of the thesaurus."""
-    return {c.id: c.name for c in thesaurus.concepts()}
+    return {topic: concept.name for topic, concept in concepts_by_id().items()}
 
 
 def topic_counts():

@@ -118,6 +118,7 @@ def vocabulary():
 
 
 SHORT_WORD = 4  # letters: a word this short names a label's longer word of the same stem only as a near form
+INFLECTIONS = ("s", "es", "ed", "er", "ing", "ings", "en", "ung", "ungen")  # endings of a near form
 
 
 def _fold(word):
@@ -172,7 +173,7 @@ class Matcher:
     """Finds the concepts whose phrases occur in a text as whole words, longest first, never overlapping."""
 
     def __init__(self, entries, compounds=False):
-        # language -> first word's stem -> [(stems, concept, phrase)]
+        # language -> first word's stem -> [(stems, concept, phrase, its words as spelled)]
         self.keyed = {lang: {} for lang in WORD_LANGUAGES}
         self.cjk = {}  # first character -> [(phrase, concept)]
         # With ``compounds``: language -> the stems of a two-word label, either order -> [(concept, phrase)]
@@ -183,8 +184,8 @@ class Matcher:
             elif language in self.keyed:
                 stems = tuple(_stem(language, word) for word in _words(phrase))
                 if stems:
-                    lengths = tuple(len(word) for word in _words(phrase))
-                    self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase, lengths))
+                    spelled = tuple(_words(phrase))
+                    self.keyed[language].setdefault(stems[0], []).append((stems, concept, phrase, spelled))
                 if self.pairs is not None and language in self.pairs and len(set(stems)) == 2:
                     self.pairs[language].setdefault(frozenset(stems), []).append((concept, phrase))
 
@@ -203,9 +204,9 @@ class Matcher:
         while position < len(words):
             longest, here = 0, []
             for index, language in enumerate(WORD_LANGUAGES):
-                for stems, concept, phrase, lengths in self.keyed[language].get(forms[position][index], ()):
+                for stems, concept, phrase, spelled in self.keyed[language].get(forms[position][index], ()):
                     if (tuple(f[index] for f in forms[position:position + len(stems)]) == stems
-                            and all(map(_as_long, words[position:position + len(stems)], lengths))):
+                            and all(map(_near_form, words[position:position + len(stems)], spelled))):
                         if len(stems) > longest:
                             longest, here = len(stems), []
                         if len(stems) == longest:
@@ -265,14 +266,16 @@ class Matcher:
     def _single(self, language, word):
         """[(concept, phrase)] of the one-word labels and phrases ``word`` names in ``language``."""
         stem = _stem(language, word)
-        return [(concept, phrase) for stems, concept, phrase, lengths in self.keyed[language].get(stem, ())
-                if len(stems) == 1 and _as_long(word, lengths[0])]
+        return [(concept, phrase) for stems, concept, phrase, spelled in self.keyed[language].get(stem, ())
+                if len(stems) == 1 and _near_form(word, spelled[0])]
 
 
-def _as_long(word, length):
-    """Whether a short word is about as long as the label's word it shares a stem with: a stemmer cuts a word's
-    derivations to a short one's stem ("alt", old, is not "Altern", ageing)."""
-    return len(word) > SHORT_WORD or length - len(word) < 2
+def _near_form(word, label_word):
+    """Whether ``word`` may name ``label_word``, whose stem it shares: a short word only a form of it one letter
+    longer or with an inflection's ending, since a stemmer cuts longer derivations to a short word's stem
+    ("alt", old, is not "Altern", ageing; "coat" is "coating")."""
+    return (len(word) > SHORT_WORD or len(_fold(label_word)) - len(_fold(word)) < 2
+            or _fold(label_word).startswith(_fold(word)) and _fold(label_word)[len(word):] in INFLECTIONS)
 
 
 def _entries(chosen, everyday):
@@ -458,7 +461,7 @@ def _translated(query, named):
     of the query whose dictionary holds them: a German, French, Spanish, Italian, Portuguese or Dutch word or
     phrase through the hand-made concepts its first English meanings name, then those meanings as labels; an
     English one through the words in the other languages that it is the first meaning of. (The search uses them
-    only where the firm's own words find no profile: ``Label.meaning``.)"""
+    only where the firm's own words find few profiles: ``Label.meaning``.)"""
     segments = re.split(rf"[;,.:!?]|{CJK_RUN.pattern}", query)  # (CJK words are the glossary's)
     languages = [language for language in likely_languages(" ; ".join(segments))
                  if language in (*GLOSSED_LANGUAGES, "en")]
@@ -520,7 +523,7 @@ def _loosely_named(query, named):
 @lru_cache(maxsize=4096)
 def _places(query):
     """Where ``query`` names concepts: ((its words there, [(concept, phrase)], whether they are a fallback, to
-    be searched only where the words find no profile: a dictionary's, but for the CJK glossary's), ...): the
+    be searched only where the words find few profiles: a dictionary's, but for the CJK glossary's), ...): the
     labels and plain phrases it holds; then its Chinese and Japanese words that none spells,
     through their English meanings (each meaning as a ``Label`` of no concept, then the hand-made concepts that a
     first meaning names: the others are a dictionary's secondary senses, 材料 "data" among them); then the
@@ -552,7 +555,7 @@ def _hand_made(concept):
 class Expansion:
     concept: Concept
     matched: str
-    fallback: bool = False  # named through a dictionary's meaning: searched only where the words find nothing
+    fallback: bool = False  # named through a dictionary's meaning: searched only where the words find few
 
     def terms(self, query):
         """The concept's labels not already in the query."""

@@ -561,3 +561,36 @@ def test_few_matches_are_followed_by_the_profiles_on_the_topics_they_share(tmp_p
                                              "interests": ["Crevice chemistry of duplex steels"]}
                                             for n in range(querying.FEW)])))
     assert many.search("crevice", per_page=50).alike == {}  # a page of matches needs no more
+
+
+def test_a_query_s_kana_and_hangul_are_found_inside_longer_words_and_a_learned_prefix_s_word_meets(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "ja", "name": "Sato Yui", "country": "JP", "interests": ["ウェアラブルセンサー"]},
+              {"id": "ko", "name": "Kim Min", "country": "KR", "interests": ["제품디자인 연구"]},
+              {"id": "de", "name": "Jonas Keller", "country": "DE", "interests": ["Photokatalytischer Abbau"]},
+              {"id": "en", "name": "Amy Ward", "country": "GB", "interests": ["Surfactant science"]}]
+    index.rebuild(iter(people))
+    words = {hit.expert_id for hit in index.search("センサ").hits if hit.expert_id not in index.search("センサ").alike}
+    assert words == {"ja"}  # and its closing long vowel mark either way
+    assert {hit.expert_id for hit in index.search("디자인").hits} == {"ko"}
+    assert {hit.expert_id for hit in index.search("catalysis").hits} == {"de"}  # "Photo-" + "katalytisch"
+    found = index.search("biosurfactants")  # the word after the prefix, below the word itself
+    assert {hit.expert_id for hit in found.hits} == {"en"} and not found.alike
+
+
+def test_experts_alike_keep_to_the_filters_the_visible_and_below_the_lowest_match_there(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    people = [{"id": "gb-1", "name": "Amy Ward", "country": "GB", "interests": ["Crevice chemistry", "Corrosion"]},
+              {"id": "gb-2", "name": "Bo Chan", "country": "GB", "interests": ["Crevice chemistry of welds"]},
+              {"id": "de-1", "name": "Jonas Keller", "country": "DE", "interests": ["Crevice chemistry",
+                                                                                  "Korrosionsschutz"]},
+              {"id": "de-2", "name": "Eva Roth", "country": "DE", "interests": ["Korrosion von Stahl"]},
+              {"id": "de-3", "name": "Ida Berg", "country": "DE", "interests": ["Korrosion im Meer"],
+               "may_have_left": True},
+              {"id": "de-4", "name": "Lena Wolf", "country": "DE", "interests": ["Laserschweißen"]}]
+    index.rebuild(with_topics(iter(people)))
+    found = index.search("crevice", country="DE")
+    assert [hit.expert_id for hit in found.hits] == ["de-1", "de-2"]  # not the hidden one, nor off the topic
+    assert found.alike == {"de-2": "corrosion"} and found.hits[1].score < found.hits[0].score
+    assert "de-3" in {hit.expert_id for hit in index.search("crevice", country="DE", hide=False).hits}
+    assert index.search("crevice", country="FR").total == 0

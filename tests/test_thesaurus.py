@@ -346,10 +346,18 @@ def test_the_site_lists_experts_on_the_topics_of_few_matches_below_them_and_says
     assert (body["total"], body["alike_total"]) == (2, 1)
     page = client.get("/search", query_string={"q": "crevice"}).get_data(as_text=True)
     assert "1 expert\n" in page or "1 expert " in page
-    assert "Below them, 1 more on the topics they work on." in page
+    assert "After it, 1 more on the same topics." in page
     assert "Not a match for your words: works on corrosion" in page
     page = client.get("/search", query_string={"q": "crevice", "country": "DE"}).get_data(as_text=True)
-    assert "None here holds your words, but 1 work on the topics of the 1 who do elsewhere" in page
+    assert "None here holds your words, but 1\n      works on the topics of the experts elsewhere who do" in page
     assert "Jonas Keller" in page
     widget = client.get("/embed/results", query_string={"q": "crevice"}).get_data(as_text=True)
-    assert "Works on corrosion, as the matches for these words do" in widget
+    assert "Not a match for the words: works on corrosion, as the matches do" in widget
+    assert "1 in all, and 1 on the same topics" in widget
+
+
+def test_a_short_word_names_a_longer_label_word_of_its_stem_only_as_a_form_of_it():
+    assert "ageing" not in {e.concept.id for e in thesaurus.expand("alte Batterien") if not e.fallback}
+    assert not thesaurus._near_form("alt", "altern") and thesaurus._near_form("coat", "coatings")
+    assert thesaurus._near_form("batterie", "batterien") and thesaurus._near_form("öl", "öle")
+    assert "batteries" in {e.concept.id for e in thesaurus.expand("alte Batterien")}

@@ -107,6 +107,7 @@ class Results:
     matched: int = 0  # what the words find without the filters
     alike: dict[str, str] = field(default_factory=dict)  # expert id -> the topic it shares with the few matches
     alike_total: int = 0  # how many of ``total`` are such experts
+    meant: frozenset = frozenset()  # the query's words (places) whose dictionary meanings were searched
 
 
 class SearchIndex:
@@ -287,12 +288,14 @@ class SearchIndex:
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
         the filters leave nothing, ``matched`` says how many the words find without them. When the words find
-        fewer than ``querying.FEW``, the profiles on the topics those share follow them (``alike``, counted in
-        ``total`` but not in the facets, which count what the words find).
+        fewer than ``querying.FEW`` within the filters (sorted by relevance), the profiles within the filters on
+        the topics that the best matches anywhere share follow them (``alike``, counted in ``total`` but not in
+        the facets, which count what the words find).
         """
         searcher = self.searcher()
         facts = self._facts(searcher)
-        q, parts = querying.build(searcher, facts, text, expansions)
+        meant = set()
+        q, parts = querying.build(searcher, facts, text, expansions, meant)
         masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
         matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
@@ -300,8 +303,7 @@ class SearchIndex:
                                 nation=nation, region_members=countries.countries_in(region)
                                 if region and not nation else None)
 
-        def narrowed(skip=None):
-            mask = matched
+        def narrowed(skip=None, mask=matched):
             for name, passes in filters.items():
                 if name != skip:
                     mask = mask & passes
@@ -319,21 +321,19 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             ranked = [(int(number), None) for number in np.flatnonzero(allowed)[:wanted]]
         else:
-            # (All of a few matches: the topics they share are the same on every page.)
-            ranked = facts.ranked(searcher, q, allowed, max(wanted, total) if total < querying.FEW else wanted,
-                                  parts=masks, coverage=COVERAGE, phrases=querying.phrases(text),
-                                  phrase_bonus=PHRASE_BONUS, topics=concepts, topic_bonus=TOPIC_BONUS)
+            best_of = functools.partial(facts.ranked, searcher, q, parts=masks, coverage=COVERAGE,
+                                        phrases=querying.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
+                                        topic_bonus=TOPIC_BONUS)
+            # Few matches are ranked whole, so the topics they share (below) are the same on every page.
+            ranked = best_of(allowed, max(wanted, total) if total < querying.FEW else wanted)
         alike, alike_total = {}, 0
         if total < querying.FEW and matched.any() and not newest and not isinstance(q, query.Every):
             # Few profiles hold the words: those on the topics they share follow, each saying which topic. The
             # topics are those of the best matches anywhere, so that a filter still finds its own experts on them.
-            evidence = ranked if not filters else facts.ranked(
-                searcher, q, matched, querying.FEW, parts=masks, coverage=COVERAGE, phrases=querying.phrases(text),
-                phrase_bonus=PHRASE_BONUS, topics=concepts, topic_bonus=TOPIC_BONUS)
-            passing = (facts.visible if hide else facts.live) & ~allowed
-            for passes in filters.values():
-                passing &= passes
-            alike_total, found = facts.alike(searcher, evidence, passing, wanted - len(ranked))
+            evidence = best_of(matched, querying.FEW) if filters else ranked
+            passing = narrowed(mask=(facts.visible if hide else facts.live) & ~allowed)
+            lowest = min(score for _number, score in ranked or evidence)
+            alike_total, found = facts.alike(searcher, evidence, passing, wanted - len(ranked), lowest)
             total += alike_total
             ranked += [(number, score) for number, score, _topic in found]
             alike = {number: topic for number, _score, topic in found}
@@ -343,7 +343,7 @@ class SearchIndex:
         hits = [Hit(searcher.stored_fields(n)["id"], score) for n, score in ranked]
         return Results(total=total, hits=hits, facets=counts, terms=terms, matched=found_by_words,
                        alike={hit.expert_id: alike[n] for hit, (n, _score) in zip(hits, ranked) if n in alike},
-                       alike_total=alike_total,
+                       alike_total=alike_total, meant=frozenset(meant),
                        suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
 
     @reading

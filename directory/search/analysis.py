@@ -39,8 +39,10 @@ STEMMED_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")  # besides English, whi
 COMPOUNDING = ("de", "nl")  # languages that write compound nouns as one word (queries' compounds are split)
 COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
-# word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions).
-ANALYSIS_VERSION = "6"
+# word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions;
+# 7: a learned prefix's word also as its cognate key, katakana's closing long vowel mark dropped, topics told
+# without short words' long stems).
+ANALYSIS_VERSION = "7"
 
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
                            f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")
@@ -62,8 +64,9 @@ def stop_words():
 class CjkTokenizer(Tokenizer):
     """Chinese, Japanese and Korean runs of a text as words: Han characters through jieba's dictionary
     (``cut_for_search``: a compound and the words inside it); katakana and hangul words whole and as pairs;
-    hiragana (Japanese grammar between the words) left out. A query's katakana and hangul words are their pairs
-    alone, so that they are found inside the profiles' longer words ("センサ" in "ウェアラブルセンサ")."""
+    hiragana (Japanese grammar between the words) left out. A query's katakana and hangul words of three letters
+    or more are their pairs alone, so that they are found inside the profiles' longer words ("センサ" in
+    "ウェアラブルセンサ")."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
@@ -79,7 +82,8 @@ class CjkTokenizer(Tokenizer):
 
 def cjk_words(text, inside=False):
     """The CJK words of ``text`` (see CjkTokenizer); ``inside``: katakana and hangul words longer than two as
-    their pairs alone. Katakana's closing long vowel mark is dropped: engineers write "センサ" and "センサー"."""
+    their pairs alone. Katakana's closing long vowel mark is dropped from words of four letters or more, in
+    profiles and queries alike: engineers write "センサ" and "センサー"."""
     words = []
     for run in CJK_RUN.findall(text):
         for part in _SCRIPT_PARTS.finditer(run):
@@ -225,7 +229,11 @@ def cognate_key(word):
     which are too ambiguous or have no cognates to meet. Five letters also join some unrelated words
     ("control" and "contract"); the key weighs less than the word itself, and a common key is left out of
     large indexes' queries (facts.RARE_ONLY)."""
-    word = cognate_spelling(word)
+    return _spelled_key(cognate_spelling(word))
+
+
+def _spelled_key(word):
+    """``cognate_key`` of a word ``cognate_spelling`` has spelled."""
     if len(word) < COGNATE_LENGTH or not word.isascii() or not word.isalpha():
         return None
     word = _DOUBLED.sub(r"\1", word)
@@ -238,28 +246,28 @@ LEARNED_PREFIXES = ("foto", "bio", "nano", "micro", "termo", "electro", "hidro",
 PREFIXED_REST = 6  # letters left after the prefix, at least: "microbial" is not "micro" + "bial"
 
 
-def prefixed_rest(word):
-    """The word a learned prefix is put before ("photocatalytic": "catalytic"), or None."""
+def prefixed_key(word):
+    """The cognate key of the word that a learned prefix is put before ("photocatalytic": "catalytic"), or None."""
     spelled = cognate_spelling(word)
     for prefix in LEARNED_PREFIXES:
         if spelled.startswith(prefix) and len(spelled) - len(prefix) >= PREFIXED_REST:
-            return spelled[len(prefix):]
+            return _spelled_key(spelled[len(prefix):])
     return None
 
 
 class CognateFilter(Filter):
-    """Each word as its cognate key (``cognate_key``), words without one dropped; a word made with a learned
-    prefix also as the key of the word after it, and in a query as that key alone, so that "catalysis" and
-    "Photokatalyse" meet and "biosurfactants" finds "surfactants"."""
+    """Each word as its cognate key (``cognate_key``), words without one dropped; a profile's word made with a
+    learned prefix also as the key of the word after it, so that "catalysis" finds "Photokatalyse". (A query's
+    word keeps its own key alone: "biotechnology" is not to find every "technology".)"""
 
     def __call__(self, tokens):
         for token in tokens:
-            key, rest = cognate_key(token.text), prefixed_rest(token.text)
-            rest = rest and cognate_key(rest)
-            if key and not (rest and token.mode == "query"):
+            key = cognate_key(token.text)
+            rest = prefixed_key(token.text) if token.mode != "query" and key else None
+            if key:
                 token.text = key
                 yield token
-            if rest:
+            if rest and rest != key:
                 token.text = rest
                 yield token
 

@@ -218,11 +218,11 @@ class IndexFacts:
             found.append(ids)
         return len(np.unique(np.concatenate(found))) < count if found else True
 
-    def alike(self, searcher, ranked, passing, limit):
+    def alike(self, searcher, ranked, passing, limit, lowest):
         """(total, [(number, score, topic)]) of the documents ``passing`` allows on the topics the ``ranked`` matches
         share (each topic counted by its holders' scores, the best match's as 1; those reaching ALIKE_SHARE), the best
-        ``limit`` of them by that count, each scored below every match and with the topic of theirs that counted
-        most."""
+        ``limit`` of them by that count, each scored below ``lowest`` (the lowest match's score) and with the topic
+        of theirs that counted most."""
         weights = {}
         for number, score in ranked:
             for code in self.topic_in_order[self.topics_start[number]:self.topics_start[number + 1]]:
@@ -235,7 +235,7 @@ class IndexFacts:
             counted[self.postings(searcher, "topic", self.topics[code])[0]] += weight
         counted[~passing] = 0
         ids = np.flatnonzero(counted)
-        scores = ranked[-1][1] * ALIKE_WEIGHT * counted[ids] / sum(kept.values())
+        scores = lowest * ALIKE_WEIGHT * counted[ids] / sum(kept.values())
         order = sorted(kept, key=lambda code: -kept[code])
         found = []
         for i in best(ids, scores, limit) if limit > 0 else ():

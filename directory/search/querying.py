@@ -9,7 +9,7 @@ from typing import NamedTuple
 from whoosh import query
 
 from directory.search import fields
-from directory.search.analysis import COMPOUND_PART, COMPOUNDING
+from directory.search.analysis import COMPOUND_PART, COMPOUNDING, cognate_key, prefixed_key
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
@@ -17,19 +17,21 @@ MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
 ASIDE_WEIGHT = 0.4  # a broader concept's label, where the words also name a concept of their own sense
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
-FEW = 10  # a place whose own words find fewer profiles than a page of results also searches a dictionary's meanings
+# Fewer matches than this are few: a place whose own words find few profiles also searches a dictionary's meanings,
+# and few matches are followed by the profiles on the topics they share (SearchIndex.search).
+FEW = 10
 
 
 class Label(NamedTuple):
     """A thesaurus label and the languages it is a label in; ``meaning``: a dictionary's meaning of a word, searched
-    only where the word itself finds no profile."""
+    only where the word itself finds few profiles; ``aside``: a broader concept's, weighing less (ASIDE_WEIGHT)."""
     text: str
     languages: tuple[str, ...]
     meaning: bool = False
     aside: bool = False
 
 
-def build(searcher, facts, text, expansions):
+def build(searcher, facts, text, expansions, meant=None):
     """(query, parts). The person's words (all documents when there are none) in parts: each place that
     names thesaurus concepts (``expansions``: [(those words, the concepts' ``Label``s)]) is one part, its own
     words or the best label a profile holds, at a lower weight (not the sum of every label it holds: a
@@ -37,21 +39,27 @@ def build(searcher, facts, text, expansions):
     each other word is a part. A profile scores the sum of
     the parts it matches (ranking then rewards covering more of them: ``facts.ranked``), plus a bonus for
     each pair of the query's words that its interests hold side by side. Each piece is kept without its
-    absent terms, remembered for this index version (``facts.pruned``). A dictionary's meanings
-    (``Label.meaning``) are searched only where the place's own words find no profile."""
+    absent terms, remembered for this index version (``facts.pruned``). A concept's broader labels
+    (``Label.aside``) weigh less than the others. A dictionary's meanings (``Label.meaning``) are searched only
+    where the place's own words find fewer than FEW profiles; those places' words are added to ``meant``."""
     if not text.strip():
         return query.Every(), []
     named = {word for words, _labels in expansions for word in words.casefold().split()}
     parts = []
     for words, labels in expansions:
         own = _words(searcher, facts, words)
-        few = own is query.NullQuery or facts.fewer_than(searcher, own, FEW)
+        few = None  # whether the words find fewer than FEW profiles: asked at the place's first meaning
         near, aside = [], []
         for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
-            if label.meaning and not few:
-                continue
+            if label.meaning:
+                if few is None:
+                    few = own is query.NullQuery or facts.fewer_than(searcher, own, FEW)
+                if not few:
+                    continue
             phrase = _label(searcher, facts, label)
             if phrase is not query.NullQuery:
+                if label.meaning and meant is not None:
+                    meant.add(words)
                 (aside if label.aside else near).append(phrase)
                 if len(near) + len(aside) == MOST_LABELS:
                     break
@@ -110,8 +118,12 @@ def _compounds(facts, searcher, word, names=None):
     """``parse(word)`` (in the fields ``names``) or, in the languages that write compounds as one word, at a
     lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
-    ("Kunststoffrecycling" finds "Recycling von Kunststoffen")."""
+    ("Kunststoffrecycling" finds "Recycling von Kunststoffen"); and a word made with a learned prefix, the
+    cognate key of the word after it ("biosurfactants" finds "Surfactant science")."""
     alternatives = []
+    rest = prefixed_key(word) if "cognate" in (names or fields.SEARCH_FIELDS) else None
+    if rest and rest != cognate_key(word):  # "biosurfactants": "surfactants", below the word itself
+        alternatives.append(query.Term("cognate", rest, boost=fields.SEARCH_FIELDS["cognate"] * HEAD_WEIGHT))
     for language in COMPOUNDING:
         field, stems = f"text_{language}", [token.text for token in fields.LANGUAGE_WORDS[language](word)]
         if names is not None and field not in names or len(stems) != 1 or len(stems[0]) < COMPOUND_PART:

@@ -198,5 +198,5 @@ def run():
              "first relevant expert (0 if none in the top 10). Relevant: an expert whose interests are on one of the "
              "query's topics (and, for cross-language queries, in the country named, whose departments write in "
              "another language). Set A's halves are split by topic; set B was tuned on after its first measurement, "
-             "set C is blind (see bench/recall.py).")
+             "sets C and D are blind (see bench/recall.py).")
     return "Search quality (recall@10 and MRR)", rows, notes

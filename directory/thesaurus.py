@@ -274,8 +274,9 @@ def _near_form(word, label_word):
     """Whether ``word`` may name ``label_word``, whose stem it shares: a short word only a form of it one letter
     longer or with an inflection's ending, since a stemmer cuts longer derivations to a short word's stem
     ("alt", old, is not "Altern", ageing; "coat" is "coating")."""
-    return (len(word) > SHORT_WORD or len(_fold(label_word)) - len(_fold(word)) < 2
-            or _fold(label_word).startswith(_fold(word)) and _fold(label_word)[len(word):] in INFLECTIONS)
+    word, label_word = _fold(word), _fold(label_word)
+    return (len(word) > SHORT_WORD or len(label_word) - len(word) < 2
+            or label_word.startswith(word) and label_word[len(word):] in INFLECTIONS)
 
 
 def _entries(chosen, everyday):

@@ -218,6 +218,10 @@ class IndexFacts:
             found.append(ids)
         return len(np.unique(np.concatenate(found))) < count if found else True
 
+    def topic_codes(self, number):
+        """The codes (in ``topics``) of document ``number``'s topics."""
+        return self.topic_in_order[self.topics_start[number]:self.topics_start[number + 1]]
+
     def alike(self, searcher, ranked, passing, limit, lowest):
         """(total, [(number, score, topic)]) of the documents ``passing`` allows on the topics the ``ranked`` matches
         share (each topic counted by its holders' scores, the best match's as 1; those reaching ALIKE_SHARE), the best
@@ -225,7 +229,7 @@ class IndexFacts:
         of theirs that counted most."""
         weights = {}
         for number, score in ranked:
-            for code in self.topic_in_order[self.topics_start[number]:self.topics_start[number + 1]]:
+            for code in self.topic_codes(number):
                 weights[int(code)] = weights.get(int(code), 0.0) + score / (ranked[0][1] or 1.0)
         kept = {code: weight for code, weight in weights.items() if weight >= ALIKE_SHARE}
         if not kept:
@@ -239,7 +243,7 @@ class IndexFacts:
         order = sorted(kept, key=lambda code: -kept[code])
         found = []
         for i in best(ids, scores, limit) if limit > 0 else ():
-            held = set(self.topic_in_order[self.topics_start[ids[i]]:self.topics_start[ids[i] + 1]].tolist())
+            held = set(self.topic_codes(ids[i]).tolist())
             found.append((int(ids[i]), float(scores[i]), self.topics[next(code for code in order if code in held)]))
         return len(ids), found
 

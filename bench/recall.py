@@ -10,7 +10,9 @@ cross-language queries a country whose departments write another language), writ
 - C (blind): bench/data/set-c/, 34 more topics written the same way, never to be read query by query: its
   figures are the forecast for firms' queries on topics nobody here has tuned for;
 - D (blind): bench/data/set-d/, 32 more topics and 270 queries, written the same way once C had been measured
-  for a fifth session's changes, kept as blind as C.
+  for a fifth session's changes, kept as blind as C;
+- E (blind): bench/data/set-e/, 32 more topics and 270 queries, written the same way while the sentence encoder
+  was being built, and measured only once it was done.
 Each variant switches one part off for the whole run to show what it is worth: the analysis variants for
 indexing and searching alike, the others (cognate keys and the glossary among them) for searching only.
 """
@@ -64,6 +66,8 @@ VARIANTS = {
         [("directory.thesaurus._loosely_named", lambda query, named: [])], True),
     "without the experts alike (few matches followed by those on the topics they share)": (
         [("directory.search.facts.ALIKE_SHARE", float("inf"))], True),
+    "without the sentence encoder (interests near the words in meaning)": (
+        [("directory.search.sentences.nearest", lambda folder, text: [])], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
@@ -79,7 +83,8 @@ def read(path):
 WRITTEN_SETS_VARIANTS = ("everything", "without the vocabulary", "hand-made topics only (no open vocabularies)",
                          "without cognate keys", "without the Chinese and Japanese glossary",
                          "without the European dictionaries (FreeDict, both ways)",
-                         "without the experts alike (few matches followed by those on the topics they share)")
+                         "without the experts alike (few matches followed by those on the topics they share)",
+                         "without the sentence encoder (interests near the words in meaning)")
 assert set(WRITTEN_SETS_VARIANTS) <= set(VARIANTS)
 
 
@@ -103,7 +108,7 @@ def written_set(name, half):
 
 # name -> () -> (generated people, queries)
 QUERY_SETS = {"A": set_a, "B": written_set("set-b", "tuning"), "C": written_set("set-c", "blind"),
-              "D": written_set("set-d", "blind")}
+              "D": written_set("set-d", "blind"), "E": written_set("set-e", "blind")}
 
 
 def judged(people, queries):
@@ -198,5 +203,5 @@ def run():
              "first relevant expert (0 if none in the top 10). Relevant: an expert whose interests are on one of the "
              "query's topics (and, for cross-language queries, in the country named, whose departments write in "
              "another language). Set A's halves are split by topic; set B was tuned on after its first measurement, "
-             "sets C and D are blind (see bench/recall.py).")
+             "sets C, D and E are blind (see bench/recall.py).")
     return "Search quality (recall@10 and MRR)", rows, notes

@@ -7,7 +7,7 @@ from flask import current_app
 from directory import countries, thesaurus
 from directory.db import get_index, get_store
 from directory.languages import detect_language
-from directory.search import IndexUnavailable, QueryError, terms_of
+from directory.search import IndexUnavailable, QueryError, sentences, terms_of
 from directory.search import highlight as matched_parts
 
 QUERY_LANGUAGE_SURE = 0.8  # a query's language is guessed from few words: below this, English labels
@@ -93,7 +93,8 @@ def _perform(request, hide, highlight):
     topics = tuple(e.concept.id for e in expansions if e.concept.field not in thesaurus.VOCABULARIES and not e.fallback)
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page,
-                                 sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics)
+                                 sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics,
+                                 similar=request.expand)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:
@@ -110,11 +111,12 @@ def _perform(request, hide, highlight):
         topic = concepts_by_id().get(results.alike.get(expert["id"]))  # (none if the thesaurus lost it since)
         expert["alike"] = topic.label_in(language or "en") if topic else None
         expert["why"] = (shared_topic(expert, topic, expert["alike"]) if topic
-                         else why(expert, terms, expansions, language) if request.q else [])
+                         else why(expert, terms, expansions, language, results.near) if request.q else [])
         if highlight:
             expert["highlighted"] = [matched_parts(phrase, terms) for phrase in expert["interests"]]
             expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
                                     if reason.get("concept")}
+            expert["near"] = {reason["interest"] for reason in expert["why"] if reason.get("near")}
     related = thesaurus.related(request.q, topic_counts()) if not results.matched and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
             "suggestion": results.suggestion, "related": related, "matched": results.matched,
@@ -129,10 +131,11 @@ def query_language(q, expansions):
     return told or next((language for language in labelled if language), None)
 
 
-def why(expert, terms, expansions, language):
+def why(expert, terms, expansions, language, near=frozenset()):
     """Why ``expert`` matched: [{"interest": an interest that matched, "concept": the concept of the query it
     is about, in the firm's ``language`` where the vocabulary has it (None when the interest already says
-    it so)}], or, when no interest matched, [{"field": the other field that did, "text": its text}]."""
+    it so), "near": whether it is one of the interests ``near`` the words in meaning that matched for no word
+    of them}], or, when no interest matched, [{"field": the other field that did, "text": its text}]."""
     named = {e.concept.id: e.concept for e in expansions}
     reasons = []
     for interest in expert["interests"]:
@@ -142,6 +145,8 @@ def why(expert, terms, expansions, language):
             label = None  # the interest says it in the firm's words already
         if label or any(hit for _text, hit in matched_parts(interest, terms)):
             reasons.append({"interest": interest, "concept": label})
+        elif sentences.kept_as(interest) in near:
+            reasons.append({"interest": interest, "concept": None, "near": True})
     if not reasons:
         reasons = [{"field": field, "text": expert[field]} for field in ("title", "department", "name", "institution")
                    if expert.get(field) and any(hit for _text, hit in matched_parts(expert[field], terms))][:1]

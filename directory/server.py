@@ -8,6 +8,7 @@ import urllib.request
 from gunicorn.app.base import BaseApplication
 
 from directory import thesaurus
+from directory.search import sentences
 
 
 class _Server(BaseApplication):
@@ -70,9 +71,10 @@ def serve(app, host, port, workers, threads=1):
     server = _Server(app, {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "timeout": 30,
                            "graceful_timeout": 10, "accesslog": "-",
                            "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'})
-    # The vocabulary and the language model read once, before the workers are forked from this process: they
-    # share those pages, and no worker's first search waits a second or two for them.
+    # The vocabulary, the language model and the sentence encoder read once, before the workers are forked from
+    # this process: they share those pages, and no worker's first search waits a second or two for them.
     thesaurus.warm()
+    sentences.encoder()
     # Outside the calling command's app context: workers are forked from here and sync workers answer in this
     # thread, so every request would otherwise share that context and its g (one CSRF token and one database
     # connection, opened before the fork, for all).

@@ -23,7 +23,7 @@ from directory.search import (
     PHRASE_BONUS,
     SearchIndex,
     common_terms,
-    keep_common_terms,
+    keep_beside,
     querying,
 )
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
@@ -184,7 +184,7 @@ def test_kept_postings_that_cannot_be_written_leave_a_working_index_and_are_read
     assert "No space left" in caplog.text
     before = fast(index, "research projects")
     assert before.total > 0 and not any(facts.common for facts, _ in index._facts(index.searcher()).parts)
-    keep_common_terms(os.path.realpath(index.path))  # as the next commit does
+    keep_beside(os.path.realpath(index.path))  # as the next commit does
     index.update(PEOPLE[600:610])  # a new view of the index looks again
     kept = [facts.common for facts, _ in index._facts(index.searcher()).parts]
     assert None not in kept and kept[0]  # read for the first segment now; the small new one has no common term

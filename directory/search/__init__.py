@@ -34,7 +34,7 @@ from whoosh.reading import SegmentReader
 
 from directory import countries
 from directory.locks import exclusive_lock
-from directory.search import common_terms, querying
+from directory.search import common_terms, querying, sentences
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
 from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
@@ -108,6 +108,7 @@ class Results:
     alike: dict[str, str] = field(default_factory=dict)  # expert id -> the topic it shares with the few matches
     alike_total: int = 0  # how many of ``total`` are such experts
     meant: frozenset = frozenset()  # the query's words (places) whose dictionary meanings were searched
+    near: frozenset = frozenset()  # the interests searched as near the words in meaning (as sentences.kept_as)
 
 
 class SearchIndex:
@@ -207,7 +208,7 @@ class SearchIndex:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        keep_common_terms(folder)
+        keep_beside(folder)
         self._swap_in(folder)
         return count
 
@@ -233,7 +234,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        keep_common_terms(folder)
+        keep_beside(folder)
 
     @reading
     def ids(self) -> set[str]:
@@ -280,10 +281,12 @@ class SearchIndex:
     def search(self, text: str = "", country: str | None = None, region: str | None = None, topic: str | None = None,
                institution: str | None = None, page: int = 1, per_page: int = 20, sort: str = "relevance",
                hide: bool = True, expansions: Sequence[tuple[str, Sequence[str]]] = (),
-               known: Callable[[str], bool] = lambda word: False, concepts: Sequence[str] = ()) -> Results:
+               known: Callable[[str], bool] = lambda word: False, concepts: Sequence[str] = (),
+               similar: bool = False) -> Results:
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
-        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight);
+        ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight); with
+        ``similar``, the interests nearest the words in meaning are searched too, lower still (``sentences``);
         ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
@@ -295,7 +298,10 @@ class SearchIndex:
         searcher = self.searcher()
         facts = self._facts(searcher)
         meant = set()
-        q, parts = querying.build(searcher, facts, text, expansions, meant)
+        # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
+        near = sentences.nearest(os.path.realpath(self.path), text) if similar and analyse(text) else []
+        near_part = querying.near(near)
+        q, parts = querying.build(searcher, facts, text, expansions, meant, near_part)
         masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
         matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
@@ -338,13 +344,22 @@ class SearchIndex:
             ranked += [(number, score) for number, score, _topic in found]
             alike = {number: topic for number, _score, topic in found}
         ranked = ranked[(page - 1) * per_page:wanted]
-        terms = {t for _field, t in q.iter_all_terms() if isinstance(t, str)} if hasattr(q, "iter_all_terms") else set()
+        # The terms of the words and their labels, for highlighting: an interest near them in meaning is not
+        # their words (``near`` names it instead).
+        terms = {t for part in parts if part is not near_part and hasattr(part, "iter_all_terms")
+                 for _field, t in part.iter_all_terms() if isinstance(t, str)}
         found_by_words = int(matched.sum())
+        if near_part is not query.NullQuery:  # "did you mean" asks whether the words themselves found any
+            live = facts.visible if hide else facts.live
+            spelled = any((mask & live).any() for part, mask in zip(parts, masks) if part is not near_part)
+        else:
+            spelled = found_by_words > 0
         hits = [Hit(searcher.stored_fields(n)["id"], score) for n, score in ranked]
         return Results(total=total, hits=hits, facets=counts, terms=terms, matched=found_by_words,
                        alike={hit.expert_id: alike[n] for hit, (n, _score) in zip(hits, ranked) if n in alike},
                        alike_total=alike_total, meant=frozenset(meant),
-                       suggestion=self.suggest(text, known) if not found_by_words and text.strip() else None)
+                       near=frozenset(near),
+                       suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
 
     @reading
     def _facts(self, searcher):
@@ -416,17 +431,20 @@ class SearchIndex:
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(counted))
 
 
-def keep_common_terms(folder):
-    """Keep the postings of each new segment's common terms decoded, for every search to come (``common_terms``).
-    The index is complete without them (their terms are decoded instead), so a failure is logged, not raised:
-    the commit it follows has been made."""
+def keep_beside(folder):
+    """Keep the postings of each new segment's common terms decoded (``common_terms``) and the vectors of the
+    index's interests (``sentences``), for every search to come. The index is complete without them (their terms
+    are decoded instead; the words are searched alone), so a failure is logged, not raised: the commit it follows
+    has been made."""
     fieldnames = [name for name in (*SEARCH_FIELDS, "pairs") if name not in RARE_ONLY]  # those are never read
-    try:
-        with whoosh_index.open_dir(str(folder)).reader() as reader:
-            for leaf, _offset in reader.leaf_readers():
-                common_terms.write(folder, leaf, fieldnames)
-    except Exception as error:  # noqa: BLE001 - disk, permissions, a damaged segment: searching works on
-        log.warning("could not keep the common terms of the index at %s decoded: %s", folder, error)
+    for kept, write in (("the common terms decoded", lambda reader: [common_terms.write(folder, leaf, fieldnames)
+                                                                    for leaf, _offset in reader.leaf_readers()]),
+                        ("the interests' vectors", lambda reader: sentences.write(folder, reader))):
+        try:
+            with whoosh_index.open_dir(str(folder)).reader() as reader:
+                write(reader)
+        except Exception as error:  # noqa: BLE001 - disk, permissions, a damaged segment: searching works on
+            log.warning("could not keep %s beside the index at %s: %s", kept, folder, error)
 
 
 def without_deleted(writer, segments):

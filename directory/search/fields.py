@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from directory import countries
@@ -17,12 +18,14 @@ from directory.search.analysis import (
     pairs_analyzer,
     words_analyzer,
 )
+from directory.search.sentences import kept_as
 
 WORDS = words_analyzer()
 PAIRS = pairs_analyzer()
 CJK = cjk_analyzer()
 COGNATES = cognate_analyzer()
 LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
+PHRASES = RegexTokenizer(r"[^\n]+")  # each interest whole, one a line, as ``sentences.kept_as`` writes it
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
                  "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
@@ -41,6 +44,7 @@ def schema():
         title=text("title"),
         interests=text("interests", spelling=True),
         pairs=text("pairs"),  # interests' words side by side: the phrase bonus
+        phrase=TEXT(analyzer=PHRASES, phrase=False),  # each interest whole: the ones kept as vectors (sentences)
         department=text("department"),
         institution=text("institution"),
         cjk=text("cjk"),
@@ -75,6 +79,7 @@ def document(expert):
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "cognate": interests,
         "pairs": interests,
+        "phrase": "\n".join(filter(None, map(kept_as, expert.get("interests") or []))),
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)

@@ -1,0 +1,122 @@
+"""Interests near a firm's words in meaning (directory.search.sentences), with the real sentence encoder and real
+indexes: what they find, where they rank, and how the vectors kept beside the index follow its commits."""
+import logging
+import os
+
+import numpy as np
+import pytest
+
+from directory.search import SearchIndex, sentences
+
+PEOPLE = [{"id": "bread", "name": "Ann Lee", "country": "GB", "language": "en",
+           "interests": ["Starch retrogradation and staling of bread"]},
+          {"id": "rust", "name": "Bo Chan", "country": "GB", "language": "en",
+           "interests": ["Corrosion of offshore steel structures"]},
+          {"id": "moulds", "name": "Cy Dow", "country": "DE", "language": "en",
+           "interests": ["Injection moulding of thermoplastics"]},
+          {"id": "steel", "name": "Di Eze", "country": "GB", "language": "en",
+           "interests": ["Rust on oil rigs: inspection robots"]},
+          {"id": "joints", "name": "Ed Fox", "country": "FR", "language": "fr",
+           "interests": ["Collage structural des composites"]}]
+
+
+@pytest.fixture
+def index(tmp_path):
+    built = SearchIndex(tmp_path / "index")
+    built.rebuild(iter(PEOPLE))
+    return built
+
+
+def found(index, text, **more):
+    return [hit.expert_id for hit in index.search(text, similar=True, **more).hits]
+
+
+@pytest.mark.parametrize(("text", "expert"), [("gluing carbon fibre parts together", "joints"),
+                                              ("Stahl im Meerwasser rostet", "rust"), ("海上平台的钢结构锈蚀", "rust"),
+                                              ("鋼の腐食", "rust")])
+def test_words_sharing_nothing_with_an_interest_find_it_by_meaning_in_any_language(index, text, expert):
+    assert index.search(text).total == 0  # no word, stem or label in common
+    assert found(index, text)[0] == expert
+
+
+def test_a_sentence_near_nothing_finds_nothing(index):
+    assert found(index, "what will the weather be like tomorrow") == []
+
+
+def test_an_interest_holding_the_firm_s_words_ranks_above_one_near_them_in_meaning(index):
+    index.update([{"id": "hulls", "name": "Gil Ho", "country": "GB", "interests": ["Rust on ship hulls"]}])
+    assert "rust" not in [hit.expert_id for hit in index.search("rust on ship hulls").hits]
+    ranked = index.search("rust on ship hulls", similar=True).hits
+    assert ranked[0].expert_id == "hulls" and "rust" in [hit.expert_id for hit in ranked]  # by meaning
+    assert max(score for expert, score in ranked if expert == "rust") < ranked[0].score
+
+
+def test_the_filters_hold_for_interests_found_by_meaning(index):
+    assert found(index, "plastic parts shaped in a tool", country="GB") == []
+    assert found(index, "plastic parts shaped in a tool", country="DE") == ["moulds"]
+
+
+def test_the_vectors_follow_each_commit_and_each_interest_is_encoded_once(index, monkeypatch):
+    folder = os.path.realpath(index.path)
+    assert sorted(sentences.read(folder)[1]) == sorted(
+        i.casefold() for person in PEOPLE for i in person["interests"])
+    encoded = []
+    real = sentences.encode
+    monkeypatch.setattr(sentences, "encode", lambda texts: encoded.extend(texts) or real(texts))
+    index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "language": "es",
+                   "interests": ["Soldadura de tuberías", "Corrosion of offshore steel structures"]}])
+    assert encoded == ["soldadura de tuberías"]  # the other one is kept already
+    vectors, listed = sentences.read(folder)
+    assert {"soldadura de tuberías", "collage structural des composites"} <= set(listed)
+    row = listed.index("corrosion of offshore steel structures")
+    assert np.allclose(vectors[row], real(["corrosion of offshore steel structures"])[0], atol=1e-5)
+    assert found(index, "管道焊接")[0] == "pipes"
+
+
+def test_an_erasure_takes_the_interests_only_its_person_held_out_of_the_vectors(index):
+    index.update([], deleted_ids=["bread"], purge=True)
+    kept = sentences.read(os.path.realpath(index.path))[1]
+    assert "starch retrogradation and staling of bread" not in kept and len(kept) == len(PEOPLE) - 1
+    assert "bread" not in found(index, "our loaves go hard after a day")
+
+
+@pytest.mark.parametrize("damage", ["list", "shape"])
+def test_damaged_vectors_leave_the_words_searching_alone(index, damage, caplog):
+    folder = os.path.realpath(index.path)
+    if damage == "list":
+        with open(os.path.join(folder, sentences.PHRASES), "w") as handle:
+            handle.write("[[")
+    else:
+        np.save(os.path.join(folder, sentences.VECTORS), np.zeros((2, 512), dtype=np.float32))
+        os.utime(os.path.join(folder, sentences.PHRASES))  # (the list read again)
+    with caplog.at_level(logging.WARNING):
+        assert found(index, "海上平台的钢结构锈蚀") == []
+        assert found(index, "offshore corrosion") == ["rust"]
+    assert "damaged" in caplog.text
+
+
+def test_an_index_written_before_the_vectors_searches_by_words(index):
+    folder = os.path.realpath(index.path)
+    os.remove(os.path.join(folder, sentences.PHRASES))
+    assert found(index, "offshore corrosion") == ["rust"]
+    index.update([{"id": "pipes", "name": "Fay Gu", "country": "CN", "interests": ["Welding of pipelines"]}])
+    assert found(index, "海上平台的钢结构锈蚀")[0] == "rust"  # the next commit writes them all
+
+
+def test_the_site_and_the_api_say_an_interest_is_near_the_words_in_meaning_and_only_my_words_leaves_it_out(client,
+                                                                                                           fill):
+    fill([{"name": "Ivy Jo", "country": "IT", "language": "it", "interests": ["Restauro di manoscritti medievali"],
+           "profile_url": "https://uni.example/ivy"},
+          *({"name": person["name"], "country": person["country"], "interests": person["interests"],
+             "profile_url": f"https://uni.example/{person['id']}"} for person in PEOPLE)])
+    words = "old handwritten books falling apart"
+    def said(**args):
+        return client.get("/api/v1/search", query_string={"q": words, **args}).get_json()
+    found = said()
+    assert [result["name"] for result in found["results"]] == ["Ivy Jo"]
+    assert found["results"][0]["why"] == [{"interest": "Restauro di manoscritti medievali", "concept": None,
+                                           "near": True}]
+    assert said(expand="0")["total"] == 0
+    page = client.get("/search", query_string={"q": words}).get_data(as_text=True)
+    result = page.split("Ivy Jo")[1].split("</article>")[0]
+    assert "near your words in meaning" in result and "<mark>" not in result

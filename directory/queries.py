@@ -94,7 +94,7 @@ def _perform(request, hide, highlight):
     results = get_index().search(request.q, country=request.country, region=request.region, topic=request.topic,
                                  institution=request.institution, page=request.page, per_page=request.per_page,
                                  sort=request.sort, hide=hide, expansions=extra, known=thesaurus.knows, concepts=topics,
-                                 similar=request.expand)
+                                 by_meaning=request.expand)
     experts = get_store().experts([i for i, _score in results.hits])
     scores = dict(results.hits)
     for expert in experts:

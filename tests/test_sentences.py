@@ -1,5 +1,6 @@
 """Interests near a firm's words in meaning (directory.search.sentences), with the real sentence encoder and real
 indexes: what they find, where they rank, and how the vectors kept beside the index follow its commits."""
+import json
 import logging
 import os
 
@@ -27,8 +28,12 @@ def index(tmp_path):
     return built
 
 
+def kept_files(folder):
+    return [name for name in os.listdir(folder) if name == sentences.LISTED or sentences.VECTORS.fullmatch(name)]
+
+
 def found(index, text, **more):
-    return [hit.expert_id for hit in index.search(text, similar=True, **more).hits]
+    return [hit.expert_id for hit in index.search(text, by_meaning=True, **more).hits]
 
 
 @pytest.mark.parametrize(("text", "expert"), [("gluing carbon fibre parts together", "joints"),
@@ -46,7 +51,7 @@ def test_a_sentence_near_nothing_finds_nothing(index):
 def test_an_interest_holding_the_firm_s_words_ranks_above_one_near_them_in_meaning(index):
     index.update([{"id": "hulls", "name": "Gil Ho", "country": "GB", "interests": ["Rust on ship hulls"]}])
     assert "rust" not in [hit.expert_id for hit in index.search("rust on ship hulls").hits]
-    ranked = index.search("rust on ship hulls", similar=True).hits
+    ranked = index.search("rust on ship hulls", by_meaning=True).hits
     assert ranked[0].expert_id == "hulls" and "rust" in [hit.expert_id for hit in ranked]  # by meaning
     assert max(score for expert, score in ranked if expert == "rust") < ranked[0].score
 
@@ -59,7 +64,7 @@ def test_the_filters_hold_for_interests_found_by_meaning(index):
 def test_the_vectors_follow_each_commit_and_each_interest_is_encoded_once(index, monkeypatch):
     folder = os.path.realpath(index.path)
     assert sorted(sentences.read(folder)[1]) == sorted(
-        i.casefold() for person in PEOPLE for i in person["interests"])
+        sentences.kept_as(i) for person in PEOPLE for i in person["interests"])
     encoded = []
     real = sentences.encode
     monkeypatch.setattr(sentences, "encode", lambda texts: encoded.extend(texts) or real(texts))
@@ -71,33 +76,93 @@ def test_the_vectors_follow_each_commit_and_each_interest_is_encoded_once(index,
     row = listed.index("corrosion of offshore steel structures")
     assert np.allclose(vectors[row], real(["corrosion of offshore steel structures"])[0], atol=1e-5)
     assert found(index, "管道焊接")[0] == "pipes"
+    encoded.clear()
+    index.rebuild(iter(PEOPLE))  # a new index, its vectors carried over from the one it replaces
+    assert encoded == [] and sorted(sentences.read(os.path.realpath(index.path))[1]) == sorted(
+        sentences.kept_as(i) for person in PEOPLE for i in person["interests"])
+    assert len(kept_files(os.path.realpath(index.path))) == 2  # the list and one vectors file
+
+
+def test_the_interests_kept_are_those_most_profiles_hold(tmp_path, monkeypatch):
+    monkeypatch.setattr(sentences, "MOST_INTERESTS", 2)
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(iter([{"id": f"p{n}", "name": "A Person", "country": "GB", "interests": interests}
+                        for n, interests in enumerate([["Glass"], ["Glass", "Steel"], ["Steel"], ["Wood"]])]))
+    assert sorted(sentences.read(os.path.realpath(index.path))[1]) == ["glass", "steel"]
+    index.update([{"id": "new", "name": "A Person", "country": "GB", "interests": ["Clay"]}])
+    assert sorted(sentences.read(os.path.realpath(index.path))[1]) == ["glass", "steel"]  # no room left
 
 
 def test_an_erasure_takes_the_interests_only_its_person_held_out_of_the_vectors(index):
-    index.update([], deleted_ids=["bread"], purge=True)
-    kept = sentences.read(os.path.realpath(index.path))[1]
-    assert "starch retrogradation and staling of bread" not in kept and len(kept) == len(PEOPLE) - 1
-    assert "bread" not in found(index, "our loaves go hard after a day")
+    folder = os.path.realpath(index.path)
+    index.update([{"id": "twin", "name": "Gil Ho", "country": "GB",
+                   "interests": ["Injection moulding of thermoplastics"]}])
+    assert ("starch retrogradation and staling of bread"
+            in [interest for interest, _closeness in sentences.nearest(folder, "bread that stays fresh")])
+    index.update([], deleted_ids=["bread", "moulds"], purge=True)
+    kept = sentences.read(folder)[1]
+    assert "starch retrogradation and staling of bread" not in kept  # no one else held it
+    assert "injection moulding of thermoplastics" in kept  # Gil Ho still does
+    assert "starch retrogradation and staling of bread" not in open(os.path.join(folder, sentences.LISTED)).read()
+    assert "bread" not in found(index, "bread that stays fresh")
 
 
-@pytest.mark.parametrize("damage", ["list", "shape"])
+def test_a_commit_that_cannot_write_the_vectors_removes_them(index, monkeypatch, caplog):
+    folder = os.path.realpath(index.path)
+    monkeypatch.setattr(sentences, "encode", lambda texts: 1 / 0)
+    with caplog.at_level(logging.WARNING):
+        index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "interests": ["Soldadura de tuberías"]}])
+    assert "could not keep the interests' vectors" in caplog.text
+    assert sentences.read(folder) is None and not kept_files(folder)
+    assert found(index, "offshore corrosion") == ["rust"]  # the words still search
+
+
+def test_a_list_that_cannot_be_written_leaves_no_vectors_and_no_hidden_file(index, monkeypatch):
+    folder = os.path.realpath(index.path)
+    before = sentences.read(folder)[1]
+    real = sentences._replace
+    def failing(path, write_to):
+        return real(path, write_to) if path.name != sentences.LISTED else real(path, lambda handle: 1 / 0)
+    monkeypatch.setattr(sentences, "_replace", failing)
+    index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "interests": ["Soldadura de tuberías"]}])
+    monkeypatch.setattr(sentences, "_replace", real)
+    assert sentences.read(folder) is None and not kept_files(folder)
+    index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "interests": ["Soldadura de tuberías"]}])
+    assert sorted(sentences.read(folder)[1]) == sorted([*before, "soldadura de tuberías"])
+    assert not [name for name in os.listdir(folder) if name.startswith(".")]  # no hidden file left behind
+
+
+@pytest.mark.parametrize("damage", ["list", "name", "shape", "empty"])
 def test_damaged_vectors_leave_the_words_searching_alone(index, damage, caplog):
     folder = os.path.realpath(index.path)
+    listed = json.loads(open(os.path.join(folder, sentences.LISTED), encoding="utf-8").read())
+    vectors = os.path.join(folder, listed["vectors"])
     if damage == "list":
-        with open(os.path.join(folder, sentences.PHRASES), "w") as handle:
-            handle.write("[[")
+        open(os.path.join(folder, sentences.LISTED), "w").write("[[")
+    elif damage == "name":
+        open(os.path.join(folder, sentences.LISTED), "w").write(json.dumps({**listed, "vectors": "../../x.npy"}))
+    elif damage == "shape":  # the real vectors and one more row: a list that does not say which is which
+        real = np.load(vectors)
+        np.save(vectors, np.vstack([real, real[:1]]))
     else:
-        np.save(os.path.join(folder, sentences.VECTORS), np.zeros((2, 512), dtype=np.float32))
-        os.utime(os.path.join(folder, sentences.PHRASES))  # (the list read again)
+        open(vectors, "w").close()
+    sentences._kept.cache_clear()
     with caplog.at_level(logging.WARNING):
         assert found(index, "海上平台的钢结构锈蚀") == []
         assert found(index, "offshore corrosion") == ["rust"]
     assert "damaged" in caplog.text
 
 
+def test_a_query_the_encoder_cannot_take_is_searched_by_its_words(index, monkeypatch, caplog):
+    monkeypatch.setattr(sentences, "_query_vector", lambda text: 1 / 0)
+    with caplog.at_level(logging.WARNING):
+        assert found(index, "offshore corrosion") == ["rust"]
+    assert "could not encode a query" in caplog.text
+
+
 def test_an_index_written_before_the_vectors_searches_by_words(index):
     folder = os.path.realpath(index.path)
-    os.remove(os.path.join(folder, sentences.PHRASES))
+    sentences.forget(folder)
     assert found(index, "offshore corrosion") == ["rust"]
     index.update([{"id": "pipes", "name": "Fay Gu", "country": "CN", "interests": ["Welding of pipelines"]}])
     assert found(index, "海上平台的钢结构锈蚀")[0] == "rust"  # the next commit writes them all

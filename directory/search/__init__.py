@@ -37,7 +37,16 @@ from directory.locks import exclusive_lock
 from directory.search import common_terms, querying, sentences
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
-from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
+from directory.search.fields import (
+    SEARCH_FIELDS,
+    analyse,
+    document,
+    highlight,
+    schema,
+    stem_of,
+    terms_of,
+    whole_interests,
+)
 from directory.search.internals import write_faster
 from directory.search.querying import MOST_LABELS
 
@@ -208,7 +217,7 @@ class SearchIndex:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        keep_beside(folder)
+        keep_beside(folder, seed=os.path.realpath(self.path) if self.path.is_symlink() else None)
         self._swap_in(folder)
         return count
 
@@ -222,7 +231,8 @@ class SearchIndex:
         folder = os.path.realpath(self.path)
         writer = self._open(folder).writer(timeout=30, compound=False)
         try:
-            documents = {doc["id"]: doc for doc in map(document, experts)}  # the last version of each wins
+            latest = {expert["id"]: expert for expert in experts}  # the last version of each wins
+            documents = {expert_id: document(expert) for expert_id, expert in latest.items()}
             # One searcher for the whole batch: update_document opens a new one per document, which
             # re-reads every segment's term index and made updates on a large index crawl.
             with writer.searcher() as searcher:
@@ -234,7 +244,9 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        keep_beside(folder)
+        # A purge lists the interests anew, without the erased person's; an update adds its new ones.
+        keep_beside(folder, added=None if purge else [kept for expert in latest.values()
+                                                      for kept in whole_interests(expert)])
 
     @reading
     def ids(self) -> set[str]:
@@ -282,11 +294,11 @@ class SearchIndex:
                institution: str | None = None, page: int = 1, per_page: int = 20, sort: str = "relevance",
                hide: bool = True, expansions: Sequence[tuple[str, Sequence[str]]] = (),
                known: Callable[[str], bool] = lambda word: False, concepts: Sequence[str] = (),
-               similar: bool = False) -> Results:
+               by_meaning: bool = False) -> Results:
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
         ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight); with
-        ``similar``, the interests nearest the words in meaning are searched too, lower still (``sentences``);
+        ``by_meaning``, the interests nearest the words in meaning are searched too, lower still (``sentences``);
         ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
@@ -299,7 +311,7 @@ class SearchIndex:
         facts = self._facts(searcher)
         meant = set()
         # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
-        near = sentences.nearest(os.path.realpath(self.path), text) if similar and analyse(text) else []
+        near = sentences.nearest(self._local.target, text) if by_meaning and analyse(text) else []
         near_part = querying.near(near)
         q, parts = querying.build(searcher, facts, text, expansions, meant, near_part)
         masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
@@ -358,7 +370,7 @@ class SearchIndex:
         return Results(total=total, hits=hits, facets=counts, terms=terms, matched=found_by_words,
                        alike={hit.expert_id: alike[n] for hit, (n, _score) in zip(hits, ranked) if n in alike},
                        alike_total=alike_total, meant=frozenset(meant),
-                       near=frozenset(near),
+                       near=frozenset(interest for interest, _closeness in near),
                        suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
 
     @reading
@@ -431,20 +443,26 @@ class SearchIndex:
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(counted))
 
 
-def keep_beside(folder):
+def keep_beside(folder, added=None, seed=None):
     """Keep the postings of each new segment's common terms decoded (``common_terms``) and the vectors of the
-    index's interests (``sentences``), for every search to come. The index is complete without them (their terms
-    are decoded instead; the words are searched alone), so a failure is logged, not raised: the commit it follows
-    has been made."""
+    index's interests (``sentences.write``: ``added``, an update's; ``seed``, the index a rebuild replaces), for
+    every search to come. The index is complete without them (their terms are decoded instead; the words are
+    searched alone), so a failure is logged, not raised: the commit it follows has been made. Vectors that
+    could not be written are removed, not left as they were: an erasure's purge must not leave its person's
+    interests in an old list."""
     fieldnames = [name for name in (*SEARCH_FIELDS, "pairs") if name not in RARE_ONLY]  # those are never read
-    for kept, write in (("the common terms decoded", lambda reader: [common_terms.write(folder, leaf, fieldnames)
-                                                                    for leaf, _offset in reader.leaf_readers()]),
-                        ("the interests' vectors", lambda reader: sentences.write(folder, reader))):
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
         try:
-            with whoosh_index.open_dir(str(folder)).reader() as reader:
-                write(reader)
+            for leaf, _offset in reader.leaf_readers():
+                common_terms.write(folder, leaf, fieldnames)
         except Exception as error:  # noqa: BLE001 - disk, permissions, a damaged segment: searching works on
-            log.warning("could not keep %s beside the index at %s: %s", kept, folder, error)
+            log.warning("could not keep the common terms decoded beside the index at %s: %s", folder, error)
+        try:
+            sentences.write(folder, reader, added, seed)
+        except Exception as error:  # noqa: BLE001 - as above, and whatever the encoder raises
+            log.warning("could not keep the interests' vectors beside the index at %s (%s); searching by words "
+                        "alone until a commit writes them", folder, error)
+            sentences.forget(folder)
 
 
 def without_deleted(writer, segments):

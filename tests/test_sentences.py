@@ -120,12 +120,12 @@ def test_a_commit_that_cannot_write_the_vectors_removes_them(index, monkeypatch,
 def test_a_list_that_cannot_be_written_leaves_no_vectors_and_no_hidden_file(index, monkeypatch):
     folder = os.path.realpath(index.path)
     before = sentences.read(folder)[1]
-    real = sentences._replace
+    real = sentences.write_whole
     def failing(path, write_to):
         return real(path, write_to) if path.name != sentences.LISTED else real(path, lambda handle: 1 / 0)
-    monkeypatch.setattr(sentences, "_replace", failing)
+    monkeypatch.setattr(sentences, "write_whole", failing)
     index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "interests": ["Soldadura de tuberías"]}])
-    monkeypatch.setattr(sentences, "_replace", real)
+    monkeypatch.setattr(sentences, "write_whole", real)
     assert sentences.read(folder) is None and not kept_files(folder)
     index.update([{"id": "pipes", "name": "Fay Gu", "country": "ES", "interests": ["Soldadura de tuberías"]}])
     assert sorted(sentences.read(folder)[1]) == sorted([*before, "soldadura de tuberías"])

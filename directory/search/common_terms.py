@@ -39,9 +39,9 @@ def write(folder, reader, fieldnames):
     # Arrays first, each under a hidden name and then renamed, the list of terms last: a reader that finds the
     # list finds the whole.
     for name, parts, dtype in ((IDS, ids, np.int32), (WEIGHTS, weights, np.float32)):
-        _replace(_path(folder, segment, name), lambda handle, parts=parts, dtype=dtype: np.save(
+        write_whole(_path(folder, segment, name), lambda handle, parts=parts, dtype=dtype: np.save(
             handle, np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)))
-    _replace(_path(folder, segment, TERMS), lambda handle: handle.write(json.dumps(terms).encode()))
+    write_whole(_path(folder, segment, TERMS), lambda handle: handle.write(json.dumps(terms).encode()))
 
 
 def read(folder, reader):
@@ -74,7 +74,7 @@ def _path(folder, segment, name):
     return Path(folder) / segment.make_filename(name)
 
 
-def _replace(path, write_to):
+def write_whole(path, write_to):
     """Write ``path`` whole or not at all: under a hidden name (Whoosh leaves names starting with "." alone),
     on disk before it is renamed."""
     hidden = path.with_name(f".{path.name}.{os.getpid()}")

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from directory.search.common_terms import write_whole
+
 MOST_INTERESTS = 50_000  # interests kept as vectors (2 KB each): those most profiles hold
 NEAREST = 10  # interests searched for a query, at most
 CLOSE = 0.35  # cosine: below this an interest is mostly another subject (measured: docs/BENCHMARKS.md)
@@ -89,8 +91,8 @@ def write(folder, reader, added=None, seed=None):
     for row, interest in enumerate(interests):
         vectors[row] = fresh[interest] if interest in fresh else carried[interest]
     name = f"interests-{uuid.uuid4().hex}.npy"
-    _replace(folder / name, lambda handle: np.save(handle, vectors))
-    _replace(folder / LISTED, lambda handle: handle.write(
+    write_whole(folder / name, lambda handle: np.save(handle, vectors))
+    write_whole(folder / LISTED, lambda handle: handle.write(
         json.dumps({"vectors": name, "interests": interests}, ensure_ascii=False).encode()))
     for old in folder.iterdir():  # a worker that maps an old one keeps its pages until it reads the new list
         if VECTORS.fullmatch(old.name) and old.name != name:
@@ -160,15 +162,3 @@ def nearest(folder, text):
 @lru_cache(maxsize=4096)
 def _query_vector(text):
     return encode([text[:LONGEST_QUERY]])[0]
-
-
-def _replace(path, write_to):
-    hidden = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        with open(hidden, "wb") as handle:
-            write_to(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(hidden, path)
-    finally:
-        hidden.unlink(missing_ok=True)

@@ -37,16 +37,7 @@ from directory.locks import exclusive_lock
 from directory.search import common_terms, querying, sentences
 from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
 from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
-from directory.search.fields import (
-    SEARCH_FIELDS,
-    analyse,
-    document,
-    highlight,
-    schema,
-    stem_of,
-    terms_of,
-    whole_interests,
-)
+from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
 from directory.search.internals import write_faster
 from directory.search.querying import MOST_LABELS
 
@@ -231,8 +222,7 @@ class SearchIndex:
         folder = os.path.realpath(self.path)
         writer = self._open(folder).writer(timeout=30, compound=False)
         try:
-            latest = {expert["id"]: expert for expert in experts}  # the last version of each wins
-            documents = {expert_id: document(expert) for expert_id, expert in latest.items()}
+            documents = {doc["id"]: doc for doc in map(document, experts)}  # the last version of each wins
             # One searcher for the whole batch: update_document opens a new one per document, which
             # re-reads every segment's term index and made updates on a large index crawl.
             with writer.searcher() as searcher:
@@ -245,8 +235,8 @@ class SearchIndex:
             writer.cancel()
             raise
         # A purge lists the interests anew, without the erased person's; an update adds its new ones.
-        keep_beside(folder, added=None if purge else [kept for expert in latest.values()
-                                                      for kept in whole_interests(expert)])
+        keep_beside(folder, added=None if purge else [kept for doc in documents.values()
+                                                      for kept in doc["whole_interest"].split("\n") if kept])
 
     @reading
     def ids(self) -> set[str]:

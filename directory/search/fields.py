@@ -79,7 +79,7 @@ def document(expert):
         "cjk": " ".join(CJK_RUN.findall(searchable)),
         "cognate": interests,
         "pairs": interests,
-        "whole_interest": "\n".join(whole_interests(expert)),
+        "whole_interest": "\n".join(filter(None, map(kept_as, expert.get("interests") or []))),
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)
@@ -90,11 +90,6 @@ def document(expert):
         "last_changed": expert.get("last_changed") or "",
         "hidden": "1" if expert.get("may_have_left") else "0",
     }
-
-
-def whole_interests(expert):
-    """An expert's interests as the ``whole_interest`` field holds them (``sentences.kept_as``)."""
-    return [kept for kept in map(kept_as, expert.get("interests") or []) if kept]
 
 
 def analyzer_of(name):

@@ -19,7 +19,7 @@ ASIDE_WEIGHT = 0.4  # a broader concept's label, where the words also name a con
 # An interest near the words in meaning (sentences) is one term, the whole interest, weighing this times its
 # cosine: at 0.5, about what one rare word of the firm's in it would (measured: 0.6 to 6.4 at 0.5; 2.4 kept
 # keyword recall and found most).
-SIMILAR_WEIGHT = 4.8
+NEAR_WEIGHT = 4.8
 MOST_LABELS = 24  # labels searched per place in a query, of those the index holds: each costs a new search time
 # Fewer matches than this are few: a place whose own words find few profiles also searches a dictionary's meanings,
 # and few matches are followed by the profiles on the topics they share (SearchIndex.search).
@@ -84,9 +84,9 @@ def build(searcher, facts, text, expansions, meant=None, meaning=query.NullQuery
 
 def near(interests):
     """The query of ``interests`` ([(an interest, its cosine)] near the words in meaning: ``sentences``): the
-    best of them a profile holds, the very interest, at SIMILAR_WEIGHT times its cosine."""
+    best of them a profile holds, the very interest, at NEAR_WEIGHT times its cosine."""
     held = [query.Term("whole_interest", interest, boost=closeness) for interest, closeness in interests]
-    return best_of(held, SIMILAR_WEIGHT) if held else query.NullQuery
+    return best_of(held, NEAR_WEIGHT) if held else query.NullQuery
 
 
 def phrases(text):

@@ -26,6 +26,7 @@ from directory.search import (
     keep_beside,
     querying,
 )
+from directory.search import facts as facts_module
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.fields import WORDS, document, schema
@@ -136,6 +137,7 @@ def kept_decoded(tmp_path_factory):
     segment hold kept decoded beside it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(common_terms, "COMMON", 30)
+        patch.setattr(common_terms, "COMMON_IN", {"whole_interest": 5})  # interests near the words, searched whole
         one = SearchIndex(tmp_path_factory.mktemp("kept-one") / "index")
         one.rebuild(iter(PEOPLE))
         many = SearchIndex(tmp_path_factory.mktemp("kept-many") / "index")
@@ -157,6 +159,28 @@ def test_common_terms_kept_decoded_give_the_answers_of_decoding_them(one_segment
         assert (found.total, found.facets) == (expected.total, expected.facets)
         assert [i for i, _ in found.hits] == [i for i, _ in expected.hits]
         assert [s for _, s in found.hits] == pytest.approx([s for _, s in expected.hits], rel=1e-9)
+
+
+@pytest.mark.parametrize("text, filters", SEARCHES)
+def test_scoring_through_one_array_over_the_index_gives_the_scores_of_sorting(many_segments, monkeypatch, text,
+                                                                              filters):
+    answers = []
+    for share in (0, 10 ** 9):  # never, and always, through one array
+        monkeypatch.setattr(facts_module, "DENSE_SHARE", share)
+        found = fast(many_segments, text, per_page=50, **{"expand": True, **filters})
+        answers.append((found.total, found.facets, found.hits))
+    assert answers[0] == answers[1] and answers[0][0]
+
+
+def test_whole_interests_kept_decoded_from_fewer_holders_give_the_answers_of_decoding_them(one_segment,
+                                                                                          kept_decoded):
+    kept = kept_decoded[0]
+    segments = kept._facts(kept.searcher()).parts
+    assert any(field == "whole_interest" for facts, _ in segments for field, _text in facts.common)
+    for text in ("keeping food fresh for longer", "Enzyme für kaltes Wasser", "robots that pick fruit"):
+        found, expected = (index.search(text, by_meaning=True, per_page=50) for index in (kept, one_segment))
+        assert found.near and found.near == expected.near
+        assert (found.total, found.hits) == (expected.total, expected.hits)
 
 
 def test_kept_postings_go_with_their_segment_and_damaged_ones_are_decoded_instead(kept_decoded, tmp_path):

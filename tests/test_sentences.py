@@ -185,3 +185,13 @@ def test_the_site_and_the_api_say_an_interest_is_near_the_words_in_meaning_and_o
     page = client.get("/search", query_string={"q": words}).get_data(as_text=True)
     result = page.split("Ivy Jo")[1].split("</article>")[0]
     assert "near your words in meaning" in result and "<mark>" not in result
+
+
+def test_the_embed_widget_shows_the_interest_near_the_words_first_and_says_so(client, fill):
+    fill([{"name": "Ivy Jo", "country": "IT", "language": "it", "profile_url": "https://uni.example/ivy",
+           "interests": ["Didattica della matematica", "Economia regionale", "Statistica ufficiale",
+                         "Teoria dei giochi", "Restauro di manoscritti medievali"]}])
+    widget = client.get("/embed/results", query_string={"q": "old handwritten books falling apart"})
+    shown = widget.get_data(as_text=True).split("Ivy Jo")[1].split("</li>")[0]
+    assert shown.index('medievali <span lang="en">(near in meaning)</span>') < shown.index("Didattica")
+    assert shown.count(";") == 3  # four of the five

@@ -440,7 +440,8 @@ def keep_beside(folder, added=None, seed=None):
     searched alone), so a failure is logged, not raised: the commit it follows has been made. Vectors that
     could not be written are removed, not left as they were: an erasure's purge must not leave its person's
     interests in an old list."""
-    fieldnames = [name for name in (*SEARCH_FIELDS, "pairs") if name not in RARE_ONLY]  # those are never read
+    # (RARE_ONLY's common terms are never read.)
+    fieldnames = [name for name in (*SEARCH_FIELDS, "pairs", "whole_interest") if name not in RARE_ONLY]
     with whoosh_index.open_dir(str(folder)).reader() as reader:
         try:
             for leaf, _offset in reader.leaf_readers():

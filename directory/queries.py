@@ -118,8 +118,9 @@ def _perform(request, hide, highlight):
                                     if reason.get("concept")}
             expert["near"] = {reason["interest"] for reason in expert["why"] if reason.get("near")}
             # The interests that say why it matched, then the others: for views that show only a few of them.
-            expert["telling_first"] = sorted(range(len(expert["interests"])), key=lambda n, expert=expert: not (
-                any(hit for _text, hit in expert["highlighted"][n]) or expert["interests"][n] in expert["near"]))
+            telling = {reason["interest"] for reason in expert["why"] if reason.get("interest")}
+            expert["telling_first"] = sorted(range(len(expert["interests"])),
+                                             key=lambda n: expert["interests"][n] not in telling)
     related = thesaurus.related(request.q, topic_counts()) if not results.matched and request.q else []
     return {"total": results.total, "experts": experts, "facets": results.facets, "expansions": expansions,
             "suggestion": results.suggestion, "related": related, "matched": results.matched,

@@ -165,7 +165,7 @@ def test_common_terms_kept_decoded_give_the_answers_of_decoding_them(one_segment
 def test_scoring_through_one_array_over_the_index_gives_the_scores_of_sorting(many_segments, monkeypatch, text,
                                                                               filters):
     answers = []
-    for share in (0, 10 ** 9):  # never, and always, through one array
+    for share in (float("inf"), 0):  # never, and always, through one array
         monkeypatch.setattr(facts_module, "DENSE_SHARE", share)
         found = fast(many_segments, text, per_page=50, **{"expand": True, **filters})
         answers.append((found.total, found.facets, found.hits))
@@ -177,10 +177,13 @@ def test_whole_interests_kept_decoded_from_fewer_holders_give_the_answers_of_dec
     kept = kept_decoded[0]
     segments = kept._facts(kept.searcher()).parts
     assert any(field == "whole_interest" for facts, _ in segments for field, _text in facts.common)
+    searched = set()
     for text in ("keeping food fresh for longer", "Enzyme für kaltes Wasser", "robots that pick fruit"):
         found, expected = (index.search(text, by_meaning=True, per_page=50) for index in (kept, one_segment))
         assert found.near and found.near == expected.near
         assert (found.total, found.hits) == (expected.total, expected.hits)
+        searched |= {("whole_interest", interest) for interest in found.near}
+    assert any(key in facts.common for facts, _ in segments for key in searched)  # kept ones were searched
 
 
 def test_kept_postings_go_with_their_segment_and_damaged_ones_are_decoded_instead(kept_decoded, tmp_path):

@@ -300,22 +300,28 @@ class SearchIndex:
         searcher = self.searcher()
         facts = self._facts(searcher)
         meant = set()
-        # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
-        near = sentences.nearest(self._local.target, text) if by_meaning and analyse(text) else []
-        near_part = querying.near(near)
-        q, parts = querying.build(searcher, facts, text, expansions, meant, near_part)
-        masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
-        matched = facts.matching(searcher, q, hide=hide, parts=masks)
         nation = region if region and countries.is_nation(region) else None
         filters = facts.filters(searcher, country=country and country.upper(), topic=topic, institution=institution,
                                 nation=nation, region_members=countries.countries_in(region)
                                 if region and not nation else None)
 
-        def narrowed(skip=None, mask=matched):
+        def narrowed(skip=None, mask=None):  # (by default, what the words match: ``matched``, below)
+            mask = matched if mask is None else mask
             for name, passes in filters.items():
                 if name != skip:
                     mask = mask & passes
             return mask
+
+        # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
+        near = []
+        if by_meaning and analyse(text):
+            within = narrowed(mask=facts.visible if hide else facts.live) if filters else None
+            near = sentences.nearest(self._local.target, text, held=None if within is None else (
+                lambda interest: within[facts.postings(searcher, "whole_interest", interest)[0]].any()))
+        near_part = querying.near(near)
+        q, parts = querying.build(searcher, facts, text, expansions, meant, near_part)
+        masks = facts.masks(searcher, parts) if len(parts) > 1 else []  # for matching and for coverage
+        matched = facts.matching(searcher, q, hide=hide, parts=masks)
 
         allowed = narrowed()
         counts = {"country": facts.country_counts(narrowed("place")), "topic": facts.topic_counts(narrowed("topic")),
@@ -441,7 +447,7 @@ def keep_beside(folder, added=None, seed=None):
     could not be written are removed, not left as they were: an erasure's purge must not leave its person's
     interests in an old list."""
     # (RARE_ONLY's common terms are never read.)
-    fieldnames = [name for name in (*SEARCH_FIELDS, "pairs", "whole_interest") if name not in RARE_ONLY]
+    fieldnames = [name for name in (*SEARCH_FIELDS, "pairs", *common_terms.COMMON_IN) if name not in RARE_ONLY]
     with whoosh_index.open_dir(str(folder)).reader() as reader:
         try:
             for leaf, _offset in reader.leaf_readers():

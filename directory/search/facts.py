@@ -41,7 +41,7 @@ RARE_ONLY = ("cognate",)
 ALIKE_SHARE, ALIKE_WEIGHT = 0.5, 0.5
 # Parts of a query holding more documents than this share of the index between them are scored through one
 # array over the index, not by sorting them (``_dense_scores``).
-DENSE_SHARE = 8
+DENSE_SHARE = 1 / 8
 COMMON_SHARE, COMMON_FLOOR = 0.01, 1000  # "common": in more than this share of the documents and this many
 
 
@@ -131,7 +131,7 @@ def best(ids, keys, limit):
 def holding(ids, holders):
     """Whether each of ``ids`` is among ``holders`` (document numbers), through a table over their range: sorting
     tens of thousands of candidates for each phrase cost a common phrase's search a quarter of its time."""
-    return np.isin(ids, holders, kind="table") if len(holders) else np.zeros(len(ids), dtype=bool)
+    return np.isin(ids, holders, kind="table") if len(holders) else np.zeros(len(ids), dtype=bool)  # (no table)
 
 
 def tally(names, codes, most=None):
@@ -418,8 +418,8 @@ class IndexFacts:
             parts = [self._scores(searcher, sub, allowed) for sub in q.subqueries]
         if not parts:
             return NO_IDS, np.zeros(0)
-        if sum(len(p[0]) for p in parts) * DENSE_SHARE > self.size:
-            return self._dense_scores(parts, best, q.boost if best or isinstance(q, query.And) else 1.0,
+        if sum(len(p[0]) for p in parts) > DENSE_SHARE * self.size:  # (an Or's boost is in its parts already)
+            return self._dense_scores(parts, best, 1.0 if isinstance(q, query.Or) else q.boost,
                                       everyone=isinstance(q, query.And))
         ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
         if best:
@@ -441,7 +441,7 @@ class IndexFacts:
         for ids, part_scores in parts:  # a part's ids are unique
             scores[ids] = np.maximum(scores[ids], part_scores) if best else scores[ids] + part_scores
             held[ids] += 1
-        ids = np.flatnonzero(held == len(parts) if everyone else held)
+        ids = np.flatnonzero(held == len(parts) if everyone else held).astype(NO_IDS.dtype)
         return ids, scores[ids] * boost
 
     def _alternatives(self, searcher, q, allowed, boost):

@@ -19,6 +19,7 @@ import re
 import uuid
 import zlib
 from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from directory.search.common_terms import write_whole
 
 MOST_INTERESTS = 50_000  # interests kept as vectors (2 KB each): those most profiles hold
 NEAREST = 10  # interests searched for a query, at most
+LOOKED_AT = 100  # the nearest interests looked through for those held within a search's filters
 CLOSE = 0.35  # cosine: below this an interest is mostly another subject (measured: docs/BENCHMARKS.md)
 LONGEST_QUERY = 300  # characters of a query encoded
 LONGEST_INTEREST = 200  # characters of an interest kept whole (two longer ones alike that far are one)
@@ -138,9 +140,11 @@ def _kept(folder, _version):
     return read(folder)
 
 
-def nearest(folder, text):
+def nearest(folder, text, held=None):
     """[(interest, its cosine)] of the NEAREST interests kept in ``folder`` (as ``kept_as`` writes them) at least
-    CLOSE to ``text`` in meaning, the nearest first."""
+    CLOSE to ``text`` in meaning, the nearest first. With ``held`` (``held(interest)``: whether a profile the
+    search's filters let through holds it), the NEAREST of those, among the LOOKED_AT nearest: a firm searching
+    one country wants the interests written there, which the nearest of all, in its own language, seldom are."""
     try:
         listed = os.stat(Path(folder) / LISTED)  # each commit writes a new list
     except OSError:
@@ -154,9 +158,12 @@ def nearest(folder, text):
     except Exception as error:  # noqa: BLE001 - whatever the encoder makes of a text: the words search alone
         log.warning("could not encode a query (%s: %s): searching by words alone", type(error).__name__, error)
         return []
-    best = np.argpartition(-closeness, NEAREST)[:NEAREST] if len(interests) > NEAREST else np.arange(len(interests))
-    best = best[np.argsort(-closeness[best])]
-    return [(interests[row], float(closeness[row])) for row in best if closeness[row] >= CLOSE]
+    wanted = NEAREST if held is None else LOOKED_AT
+    best = np.argpartition(-closeness, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
+    best = [row for row in best[np.argsort(-closeness[best], kind="stable")] if closeness[row] >= CLOSE]
+    if held is not None:
+        best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
+    return [(interests[row], float(closeness[row])) for row in best]
 
 
 @lru_cache(maxsize=4096)

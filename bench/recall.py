@@ -67,7 +67,10 @@ VARIANTS = {
     "without the experts alike (few matches followed by those on the topics they share)": (
         [("directory.search.facts.ALIKE_SHARE", float("inf"))], True),
     "without the sentence encoder (interests near the words in meaning)": (
-        [("directory.search.sentences.nearest", lambda folder, text: [])], True),
+        [("directory.search.sentences.nearest", lambda folder, text, held=None: []),
+         ("directory.search.MEANING_SHARE", 0.0)], True),
+    "without the meaning's share of the rank (the best matches ranked again by their interests' meaning)": (
+        [("directory.search.MEANING_SHARE", 0.0)], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
     "without the coverage bonus": ([("directory.search.COVERAGE", 0.0)], True),
     "without the topic bonus": ([("directory.search.TOPIC_BONUS", 0.0)], True),
@@ -84,7 +87,9 @@ WRITTEN_SETS_VARIANTS = ("everything", "without the vocabulary", "hand-made topi
                          "without cognate keys", "without the Chinese and Japanese glossary",
                          "without the European dictionaries (FreeDict, both ways)",
                          "without the experts alike (few matches followed by those on the topics they share)",
-                         "without the sentence encoder (interests near the words in meaning)")
+                         "without the sentence encoder (interests near the words in meaning)",
+                         "without the meaning's share of the rank (the best matches ranked again by their interests' "
+                         "meaning)")
 assert set(WRITTEN_SETS_VARIANTS) <= set(VARIANTS)
 
 

@@ -74,6 +74,38 @@ def test_a_search_within_a_country_takes_the_interests_near_its_words_that_are_h
     assert [hit.expert_id for hit in within.hits] == ["jp"] and within.near == {"パンの品質保持"}
 
 
+def test_among_the_best_matches_of_the_words_the_one_meaning_what_the_firm_wrote_ranks_first(tmp_path, monkeypatch):
+    import directory.search
+
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([{"id": "damp", "name": "Al Bo", "country": "GB", "interests": ["Damp walls"]},
+                   {"id": "sound", "name": "Cy Do", "country": "GB", "interests": ["Soundproof walls"]},
+                   {"id": "bread", "name": "Ed Fo", "country": "GB", "interests": ["Bread staling"]}])
+    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])  # the meaning's share of the rank alone
+    words = "we can hear the neighbours through the walls"
+    monkeypatch.setattr(directory.search, "MEANING_SHARE", 0.0)
+    tied = index.search(words, by_meaning=True).hits
+    assert [hit.expert_id for hit in tied] == ["damp", "sound"] and tied[0].score == tied[1].score  # "walls" alone
+    monkeypatch.undo()
+    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])
+    ranked = index.search(words, by_meaning=True).hits
+    assert [hit.expert_id for hit in ranked] == ["sound", "damp"] and ranked[0].score > ranked[1].score
+    assert [hit.expert_id for hit in index.search(words).hits] == ["damp", "sound"]  # only by meaning
+
+
+def test_pages_of_a_search_ranked_again_by_meaning_follow_one_another(tmp_path, monkeypatch):
+    topics = ["Damp walls", "Painted walls", "Cracked walls", "Soundproof walls"]  # the words alone tie them all
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([{"id": f"p{n}", "name": f"Al Bo{n}", "country": "GB", "interests": [topics[n % len(topics)]]}
+                   for n in range(30)])
+    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])
+    words = "we can hear the neighbours through the walls"
+    whole = [hit.expert_id for hit in index.search(words, by_meaning=True, per_page=30).hits]
+    assert len(whole) == 30 and whole[0] != "p0"  # ranked again: soundproof walls first
+    assert [hit.expert_id for page in range(1, 31)
+            for hit in index.search(words, by_meaning=True, page=page, per_page=1).hits] == whole
+
+
 def test_the_filters_hold_for_interests_found_by_meaning(index):
     assert found(index, "plastic parts shaped in a tool", country="GB") == []
     assert found(index, "plastic parts shaped in a tool", country="DE") == ["moulds"]

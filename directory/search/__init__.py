@@ -48,6 +48,11 @@ RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches 
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
+# The RERANKED best matches of a search by meaning are ranked again: each score plus MEANING_SHARE x the best
+# score x the cosine of its interest nearest the words. The words pick the candidates; among them, the one whose
+# interest means what the firm wrote comes first, not the one holding its everyday word ("walls", "shop").
+RERANKED = 20
+MEANING_SHARE = 0.25
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -313,8 +318,8 @@ class SearchIndex:
             return mask
 
         # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
-        near = []
-        if by_meaning and analyse(text):
+        near, meaningful = [], by_meaning and bool(analyse(text))
+        if meaningful:
             within = narrowed(mask=facts.visible if hide else facts.live) if filters else None
             near = sentences.nearest(self._local.target, text, held=None if within is None else (
                 lambda interest: within[facts.postings(searcher, "whole_interest", interest)[0]].any()))
@@ -339,7 +344,9 @@ class SearchIndex:
                                         phrases=querying.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
                                         topic_bonus=TOPIC_BONUS)
             # Few matches are ranked whole, so the topics they share (below) are the same on every page.
-            ranked = best_of(allowed, max(wanted, total) if total < querying.FEW else wanted)
+            ranked = best_of(allowed, max(wanted, total) if total < querying.FEW else max(wanted, RERANKED))
+            if meaningful:
+                ranked = self._by_meaning(searcher, text, ranked)
         alike, alike_total = {}, 0
         if total < querying.FEW and matched.any() and not newest and not isinstance(q, query.Every):
             # Few profiles hold the words: those on the topics they share follow, each saying which topic. The
@@ -368,6 +375,26 @@ class SearchIndex:
                        alike_total=alike_total, meant=frozenset(meant),
                        near=frozenset(interest for interest, _closeness in near),
                        suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
+
+    def _by_meaning(self, searcher, text, ranked):
+        """``ranked`` with its first RERANKED ranked again, each score plus MEANING_SHARE x the best score x the
+        cosine to ``text`` of its interest nearest it. One whose interests have no vectors kept (beyond
+        ``sentences.MOST_INTERESTS``) counts as the others' mean: no evidence either way."""
+        head = ranked[:RERANKED]
+        if len(head) < 2:
+            return ranked
+        held = {number: (searcher.stored_fields(number).get("whole_interest") or "").split("\n")
+                for number, _score in head}
+        cosines = sentences.closeness(self._local.target, text, {i for interests in held.values() for i in interests})
+        nearest = {number: max((max(0.0, cosines[i]) for i in interests if i in cosines), default=None)
+                   for number, interests in held.items()}
+        known = [cosine for cosine in nearest.values() if cosine is not None]
+        if not known:
+            return ranked
+        usual, best = sum(known) / len(known), head[0][1]
+        again = [(number, score + MEANING_SHARE * best * (usual if nearest[number] is None else nearest[number]))
+                 for number, score in head]
+        return sorted(again, key=lambda pair: -pair[1]) + ranked[RERANKED:]
 
     @reading
     def _facts(self, searcher):

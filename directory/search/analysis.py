@@ -41,8 +41,9 @@ COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # Change when the terms a text gives change: indexes built before are rebuilt (4: other names searchable,
 # word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions;
 # 7: a learned prefix's word also as its cognate key, katakana's closing long vowel mark dropped, topics told
-# without short words' long stems; 8: each interest whole, and its vector kept beside the index).
-ANALYSIS_VERSION = "8"
+# without short words' long stems; 8: each interest whole, and its vector kept beside the index; 9: each
+# document's whole interests stored, for the meaning's share of its rank).
+ANALYSIS_VERSION = "9"
 
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
                            f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")

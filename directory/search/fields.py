@@ -44,7 +44,8 @@ def schema():
         title=text("title"),
         interests=text("interests", spelling=True),
         pairs=text("pairs"),  # interests' words side by side: the phrase bonus
-        whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False),  # the interests kept as vectors (sentences)
+        # The interests kept as vectors (sentences), stored: the best ranked are ranked again by their meaning.
+        whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False, stored=True),
         department=text("department"),
         institution=text("institution"),
         cjk=text("cjk"),

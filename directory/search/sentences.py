@@ -10,7 +10,8 @@ MOST_INTERESTS, each encoded once and carried over to later commits and to a reb
 an erasure's purge list them from the index anew (the purge has taken the erased person's out of it), and a
 commit that cannot write them removes them: searches then go by words alone, and nothing of an erased person
 stays in an old list. A search encodes the firm's words and takes the NEAREST interests at least CLOSE to them,
-which ``querying.near`` searches below the firm's own words.
+which ``querying.near`` searches below the firm's own words; and among the best matches of a search, the
+cosine of each one's interest nearest the words (``closeness``) adds to its score (``SearchIndex._by_meaning``).
 """
 import json
 import logging
@@ -137,7 +138,29 @@ def _damaged(folder, error):
 
 @lru_cache(maxsize=2)  # the live index's, and the one a rebuild has just replaced
 def _kept(folder, _version):
-    return read(folder)
+    """(vectors, [interest], {interest: its row}) kept in ``folder``, or None."""
+    kept = read(folder)
+    return kept and (*kept, {interest: row for row, interest in enumerate(kept[1])})
+
+
+def _current(folder, text):
+    """``_kept`` as the list in ``folder`` is now (each commit writes a new one), or None when there is nothing
+    to look through or ``text`` is empty."""
+    try:
+        listed = os.stat(Path(folder) / LISTED)
+    except OSError:
+        return None
+    kept = _kept(str(folder), (listed.st_ino, listed.st_mtime_ns, listed.st_size))
+    return kept if kept and kept[1] and text.strip() else None
+
+
+def _closeness(vectors, text):
+    """The cosine of each of ``vectors`` to ``text``, or None when the encoder cannot take it."""
+    try:
+        return vectors @ _query_vector(text)
+    except Exception as error:  # noqa: BLE001 - whatever the encoder makes of a text: the words search alone
+        log.warning("could not encode a query (%s: %s): searching by words alone", type(error).__name__, error)
+        return None
 
 
 def nearest(folder, text, held=None):
@@ -145,18 +168,12 @@ def nearest(folder, text, held=None):
     CLOSE to ``text`` in meaning, the nearest first. With ``held`` (``held(interest)``: whether a profile the
     search's filters let through holds it), the NEAREST of those, among the LOOKED_AT nearest: a firm searching
     one country wants the interests written there, which the nearest of all, in its own language, seldom are."""
-    try:
-        listed = os.stat(Path(folder) / LISTED)  # each commit writes a new list
-    except OSError:
+    kept = _current(folder, text)
+    if kept is None:
         return []
-    kept = _kept(str(folder), (listed.st_ino, listed.st_mtime_ns, listed.st_size))
-    if not kept or not kept[1] or not text.strip():
-        return []
-    vectors, interests = kept
-    try:
-        closeness = vectors @ _query_vector(text)
-    except Exception as error:  # noqa: BLE001 - whatever the encoder makes of a text: the words search alone
-        log.warning("could not encode a query (%s: %s): searching by words alone", type(error).__name__, error)
+    vectors, interests, _rows = kept
+    closeness = _closeness(vectors, text)
+    if closeness is None:
         return []
     wanted = NEAREST if held is None else LOOKED_AT
     best = np.argpartition(-closeness, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
@@ -164,6 +181,18 @@ def nearest(folder, text, held=None):
     if held is not None:
         best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
     return [(interests[row], float(closeness[row])) for row in best]
+
+
+def closeness(folder, text, interests):
+    """{interest: its cosine to ``text``} of those of ``interests`` (as ``kept_as`` writes them) whose vectors
+    are kept in ``folder``."""
+    kept = _current(folder, text)
+    if kept is None:
+        return {}
+    vectors, _interests, rows = kept
+    known = {interest: rows[interest] for interest in interests if interest in rows}
+    cosines = _closeness(vectors[list(known.values())], text) if known else None
+    return {} if cosines is None else dict(zip(known, cosines.tolist()))
 
 
 @lru_cache(maxsize=4096)

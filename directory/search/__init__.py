@@ -9,8 +9,8 @@ This module keeps the index's folder, writers and searchers, and runs a search (
 suggestions). By role beside it: ``analysis`` (text to terms, per language), ``fields`` (the fields and the
 document of an expert), ``querying`` (words and expansions to a query), ``facts`` (per-document arrays,
 matching and scoring), ``common_terms`` (each segment's common terms, decoded once beside it), ``internals`` (the
-only reader of Whoosh's private parts). Some 430 lines: SearchIndex's lifecycle and its searches share one
-object's locks, caches and searchers.
+only reader of Whoosh's private parts). SearchIndex's lifecycle and its searches share one object's locks, caches
+and searchers, so they are one module.
 """
 import errno
 import functools
@@ -48,9 +48,9 @@ RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches 
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
-# The RERANKED best matches of a search by meaning are ranked again: each score plus MEANING_SHARE x the best
-# score x the cosine of its interest nearest the words. The words pick the candidates; among them, the one whose
-# interest means what the firm wrote comes first, not the one holding its everyday word ("walls", "shop").
+# The RERANKED best matches of a search by meaning (by its words and the interests near them) are ranked again:
+# each score plus MEANING_SHARE x the best score x the cosine of its interest nearest the words. Among them, the
+# one whose interest means what the firm wrote comes first, not the one holding its everyday word ("walls").
 RERANKED = 20
 MEANING_SHARE = 0.25
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
@@ -293,7 +293,8 @@ class SearchIndex:
         """Run a search; ``text`` empty means everything (browsing by country, region or topic).
 
         ``expansions`` are the thesaurus's (query words, labels that also match them, at a lower weight); with
-        ``by_meaning``, the interests nearest the words in meaning are searched too, lower still (``sentences``);
+        ``by_meaning``, the interests nearest the words in meaning are searched too, lower still (``sentences``),
+        and the best RERANKED are ranked again by how near their interests are to the words (``_by_meaning``);
         ``concepts`` the topics (hand-made concepts) the query names: a profile on more of them ranks higher.
         Facet counts ignore their own filter (choosing Germany still shows how many are in France). When the
         words find nothing, ``suggest`` offers a respelling (``known``: words never to respell); when only
@@ -343,15 +344,17 @@ class SearchIndex:
             best_of = functools.partial(facts.ranked, searcher, q, parts=masks, coverage=COVERAGE,
                                         phrases=querying.phrases(text), phrase_bonus=PHRASE_BONUS, topics=concepts,
                                         topic_bonus=TOPIC_BONUS)
-            # Few matches are ranked whole, so the topics they share (below) are the same on every page.
-            ranked = best_of(allowed, max(wanted, total) if total < querying.FEW else max(wanted, RERANKED))
+            # Few matches are ranked whole, so the topics they share (below) are the same on every page; and at
+            # least RERANKED, so those ranked again by meaning are the same on every page.
+            ranked = by_words = best_of(allowed, max(wanted, total) if total < querying.FEW else max(wanted, RERANKED))
             if meaningful:
                 ranked = self._by_meaning(searcher, text, ranked)
         alike, alike_total = {}, 0
         if total < querying.FEW and matched.any() and not newest and not isinstance(q, query.Every):
             # Few profiles hold the words: those on the topics they share follow, each saying which topic. The
-            # topics are those of the best matches anywhere, so that a filter still finds its own experts on them.
-            evidence = best_of(matched, querying.FEW) if filters else ranked
+            # topics are those of the best matches anywhere, so that a filter still finds its own experts on them
+            # (by the words' scores, with a filter or without).
+            evidence = best_of(matched, querying.FEW) if filters else by_words
             passing = narrowed(mask=(facts.visible if hide else facts.live) & ~allowed)
             lowest = min(score for _number, score in ranked or evidence)
             alike_total, found = facts.alike(searcher, evidence, passing, wanted - len(ranked), lowest)
@@ -378,22 +381,24 @@ class SearchIndex:
 
     def _by_meaning(self, searcher, text, ranked):
         """``ranked`` with its first RERANKED ranked again, each score plus MEANING_SHARE x the best score x the
-        cosine to ``text`` of its interest nearest it. One whose interests have no vectors kept (beyond
-        ``sentences.MOST_INTERESTS``) counts as the others' mean: no evidence either way."""
+        cosine to ``text`` (0 at least: nothing loses) of its interest nearest it. One with no interest whose
+        vector is kept (none, or rare ones beyond ``sentences.MOST_INTERESTS``) counts as the others' mean: no
+        evidence either way. (The best of a profile's interests: one listing many has more chances; accepted.)"""
         head = ranked[:RERANKED]
-        if len(head) < 2:
+        if len(head) < 2 or not MEANING_SHARE:
             return ranked
-        held = {number: (searcher.stored_fields(number).get("whole_interest") or "").split("\n")
-                for number, _score in head}
-        cosines = sentences.closeness(self._local.target, text, {i for interests in held.values() for i in interests})
-        nearest = {number: max((max(0.0, cosines[i]) for i in interests if i in cosines), default=None)
-                   for number, interests in held.items()}
-        known = [cosine for cosine in nearest.values() if cosine is not None]
+        interests_of = {number: (searcher.stored_fields(number).get("whole_interest") or "").split("\n")
+                        for number, _score in head}
+        cosines = sentences.closeness(self._local.target, text,
+                                      {interest for interests in interests_of.values() for interest in interests})
+        best_cosine = {number: max((max(0.0, cosines[i]) for i in interests if i in cosines), default=None)
+                       for number, interests in interests_of.items()}
+        known = [cosine for cosine in best_cosine.values() if cosine is not None]
         if not known:
             return ranked
         usual, best = sum(known) / len(known), head[0][1]
-        again = [(number, score + MEANING_SHARE * best * (usual if nearest[number] is None else nearest[number]))
-                 for number, score in head]
+        again = [(number, score + MEANING_SHARE * best * (usual if cosine is None else cosine))
+                 for (number, score), cosine in zip(head, best_cosine.values())]
         return sorted(again, key=lambda pair: -pair[1]) + ranked[RERANKED:]
 
     @reading

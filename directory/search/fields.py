@@ -44,7 +44,8 @@ def schema():
         title=text("title"),
         interests=text("interests", spelling=True),
         pairs=text("pairs"),  # interests' words side by side: the phrase bonus
-        # The interests kept as vectors (sentences), stored: the best ranked are ranked again by their meaning.
+        # Each interest whole, one a line (``sentences.kept_as``): the 50,000 most held have vectors beside the
+        # index. Stored: a search's best matches are ranked again by their interests' meaning.
         whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False, stored=True),
         department=text("department"),
         institution=text("institution"),

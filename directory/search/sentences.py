@@ -143,18 +143,17 @@ def _kept(folder, _version):
     return kept and (*kept, {interest: row for row, interest in enumerate(kept[1])})
 
 
-def _current(folder, text):
-    """``_kept`` as the list in ``folder`` is now (each commit writes a new one), or None when there is nothing
-    to look through or ``text`` is empty."""
+def _current(folder):
+    """``_kept`` as the list in ``folder`` is now (each commit writes a new one), or None when it holds none."""
     try:
         listed = os.stat(Path(folder) / LISTED)
     except OSError:
         return None
     kept = _kept(str(folder), (listed.st_ino, listed.st_mtime_ns, listed.st_size))
-    return kept if kept and kept[1] and text.strip() else None
+    return kept if kept and kept[1] else None
 
 
-def _closeness(vectors, text):
+def _cosines(vectors, text):
     """The cosine of each of ``vectors`` to ``text``, or None when the encoder cannot take it."""
     try:
         return vectors @ _query_vector(text)
@@ -168,11 +167,11 @@ def nearest(folder, text, held=None):
     CLOSE to ``text`` in meaning, the nearest first. With ``held`` (``held(interest)``: whether a profile the
     search's filters let through holds it), the NEAREST of those, among the LOOKED_AT nearest: a firm searching
     one country wants the interests written there, which the nearest of all, in its own language, seldom are."""
-    kept = _current(folder, text)
+    kept = _current(folder) if text.strip() else None
     if kept is None:
         return []
     vectors, interests, _rows = kept
-    closeness = _closeness(vectors, text)
+    closeness = _cosines(vectors, text)
     if closeness is None:
         return []
     wanted = NEAREST if held is None else LOOKED_AT
@@ -186,12 +185,12 @@ def nearest(folder, text, held=None):
 def closeness(folder, text, interests):
     """{interest: its cosine to ``text``} of those of ``interests`` (as ``kept_as`` writes them) whose vectors
     are kept in ``folder``."""
-    kept = _current(folder, text)
+    kept = _current(folder) if text.strip() else None
     if kept is None:
         return {}
     vectors, _interests, rows = kept
     known = {interest: rows[interest] for interest in interests if interest in rows}
-    cosines = _closeness(vectors[list(known.values())], text) if known else None
+    cosines = _cosines(vectors[list(known.values())], text) if known else None
     return {} if cosines is None else dict(zip(known, cosines.tolist()))
 
 

@@ -74,40 +74,51 @@ def test_a_search_within_a_country_takes_the_interests_near_its_words_that_are_h
     assert [hit.expert_id for hit in within.hits] == ["jp"] and within.near == {"パンの品質保持"}
 
 
+WALLS = "we can hear the neighbours through the walls"  # "walls" alone in the interests below: tied by words
+
+
+def walls_index(tmp_path, monkeypatch, people):
+    """An index of ``people`` (id, name, interests), searched with the meaning's share of the rank alone: no
+    interests near the words are searched."""
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([{"id": expert, "name": name, "country": "GB", "interests": interests}
+                   for expert, name, interests in people])
+    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])
+    return index
+
+
+def scored(index, monkeypatch, share):
+    """The hits of WALLS by meaning with MEANING_SHARE at ``share``."""
+    import directory.search
+
+    monkeypatch.setattr(directory.search, "MEANING_SHARE", share)
+    return index.search(WALLS, by_meaning=True).hits
+
+
 def test_among_the_best_matches_of_the_words_the_one_meaning_what_the_firm_wrote_ranks_first(tmp_path, monkeypatch):
     import directory.search
 
-    index = SearchIndex(tmp_path / "index")
-    index.rebuild([{"id": "damp", "name": "Al Bo", "country": "GB", "interests": ["Damp walls"]},
-                   {"id": "sound", "name": "Cy Do", "country": "GB", "interests": ["Soundproof walls"]},
-                   {"id": "bread", "name": "Ed Fo", "country": "GB", "interests": ["Bread staling"]}])
-    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])  # the meaning's share of the rank alone
-    words = "we can hear the neighbours through the walls"
     share = directory.search.MEANING_SHARE
-    monkeypatch.setattr(directory.search, "MEANING_SHARE", 0.0)
-    tied = index.search(words, by_meaning=True).hits
+    index = walls_index(tmp_path, monkeypatch, [("damp", "Al Bo", ["Damp walls"]),
+                                                ("sound", "Cy Do", ["Soundproof walls"]),
+                                                ("bread", "Ed Fo", ["Bread staling"])])
+    tied = scored(index, monkeypatch, 0.0)
     assert [hit.expert_id for hit in tied] == ["damp", "sound"] and tied[0].score == tied[1].score  # "walls" alone
-    monkeypatch.setattr(directory.search, "MEANING_SHARE", share)
-    ranked = index.search(words, by_meaning=True).hits
+    ranked = scored(index, monkeypatch, share)
     assert [hit.expert_id for hit in ranked] == ["sound", "damp"] and ranked[0].score > ranked[1].score
-    assert [hit.expert_id for hit in index.search(words).hits] == ["damp", "sound"]  # only by meaning
+    assert [hit.expert_id for hit in index.search(WALLS).hits] == ["damp", "sound"]  # only by meaning
 
 
 def test_a_match_with_no_interest_kept_as_a_vector_counts_as_the_others_mean(tmp_path, monkeypatch):
     import directory.search
 
-    index = SearchIndex(tmp_path / "index")
-    index.rebuild([{"id": "damp", "name": "Al Bo", "country": "GB", "interests": ["Damp walls"]},
-                   {"id": "sound", "name": "Cy Do", "country": "GB", "interests": ["Soundproof walls"]},
-                   {"id": "named", "name": "Ann Walls", "country": "GB", "interests": []}])  # found by her name
-    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])
-    words = "we can hear the neighbours through the walls"
     share = directory.search.MEANING_SHARE
-    monkeypatch.setattr(directory.search, "MEANING_SHARE", 0.0)
-    by_words = {hit.expert_id: hit.score for hit in index.search(words, by_meaning=True).hits}
-    monkeypatch.setattr(directory.search, "MEANING_SHARE", share)
-    again = {hit.expert_id: hit.score for hit in index.search(words, by_meaning=True).hits}
-    cosines = sentences.closeness(os.path.realpath(index.path), words, ["damp walls", "soundproof walls"])
+    index = walls_index(tmp_path, monkeypatch, [("damp", "Al Bo", ["Damp walls"]),
+                                                ("sound", "Cy Do", ["Soundproof walls"]),
+                                                ("named", "Ann Walls", [])])  # found by her name
+    by_words = {hit.expert_id: hit.score for hit in scored(index, monkeypatch, 0.0)}
+    again = {hit.expert_id: hit.score for hit in scored(index, monkeypatch, share)}
+    cosines = sentences.closeness(os.path.realpath(index.path), WALLS, ["damp walls", "soundproof walls"])
     assert set(again) == {"damp", "sound", "named"} and len(cosines) == 2
     assert again["named"] - by_words["named"] == pytest.approx(
         share * max(by_words.values()) * sum(cosines.values()) / 2)
@@ -115,18 +126,15 @@ def test_a_match_with_no_interest_kept_as_a_vector_counts_as_the_others_mean(tmp
 
 def test_pages_of_a_search_ranked_again_by_meaning_follow_one_another(tmp_path, monkeypatch):
     topics = ["Damp walls", "Painted walls", "Cracked walls", "Soundproof walls"]  # the words alone tie them all
-    index = SearchIndex(tmp_path / "index")
-    index.rebuild([{"id": f"p{n}", "name": f"Al Bo{n}", "country": "GB", "interests": [topics[n % len(topics)]]}
-                   for n in range(30)])
-    monkeypatch.setattr(sentences, "nearest", lambda *args, **kwargs: [])
-    words = "we can hear the neighbours through the walls"
-    hits = index.search(words, by_meaning=True, per_page=30).hits
+    index = walls_index(tmp_path, monkeypatch, [(f"p{n}", f"Al Bo{n}", [topics[n % len(topics)]])
+                                                for n in range(30)])
+    hits = index.search(WALLS, by_meaning=True, per_page=30).hits
     whole = [hit.expert_id for hit in hits]
     assert set(whole[:5]) == {"p3", "p7", "p11", "p15", "p19"}  # the soundproof walls among the first twenty
     assert whole[20:] == [f"p{n}" for n in range(20, 30)]  # the rest as the words rank them (all tied)
     assert all(higher.score >= lower.score for higher, lower in zip(hits, hits[1:]))
     assert [hit.expert_id for page in range(1, 31)
-            for hit in index.search(words, by_meaning=True, page=page, per_page=1).hits] == whole
+            for hit in index.search(WALLS, by_meaning=True, page=page, per_page=1).hits] == whole
 
 
 def test_the_filters_hold_for_interests_found_by_meaning(index):

@@ -171,15 +171,15 @@ def nearest(folder, text, held=None):
     if kept is None:
         return []
     vectors, interests, _rows = kept
-    closeness = _cosines(vectors, text)
-    if closeness is None:
+    cosines = _cosines(vectors, text)
+    if cosines is None:
         return []
     wanted = NEAREST if held is None else LOOKED_AT
-    best = np.argpartition(-closeness, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
-    best = [row for row in best[np.argsort(-closeness[best], kind="stable")] if closeness[row] >= CLOSE]
+    best = np.argpartition(-cosines, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
+    best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= CLOSE]
     if held is not None:
         best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
-    return [(interests[row], float(closeness[row])) for row in best]
+    return [(interests[row], float(cosines[row])) for row in best]
 
 
 def closeness(folder, text, interests):

@@ -182,6 +182,23 @@ def test_an_everyday_phrase_names_its_concept_loosely_by_all_its_words_but_one(t
     assert [hit.expert_id for hit in index.search(text, expansions=thesaurus.expansion_groups(text)).hits] == ["en-1"]
 
 
+def test_a_label_finds_the_parts_of_a_compound_but_not_the_compounds_it_is_a_fragment_of(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(with_topics(iter([
+        {"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
+         "interests": ["Kreislaufwirtschaft in der Modeindustrie"]},
+        {"id": "de-2", "name": "Lena Vogt", "country": "DE", "language": "de",
+         "interests": ["Recycling von Kunststoffen"]},
+        {"id": "en-1", "name": "Amy Ward", "country": "GB", "interests": ["Family firms"]}])))
+
+    def found(text, label):  # what the words find (not the experts on the topics they share, which follow)
+        results = index.search(text, expansions=[(text, [querying.Label(label, ("de",))])])
+        return {hit.expert_id for hit in results.hits if hit.expert_id not in results.alike}
+    assert found("company", "Wirtschaft") == set()  # "Wirtschaft" (a label of "company") is not circular economy
+    assert found("Wirtschaft", "Ökonomie") == {"de-1"}  # the firm's own word finds the compounds it heads
+    assert found("plastic reuse", "Kunststoffrecycling") == {"de-2"}  # the label's parts, as the profile has them
+
+
 def test_a_dictionary_s_meanings_are_searched_only_where_the_firm_s_own_word_finds_few_profiles(tmp_path):
     german = {"id": "de-1", "name": "Jonas Keller", "country": "DE", "language": "de",
               "interests": ["Behandlung chronischer Wunden"]}

@@ -97,8 +97,8 @@ def phrases(text):
 
 
 def _label(searcher, facts, label):
-    """A thesaurus label's query: all its words, or one word with the compounds it is part of, in LABEL_FIELDS
-    and its languages' stemmed text."""
+    """A thesaurus label's query: all its words, or one word (with its parts, if it is a compound: ``_compounds``),
+    in LABEL_FIELDS and its languages' stemmed text."""
     names = label_fields(label.languages)
     if re.fullmatch(r"\w+", label.text):
         return facts.pruned(searcher, ("label", label.text, names),
@@ -133,7 +133,9 @@ def _compounds(facts, searcher, word, names=None):
     lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
     ("Kunststoffrecycling" finds "Recycling von Kunststoffen"); and a word made with a learned prefix, the
-    cognate key of the word after it ("biosurfactants" finds "Surfactant science")."""
+    cognate key of the word after it ("biosurfactants" finds "Surfactant science"). A thesaurus label (``names``
+    given) finds its parts but not the compounds it is a fragment of: the firm did not write it, and a broad
+    label's fragment is another subject ("Wirtschaft", a label of "company", is not "Kreislaufwirtschaft")."""
     alternatives = []
     rest = prefixed_key(word) if "cognate" in (names or fields.SEARCH_FIELDS) else None
     if rest and rest != cognate_key(word):  # "biosurfactants": "surfactants", below the word itself
@@ -143,8 +145,9 @@ def _compounds(facts, searcher, word, names=None):
         if names is not None and field not in names or len(stems) != 1 or len(stems[0]) < COMPOUND_PART:
             continue
         heads, modifiers, parts = facts.compound_terms(searcher, field, stems[0], COMPOUND_PART)
-        alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
-        alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
+        if names is None:
+            alternatives += [query.Term(field, term, boost=HEAD_WEIGHT) for term in heads[:MOST_COMPOUNDS]]
+            alternatives += [query.Term(field, term, boost=MODIFIER_WEIGHT) for term in modifiers[:MOST_COMPOUNDS]]
         if parts:
             alternatives.append(query.And([query.Term(field, part) for part in parts], boost=HEAD_WEIGHT))
     return query.Or([word_query(word, names), *alternatives]) if alternatives else word_query(word, names)

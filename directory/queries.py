@@ -9,6 +9,7 @@ from directory.db import get_index, get_store
 from directory.languages import detect_language
 from directory.search import IndexUnavailable, QueryError, sentences, terms_of
 from directory.search import highlight as matched_parts
+from directory.search.analysis import initialisms
 
 QUERY_LANGUAGE_SURE = 0.8  # a query's language is guessed from few words: below this, English labels
 
@@ -147,7 +148,8 @@ def why(expert, terms, expansions, language, near=frozenset()):
         label = concepts[0].label_in(language or "en") if concepts else None
         if label and label.casefold() in interest.casefold():
             label = None  # the interest says it in the firm's words already
-        if label or any(hit for _text, hit in matched_parts(interest, terms)):
+        if (label or any(hit for _text, hit in matched_parts(interest, terms))
+                or not initialisms(interest).isdisjoint(terms)):  # the firm wrote its initials
             reasons.append({"interest": interest, "concept": label})
         elif sentences.kept_as(interest) in near:
             reasons.append({"interest": interest, "concept": None, "near": True})

@@ -213,6 +213,27 @@ def test_a_firm_s_word_finds_its_cognates_in_other_european_languages(store, ind
     assert store.expert(index.search("irrigation").hits[0][0])["name"] == "Li Wei"  # the word itself ranks first
 
 
+def test_a_firm_s_initialism_finds_the_interests_it_stands_for_and_says_so(fill, client):
+    fill([{"name": "Ruth Ames", "country": "GB", "interests": ["Mechanical ventilation with heat recovery"]},
+          {"name": "Luc Petit", "country": "FR", "interests": ["Évaluation du cycle de vie"]},
+          {"name": "Ana Ruiz", "country": "ES", "interests": ["Internet de las cosas", "Máquinas virtuales"]},
+          {"name": "Li Wei", "country": "GB", "interests": ["Laser welding"]},
+          {"name": "Eva de Vries", "country": "NL", "interests": ["Balansventilatie met warmteterugwinning"]}])
+
+    def found(words):
+        return [(r["name"], r["why"]) for r in client.get("/api/v1/search", query_string={"q": words}).get_json()[
+            "results"] if not any(reason.get("near") for reason in r["why"])]  # not those near it in meaning
+    ventilation = {"interest": "Mechanical ventilation with heat recovery", "concept": None}
+    assert found("MVHR") == [("Ruth Ames", [ventilation])]
+    assert [name for name, _why in found("ECV")] == ["Luc Petit"]  # without its accent or its stop word
+    assert [name for name, _why in found("IdlC")] == ["Ana Ruiz"]  # with its stop words
+    assert found("mvhr") == found("Mv") == []  # a word in lower case, or of two letters, is no initialism
+    # Its meaning is what it stands for (the sentence encoder cannot read initialisms): the same in Dutch.
+    near = [r["name"] for r in client.get("/api/v1/search", query_string={"q": "MVHR"}).get_json()["results"]
+            if any(reason.get("near") for reason in r["why"])]
+    assert near == ["Eva de Vries"]
+
+
 def test_every_form_of_a_name_finds_the_person(store, index):
     save(store, "http://c/p", {"name": "陈伟", "other_names": ["Wei Chen"], "interests": ["低温酶"]},
          source=src("c", "Gamma", "CN"))

@@ -21,6 +21,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from whoosh.reading import SegmentReader
 from directory import countries
 from directory.locks import exclusive_lock
 from directory.search import common_terms, querying, sentences
-from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN
+from directory.search.analysis import ANALYSIS_VERSION, CJK_RUN, initialisms
 from directory.search.facts import RARE_ONLY, IndexFacts, kept_postings, leaf_readers, segment_key
 from directory.search.fields import SEARCH_FIELDS, analyse, document, highlight, schema, stem_of, terms_of
 from directory.search.internals import write_faster
@@ -321,8 +322,9 @@ class SearchIndex:
         # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
         near, meaningful = [], by_meaning and bool(analyse(text))
         if meaningful:
+            meaning = spelled_out(text, lambda initialism: self._stands_for(searcher, facts, initialism))
             within = narrowed(mask=facts.visible if hide else facts.live) if filters else None
-            near = sentences.nearest(self._local.target, text, held=None if within is None else (
+            near = sentences.nearest(self._local.target, meaning, held=None if within is None else (
                 lambda interest: within[facts.postings(searcher, "whole_interest", interest)[0]].any()))
         near_part = querying.near(near)
         q, parts = querying.build(searcher, facts, text, expansions, meant, near_part)
@@ -348,7 +350,7 @@ class SearchIndex:
             # least RERANKED, so those ranked again by meaning are the same on every page.
             ranked = by_words = best_of(allowed, max(wanted, total) if total < querying.FEW else max(wanted, RERANKED))
             if meaningful:
-                ranked = self._by_meaning(searcher, text, ranked)
+                ranked = self._by_meaning(searcher, meaning, ranked)
         alike, alike_total = {}, 0
         if total < querying.FEW and matched.any() and not newest and not isinstance(q, query.Every):
             # Few profiles hold the words: those on the topics they share follow, each saying which topic. The
@@ -378,6 +380,15 @@ class SearchIndex:
                        alike_total=alike_total, meant=frozenset(meant),
                        near=frozenset(interest for interest, _closeness in near),
                        suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
+
+    def _stands_for(self, searcher, facts, initialism, looked_at=20):
+        """The interest that ``initialism`` (lower case) stands for: the one of those it is the initials of that
+        most of the first ``looked_at`` profiles holding one hold; None when none is."""
+        numbers = facts.postings(searcher, "initials", initialism)[0]
+        held = Counter(interest for number in numbers[facts.live[numbers]][:looked_at]  # not a replaced version's
+                       for interest in (searcher.stored_fields(int(number)).get("whole_interest") or "").split("\n")
+                       if initialism in initialisms(interest))
+        return held.most_common(1)[0][0] if held else None
 
     def _by_meaning(self, searcher, text, ranked):
         """``ranked`` with its first RERANKED ranked again, each score plus MEANING_SHARE x the best score x the
@@ -506,6 +517,14 @@ def without_deleted(writer, segments):
         else:
             kept.append(segment)
     return kept
+
+
+def spelled_out(text, stands_for):
+    """``text`` for the sentence encoder, which cannot read initialisms: each word written as one
+    (``querying.INITIALISM``) that ``stands_for(its letters, lower case)`` spells out replaced by what it stands for
+    ("MVHR": "mechanical ventilation with heat recovery")."""
+    return re.sub(r"\w+", lambda word: querying.INITIALISM.fullmatch(word[0]) and stands_for(word[0].lower())
+                  or word[0], text)
 
 
 def region_counts(country_counts, nation_counts=None):

@@ -42,8 +42,9 @@ COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # word positions kept only for interests; 5: interests as cognate keys; 6: interests' word pairs, no positions;
 # 7: a learned prefix's word also as its cognate key, katakana's closing long vowel mark dropped, topics told
 # without short words' long stems; 8: each interest whole, and its vector kept beside the index; 9: each
-# document's whole interests stored, for the meaning's share of its rank).
-ANALYSIS_VERSION = "9"
+# document's whole interests stored, for the meaning's share of its rank; 10: each interest's initialisms).
+ANALYSIS_VERSION = "10"
+INITIALISM = (3, 6)  # letters of an initialism, fewest and most ("LCA", "PEMFC")
 
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
                            f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")
@@ -60,6 +61,19 @@ def stop_words():
         else:
             words |= set(stopwords_for_language(language))
     return frozenset(word.lower() for word in words)
+
+
+def initialisms(interest):
+    """What an interest may be called by its initials, lower case: the first letters of its words without the stop
+    words and with them, of as many letters as INITIALISM allows ("Mechanical ventilation with heat recovery": "mvhr";
+    "Internet of things": "iot"); none for CJK interests, whose words have no initials."""
+    if CJK_RUN.search(interest):
+        return set()
+    words = re.findall(r"[^\W\d_]+", interest.lower())
+    fewest, most = INITIALISM
+    return {"".join(word[0] for word in chosen).translate(accent_map)  # "Évaluation du cycle de vie": "ecv"
+            for chosen in ([word for word in words if word not in stop_words()], words)
+            if fewest <= len(chosen) <= most}
 
 
 class CjkTokenizer(Tokenizer):

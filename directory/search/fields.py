@@ -14,6 +14,7 @@ from directory.search.analysis import (
     STEMMED_LANGUAGES,
     cjk_analyzer,
     cognate_analyzer,
+    initialisms,
     language_analyzer,
     pairs_analyzer,
     words_analyzer,
@@ -26,6 +27,7 @@ CJK = cjk_analyzer()
 COGNATES = cognate_analyzer()
 LANGUAGE_WORDS = {language: language_analyzer(language) for language in STEMMED_LANGUAGES}
 WHOLE_INTERESTS = RegexTokenizer(r"[^\n]+")  # each interest whole, one a line, as ``sentences.kept_as`` writes it
+INITIALISMS = RegexTokenizer(r"\S+")  # written lower case by ``analysis.initialisms``
 SEARCH_FIELDS = {"name": 2.0, "title": 1.0, "interests": 3.0, "department": 1.0, "institution": 0.7, "cjk": 2.0,
                  **{f"text_{language}": 2.0 for language in STEMMED_LANGUAGES},
                  "cognate": 1.0}  # a cognate key stands for many words: below the words themselves
@@ -47,6 +49,8 @@ def schema():
         # Each interest whole, one a line (``sentences.kept_as``): the 50,000 most held have vectors beside the
         # index. Stored: a search's best matches are ranked again by their interests' meaning.
         whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False, stored=True),
+        # What each interest may be called by its initials: searched for a firm's word in capitals ("MVHR").
+        initials=TEXT(analyzer=INITIALISMS, phrase=False),
         department=text("department"),
         institution=text("institution"),
         cjk=text("cjk"),
@@ -82,6 +86,7 @@ def document(expert):
         "cognate": interests,
         "pairs": interests,
         "whole_interest": "\n".join(filter(None, map(kept_as, expert.get("interests") or []))),
+        "initials": " ".join(sorted(set().union(*map(initialisms, expert.get("interests") or [])))),
         "country": (expert.get("country") or "").upper(),
         "nation": (countries.nation_of((expert.get("email") or "").rpartition("@")[2],
                                        urlsplit(expert.get("profile_url") or "").hostname)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from whoosh import query
 
-from directory.search import fields
+from directory.search import analysis, fields
 from directory.search.analysis import COMPOUND_PART, COMPOUNDING, cognate_key, prefixed_key
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
@@ -24,6 +24,8 @@ MOST_LABELS = 24  # labels searched per place in a query, of those the index hol
 # Fewer matches than this are few: a place whose own words find few profiles also searches a dictionary's meanings,
 # and few matches are followed by the profiles on the topics they share (SearchIndex.search).
 FEW = 10
+# A word written as an initialism ("MVHR", "IoT": two capitals at least) is searched as the interests it stands for.
+INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{%d,%d}" % analysis.INITIALISM)
 
 
 class Label(NamedTuple):
@@ -133,10 +135,13 @@ def _compounds(facts, searcher, word, names=None):
     lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
     ("Kunststoffrecycling" finds "Recycling von Kunststoffen"); and a word made with a learned prefix, the
-    cognate key of the word after it ("biosurfactants" finds "Surfactant science"). A thesaurus label (``names``
+    cognate key of the word after it ("biosurfactants" finds "Surfactant science"); and a firm's initialism, the
+    interests it stands for ("MVHR": "Mechanical ventilation with heat recovery"). A thesaurus label (``names``
     given) finds its parts but not the compounds it is a fragment of: the firm did not write it, and a broad
     label's fragment is another subject ("Wirtschaft", a label of "company", is not "Kreislaufwirtschaft")."""
     alternatives = []
+    if names is None and INITIALISM.fullmatch(word):  # the interests it stands for, as if it were their words
+        alternatives.append(query.Term("initials", word.lower(), boost=fields.SEARCH_FIELDS["interests"]))
     rest = prefixed_key(word) if "cognate" in (names or fields.SEARCH_FIELDS) else None
     if rest and rest != cognate_key(word):  # "biosurfactants": "surfactants", below the word itself
         alternatives.append(query.Term("cognate", rest, boost=fields.SEARCH_FIELDS["cognate"] * HEAD_WEIGHT))

@@ -112,11 +112,12 @@ def _perform(request, hide, highlight):
         topic = concepts_by_id().get(results.alike.get(expert["id"]))  # (none if the thesaurus lost it since)
         expert["alike"] = topic.label_in(language or "en") if topic else None
         expert["why"] = (shared_topic(expert, topic, expert["alike"]) if topic
-                         else why(expert, terms, expansions, language, results.near) if request.q else [])
+                         else why(expert, terms, expansions, language, results.near, results.initials) if request.q
+                         else [])
         if highlight:
             expert["highlighted"] = [matched_parts(phrase, terms) for phrase in expert["interests"]]
-            expert["concept_of"] = {reason["interest"]: reason["concept"] for reason in expert["why"]
-                                    if reason.get("concept")}
+            expert["concept_of"] = {reason["interest"]: reason.get("concept") or reason["initials"]
+                                    for reason in expert["why"] if reason.get("concept") or reason.get("initials")}
             expert["near"] = {reason["interest"] for reason in expert["why"] if reason.get("near")}
             # The interests that say why it matched, then the others: for views that show only a few of them.
             telling = {reason["interest"] for reason in expert["why"] if reason.get("interest")}
@@ -136,11 +137,12 @@ def query_language(q, expansions):
     return told or next((language for language in labelled if language), None)
 
 
-def why(expert, terms, expansions, language, near=frozenset()):
+def why(expert, terms, expansions, language, near=frozenset(), initials=frozenset()):
     """Why ``expert`` matched: [{"interest": an interest that matched, "concept": the concept of the query it
     is about, in the firm's ``language`` where the vocabulary has it (None when the interest already says
     it so), "near": whether it is one of the interests ``near`` the words in meaning that matched for no word
-    of them}], or, when no interest matched, [{"field": the other field that did, "text": its text}]."""
+    of them, "initials": the initialism of it that the firm wrote, one of ``initials``, where it did}], or,
+    when no interest matched, [{"field": the other field that did, "text": its text}]."""
     named = {e.concept.id: e.concept for e in expansions}
     reasons = []
     for interest in expert["interests"]:
@@ -148,9 +150,10 @@ def why(expert, terms, expansions, language, near=frozenset()):
         label = concepts[0].label_in(language or "en") if concepts else None
         if label and label.casefold() in interest.casefold():
             label = None  # the interest says it in the firm's words already
-        if (label or any(hit for _text, hit in matched_parts(interest, terms))
-                or not initialisms(interest).isdisjoint(terms)):  # the firm wrote its initials
-            reasons.append({"interest": interest, "concept": label})
+        written = sorted(initialisms(interest) & initials)  # the firm wrote its initials
+        if label or written or any(hit for _text, hit in matched_parts(interest, terms)):
+            reasons.append({"interest": interest, "concept": label, **({"initials": written[0].upper()} if written
+                                                                           else {})})
         elif sentences.kept_as(interest) in near:
             reasons.append({"interest": interest, "concept": None, "near": True})
     if not reasons:

@@ -39,7 +39,7 @@ SEARCHES = [("enzymes", {}), ("food preservation", {"country": "GB"}), ("machine
             ("solar energy", {"country": "DE"}), ("corrosion", {}), ("water", {"region": "eu"}),
             ("robots AND NOT learning", {}), ("cold enzymes", {"expand": True}),
             ("injection moulding", {"expand": True, "country": "CN"}), ("battery recycling", {"expand": True}),
-            ("enzymes that work in cold water", {"expand": True})]
+            ("enzymes that work in cold water", {"expand": True}), ("CRM systems", {"country": "GB"}), ("IAQ", {})]
 
 
 def by_count(counter):

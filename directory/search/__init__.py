@@ -21,7 +21,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the qu
 # one whose interest means what the firm wrote comes first, not the one holding its everyday word ("walls").
 RERANKED = 20
 MEANING_SHARE = 0.25
+STANDS_FOR_SAMPLE = 20  # profiles holding an initialism looked at for what it stands for
 ANALYSIS_FILE = "ANALYSIS"  # in each index folder: the analysis version it was built with
 MOST_INSTITUTIONS = 50  # institution facet: the largest ones only (a million profiles span thousands)
 
@@ -115,6 +115,7 @@ class Results:
     alike_total: int = 0  # how many of ``total`` are such experts
     meant: frozenset = frozenset()  # the query's words (places) whose dictionary meanings were searched
     near: frozenset = frozenset()  # the interests searched as near the words in meaning (as sentences.kept_as)
+    initials: frozenset = frozenset()  # the initialisms searched (lower case: querying.initialism)
 
 
 class SearchIndex:
@@ -322,7 +323,7 @@ class SearchIndex:
         # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
         near, meaningful = [], by_meaning and bool(analyse(text))
         if meaningful:
-            meaning = spelled_out(text, lambda initialism: self._stands_for(searcher, facts, initialism))
+            meaning = self._meaning_of(searcher, facts, text, hide)
             within = narrowed(mask=facts.visible if hide else facts.live) if filters else None
             near = sentences.nearest(self._local.target, meaning, held=None if within is None else (
                 lambda interest: within[facts.postings(searcher, "whole_interest", interest)[0]].any()))
@@ -366,8 +367,9 @@ class SearchIndex:
         ranked = ranked[(page - 1) * per_page:wanted]
         # The terms of the words and their labels, for highlighting: an interest near them in meaning is not
         # their words (``near`` names it instead).
-        terms = {t for part in parts if part is not near_part and hasattr(part, "iter_all_terms")
-                 for _field, t in part.iter_all_terms() if isinstance(t, str)}
+        searched = {(name, t) for part in parts if part is not near_part and hasattr(part, "iter_all_terms")
+                    for name, t in part.iter_all_terms() if isinstance(t, str)}
+        terms = {t for name, t in searched if name != "initials"}
         found_by_words = int(matched.sum())
         if near_part is not query.NullQuery:  # "did you mean" asks whether the words themselves found any
             live = facts.visible if hide else facts.live
@@ -379,16 +381,22 @@ class SearchIndex:
                        alike={hit.expert_id: alike[n] for hit, (n, _score) in zip(hits, ranked) if n in alike},
                        alike_total=alike_total, meant=frozenset(meant),
                        near=frozenset(interest for interest, _closeness in near),
+                       initials=frozenset(t for name, t in searched if name == "initials"),
                        suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
 
-    def _stands_for(self, searcher, facts, initialism, looked_at=20):
-        """The interest that ``initialism`` (lower case) stands for: the one of those it is the initials of that
-        most of the first ``looked_at`` profiles holding one hold; None when none is."""
-        numbers = facts.postings(searcher, "initials", initialism)[0]
-        held = Counter(interest for number in numbers[facts.live[numbers]][:looked_at]  # not a replaced version's
-                       for interest in (searcher.stored_fields(int(number)).get("whole_interest") or "").split("\n")
-                       if initialism in initialisms(interest))
-        return held.most_common(1)[0][0] if held else None
+    @staticmethod
+    def _meaning_of(searcher, facts, text, hide):
+        """``text`` for the sentence encoder, which cannot read initialisms: each word that is one
+        (``querying.initialism``) followed by what it stands for ("MVHR (mechanical ventilation with heat
+        recovery)"), among the interests of the profiles a search shows (with ``hide``, not those who may have
+        left)."""
+        def spelled_out(word):
+            letters = querying.initialism(searcher, word[0])
+            meant = letters and facts.remembered.get(("stands for", letters, hide), lambda: stands_for(
+                searcher, facts, letters, facts.visible if hide else facts.live))
+            return f"{word[0]} ({meant})" if meant else word[0]
+
+        return re.sub(r"\S+", spelled_out, text)
 
     def _by_meaning(self, searcher, text, ranked):
         """``ranked`` with its first RERANKED ranked again, each score plus MEANING_SHARE x the best score x the
@@ -519,12 +527,14 @@ def without_deleted(writer, segments):
     return kept
 
 
-def spelled_out(text, stands_for):
-    """``text`` for the sentence encoder, which cannot read initialisms: each word written as one
-    (``querying.INITIALISM``) that ``stands_for(its letters, lower case)`` spells out replaced by what it stands for
-    ("MVHR": "mechanical ventilation with heat recovery")."""
-    return re.sub(r"\w+", lambda word: querying.INITIALISM.fullmatch(word[0]) and stands_for(word[0].lower())
-                  or word[0], text)
+def stands_for(searcher, facts, letters, shown):
+    """The interest that the initialism ``letters`` stands for: of the interests they are the initials of in the
+    first STANDS_FOR_SAMPLE profiles ``shown`` that hold one, the one most profiles hold; None when none is."""
+    numbers = facts.postings(searcher, "initials", letters)[0]
+    held = {interest for number in numbers[shown[numbers]][:STANDS_FOR_SAMPLE]
+            for interest in (searcher.stored_fields(int(number)).get("whole_interest") or "").split("\n")
+            if letters in initialisms(interest)}
+    return max(sorted(held), key=lambda interest: searcher.doc_frequency("whole_interest", interest), default=None)
 
 
 def region_counts(country_counts, nation_counts=None):

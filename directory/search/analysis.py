@@ -44,7 +44,7 @@ COMPOUND_PART = 4  # the shortest part (stem) of a compound
 # without short words' long stems; 8: each interest whole, and its vector kept beside the index; 9: each
 # document's whole interests stored, for the meaning's share of its rank; 10: each interest's initialisms).
 ANALYSIS_VERSION = "10"
-INITIALISM = (3, 6)  # letters of an initialism, fewest and most ("LCA", "PEMFC")
+INITIALISM_LETTERS = (3, 6)  # letters of an initialism, fewest and most ("LCA", "PEMFC")
 
 _SCRIPT_PARTS = re.compile(f"(?P<han>[{HAN_CHARS}]+)|(?P<hiragana>[{HIRAGANA_CHARS}]+)"
                            f"|(?P<kana>[{KATAKANA_CHARS}]+)|(?P<hangul>[{HANGUL_CHARS}]+)")
@@ -65,15 +65,17 @@ def stop_words():
 
 def initialisms(interest):
     """What an interest may be called by its initials, lower case: the first letters of its words without the stop
-    words and with them, of as many letters as INITIALISM allows ("Mechanical ventilation with heat recovery": "mvhr";
-    "Internet of things": "iot"); none for CJK interests, whose words have no initials."""
-    if CJK_RUN.search(interest):
+    words and with them, of as many letters as INITIALISM_LETTERS allows ("Mechanical ventilation with heat
+    recovery": "mvhr"; "Internet of things": "iot"); none for an interest with a number among its words ("3D
+    printing") or in a script whose initials are not Latin letters (CJK, Cyrillic), which a firm does not type."""
+    words = re.findall(r"\w+(?:['’]\w+)*", interest.lower())  # "Alzheimer's" is one word
+    if any(not word[0].isalpha() for word in words):
         return set()
-    words = re.findall(r"[^\W\d_]+", interest.lower())
-    fewest, most = INITIALISM
-    return {"".join(word[0] for word in chosen).translate(accent_map)  # "Évaluation du cycle de vie": "ecv"
-            for chosen in ([word for word in words if word not in stop_words()], words)
-            if fewest <= len(chosen) <= most}
+    fewest, most = INITIALISM_LETTERS
+    letters = ("".join(word[0] for word in chosen).translate(accent_map)  # "Évaluation du cycle de vie": "ecv"
+               for chosen in ([word for word in words if word not in stop_words()], words)
+               if fewest <= len(chosen) <= most)
+    return {initials for initials in letters if initials.isascii() and initials.isalpha()}
 
 
 class CjkTokenizer(Tokenizer):

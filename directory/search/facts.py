@@ -341,9 +341,9 @@ class IndexFacts:
         if region_members is not None:
             codes = set(region_members) & codes if codes is not None else set(region_members)
         if codes is not None:
-            wanted = np.flatnonzero([name in codes for name in self.countries])
+            wanted = np.array([name in codes for name in self.countries], dtype=bool)
             # One country, a search's usual filter: a comparison, some fifteen times faster than a lookup per document.
-            passes = self.country == wanted[0] if len(wanted) == 1 else np.isin(self.country, wanted)
+            passes = self.country == np.flatnonzero(wanted)[0] if wanted.sum() == 1 else wanted[self.country]
             masks["place"] = passes & masks["place"] if "place" in masks else passes
         if topic:
             mask = np.zeros(self.size, dtype=bool)

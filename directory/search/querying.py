@@ -3,13 +3,14 @@ its own words or the best of the labels the thesaurus found there at a lower wei
 through the profiles' compounds and parts. Scoring and ranking are ``facts``'."""
 import copy
 import re
+import string
 from functools import lru_cache
 from typing import NamedTuple
 
 from whoosh import query
 
 from directory.search import analysis, fields
-from directory.search.analysis import COMPOUND_PART, COMPOUNDING, cognate_key, prefixed_key
+from directory.search.analysis import COMPOUND_PART, COMPOUNDING, cognate_key, prefixed_key, stop_words
 
 QUERY_SYNTAX = r"[\"*?~^{}\[\]():<>+\\/]"  # read as spaces: the public's words are plain words
 HEAD_WEIGHT, MODIFIER_WEIGHT = 0.5, 0.3  # a compound's head says what it is; its first part less so
@@ -24,8 +25,9 @@ MOST_LABELS = 24  # labels searched per place in a query, of those the index hol
 # Fewer matches than this are few: a place whose own words find few profiles also searches a dictionary's meanings,
 # and few matches are followed by the profiles on the topics they share (SearchIndex.search).
 FEW = 10
-# A word written as an initialism ("MVHR", "IoT": two capitals at least) is searched as the interests it stands for.
-INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{%d,%d}" % analysis.INITIALISM)
+# A word written as an initialism ("MVHR", "IoT": two capitals at least; "LEDs", a plural) is searched as the
+# interests it stands for, where the index holds it so more than as a word ("HEAT" and "AND" are words).
+INITIALISM = re.compile(r"((?=(?:[a-z]*[A-Z]){2})[A-Za-z]{%d,%d}?)(?:(?<=[A-Z])s)?" % analysis.INITIALISM_LETTERS)
 
 
 class Label(NamedTuple):
@@ -52,9 +54,10 @@ def build(searcher, facts, text, expansions, meant=None, meaning=query.NullQuery
     if not text.strip():
         return query.Every(), []
     named = {word for words, _labels in expansions for word in words.casefold().split()}
+    written = {word.casefold(): word for word in re.sub(QUERY_SYNTAX, " ", text).split()}  # "LEDs": an initialism
     parts = []
     for words, labels in expansions:
-        own = _words(searcher, facts, words)
+        own = _words(searcher, facts, " ".join(written.get(word, word) for word in words.split()))
         few = None  # whether the words find fewer than FEW profiles: asked at the place's first meaning
         near, aside = [], []
         for label in labels:  # the first MOST_LABELS that some profile holds: one that none holds costs no room
@@ -125,9 +128,30 @@ def _words(searcher, facts, text):
 def _word_parts(searcher, facts, text):
     """Each word's query (with the compounds it is part of: ``_compounds``), the words that match nothing
     left out."""
-    parts = [facts.pruned(searcher, ("word", word), lambda word=word: _compounds(facts, searcher, word))
-             for word in re.sub(QUERY_SYNTAX, " ", text).split()]
+    parts = [facts.pruned(searcher, ("word", word), lambda word=word: _with_initials(searcher, word, _compounds(
+                 facts, searcher, word))) for word in re.sub(QUERY_SYNTAX, " ", text).split()]
     return [part for part in parts if part is not query.NullQuery]
+
+
+def _with_initials(searcher, word, found):
+    """``found`` (a firm's word's query) or, where the word is an initialism (``initialism``), the interests it
+    stands for too, as if they were its words ("MVHR": "Mechanical ventilation with heat recovery")."""
+    letters = initialism(searcher, word)
+    if letters is None:
+        return found
+    initials = query.Term("initials", letters, boost=fields.SEARCH_FIELDS["interests"])
+    return initials if found is query.NullQuery else query.Or([found, initials])
+
+
+def initialism(searcher, word):
+    """The letters of ``word`` (lower case) if it is written as an initialism (INITIALISM, stray punctuation aside)
+    that more profiles hold as the initials of an interest than as a word, else None."""
+    written = INITIALISM.fullmatch(word.strip(string.punctuation))
+    letters = written and written[1].lower()
+    if not letters or letters in stop_words():
+        return None
+    held = searcher.doc_frequency("initials", letters)
+    return letters if held and held > searcher.doc_frequency("interests", fields.stem_of(letters)) else None
 
 
 def _compounds(facts, searcher, word, names=None):
@@ -135,13 +159,10 @@ def _compounds(facts, searcher, word, names=None):
     lower weight: the profiles' compounds whose head it is ("Schweißen" finds "Laserstrahlschweißen"), those it begins
     ("Kleben" finds "Klebstoffe"), and its own parts when it is a compound of two words they use
     ("Kunststoffrecycling" finds "Recycling von Kunststoffen"); and a word made with a learned prefix, the
-    cognate key of the word after it ("biosurfactants" finds "Surfactant science"); and a firm's initialism, the
-    interests it stands for ("MVHR": "Mechanical ventilation with heat recovery"). A thesaurus label (``names``
+    cognate key of the word after it ("biosurfactants" finds "Surfactant science"). A thesaurus label (``names``
     given) finds its parts but not the compounds it is a fragment of: the firm did not write it, and a broad
     label's fragment is another subject ("Wirtschaft", a label of "company", is not "Kreislaufwirtschaft")."""
     alternatives = []
-    if names is None and INITIALISM.fullmatch(word):  # the interests it stands for, as if it were their words
-        alternatives.append(query.Term("initials", word.lower(), boost=fields.SEARCH_FIELDS["interests"]))
     rest = prefixed_key(word) if "cognate" in (names or fields.SEARCH_FIELDS) else None
     if rest and rest != cognate_key(word):  # "biosurfactants": "surfactants", below the word itself
         alternatives.append(query.Term("cognate", rest, boost=fields.SEARCH_FIELDS["cognate"] * HEAD_WEIGHT))

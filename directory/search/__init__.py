@@ -323,7 +323,7 @@ class SearchIndex:
         # (Words that are all stop words mean nothing: "für von der" is near something, as every sentence is.)
         near, meaningful = [], by_meaning and bool(analyse(text))
         if meaningful:
-            meaning = self._meaning_of(searcher, facts, text, hide)
+            meaning = spelled_out(searcher, facts, text, hide)
             within = narrowed(mask=facts.visible if hide else facts.live) if filters else None
             near = sentences.nearest(self._local.target, meaning, held=None if within is None else (
                 lambda interest: within[facts.postings(searcher, "whole_interest", interest)[0]].any()))
@@ -383,20 +383,6 @@ class SearchIndex:
                        near=frozenset(interest for interest, _closeness in near),
                        initials=frozenset(t for name, t in searched if name == "initials"),
                        suggestion=self.suggest(text, known) if not spelled and text.strip() else None)
-
-    @staticmethod
-    def _meaning_of(searcher, facts, text, hide):
-        """``text`` for the sentence encoder, which cannot read initialisms: each word that is one
-        (``querying.initialism``) followed by what it stands for ("MVHR (mechanical ventilation with heat
-        recovery)"), among the interests of the profiles a search shows (with ``hide``, not those who may have
-        left)."""
-        def spelled_out(word):
-            letters = querying.initialism(searcher, word[0])
-            meant = letters and facts.remembered.get(("stands for", letters, hide), lambda: stands_for(
-                searcher, facts, letters, facts.visible if hide else facts.live))
-            return f"{word[0]} ({meant})" if meant else word[0]
-
-        return re.sub(r"\S+", spelled_out, text)
 
     def _by_meaning(self, searcher, text, ranked):
         """``ranked`` with its first RERANKED ranked again, each score plus MEANING_SHARE x the best score x the
@@ -525,6 +511,21 @@ def without_deleted(writer, segments):
         else:
             kept.append(segment)
     return kept
+
+
+def spelled_out(searcher, facts, text, hide):
+    """``text`` for the sentence encoder, which cannot read initialisms: each word that is one
+    (``querying.initialism``) followed by what it stands for ("MVHR (mechanical ventilation with heat
+    recovery)"), among the interests of the profiles a search shows (with ``hide``, not those who may have
+    left)."""
+
+    def spelled(word):
+        letters = querying.initialism(searcher, word[0])
+        meant = letters and facts.remembered.get(("stands for", letters, hide), lambda: stands_for(
+            searcher, facts, letters, facts.visible if hide else facts.live))
+        return f"{word[0]} ({meant})" if meant else word[0]
+
+    return re.sub(r"\S+", spelled, text)
 
 
 def stands_for(searcher, facts, letters, shown):

@@ -49,7 +49,8 @@ def schema():
         # Each interest whole, one a line (``sentences.kept_as``): the 50,000 most held have vectors beside the
         # index. Stored: a search's best matches are ranked again by their interests' meaning.
         whole_interest=TEXT(analyzer=WHOLE_INTERESTS, phrase=False, stored=True),
-        # What each interest may be called by its initials: searched for a firm's word in capitals ("MVHR").
+        # What each interest may be called by its initials: searched for a firm's initialism ("MVHR":
+        # ``querying.initialism``).
         initials=TEXT(analyzer=INITIALISMS, phrase=False),
         department=text("department"),
         institution=text("institution"),

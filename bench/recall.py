@@ -25,6 +25,7 @@ from unittest import mock
 
 from bench.corpus import generate
 from directory import thesaurus
+from directory.search import sentences
 from directory.search.analysis import (
     STEMMED_LANGUAGES,
     cjk_analyzer,
@@ -69,6 +70,10 @@ VARIANTS = {
     "without the sentence encoder (interests near the words in meaning)": (
         [("directory.search.sentences.nearest", lambda folder, text, held=None: []),
          ("directory.search.MEANING_SHARE", 0.0)], True),
+    "without the feedback (the words' vector moved towards the interests nearest it)": (
+        [("directory.search.sentences.FED_BACK_CLOSE", float("inf"))], True),
+    "one closeness within the filters as without": (
+        [("directory.search.sentences.CLOSE_WITHIN", sentences.CLOSE)], True),
     "without the meaning's share of the rank (the best matches ranked again by their interests' meaning)": (
         [("directory.search.MEANING_SHARE", 0.0)], True),
     "without the phrase bonus": ([("directory.search.PHRASE_BONUS", 0.0)], True),
@@ -88,6 +93,8 @@ WRITTEN_SETS_VARIANTS = ("everything", "without the vocabulary", "hand-made topi
                          "without the European dictionaries (FreeDict, both ways)",
                          "without the experts alike (few matches followed by those on the topics they share)",
                          "without the sentence encoder (interests near the words in meaning)",
+                         "without the feedback (the words' vector moved towards the interests nearest it)",
+                         "one closeness within the filters as without",
                          "without the meaning's share of the rank (the best matches ranked again by their interests' "
                          "meaning)")
 assert set(WRITTEN_SETS_VARIANTS) <= set(VARIANTS)

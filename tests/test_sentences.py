@@ -74,6 +74,23 @@ def test_a_search_within_a_country_takes_the_interests_near_its_words_that_are_h
     assert [hit.expert_id for hit in within.hits] == ["jp"] and within.near == {"パンの品質保持"}
 
 
+def test_the_words_moved_towards_the_interests_nearest_them_find_those_interests_in_other_languages(tmp_path,
+                                                                                                       monkeypatch):
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([{"id": expert, "name": f"Al Bo{n}", "country": country, "interests": [interest]}
+                   for n, (expert, country, interest) in enumerate([
+                       ("back", "JP", "腰痛予防と作業姿勢"),
+                       ("joints", "DE", "Muskel-Skelett-Erkrankungen am Arbeitsplatz"),
+                       ("rust", "GB", "Corrosion of offshore steel structures"),
+                       ("moulds", "DE", "Spritzgießen von Thermoplasten")])])
+    words = "back pain among our warehouse staff"
+    assert index.search(words).total == 0  # no word in common
+    moved = found(index, words)
+    monkeypatch.setattr(sentences, "FED_BACK_CLOSE", float("inf"))  # the words' own vector only
+    assert found(index, words) == ["back"]
+    assert moved[:2] == ["back", "joints"] and "rust" not in moved and "moulds" not in moved
+
+
 WALLS = "we can hear the neighbours through the walls"  # "walls" alone in the interests below: tied by words
 
 

@@ -235,7 +235,8 @@ def test_a_firm_s_initialism_finds_the_interests_it_stands_for_and_says_so(fill,
     assert [name for name, _why in found("LEDs")] == ["Li Wei"]  # a plural
     assert found("mvhr") == found("Mvhr") == []  # in lower case, or with one capital, it is a word
     # A word in capitals that the profiles hold as a word is that word ("Heat exchangers and tubes" is no "HEAT").
-    assert found("HEAT") == found("heat") and "initials" not in str(found("HEAT"))
+    assert sorted(found("HEAT")) == sorted(found("heat")) and "initials" not in str(found("HEAT"))  # (the encoder
+    # reads capitals otherwise: the interests near the words in meaning, and so the order, may differ)
     assert found("AND") == []  # nor is a stop word in capitals
     # A word in lower case does not make an interest with those initials a reason ("Green aviation systems").
     assert found("gas") == [("Tom Hart", [{"interest": "Gas sensors", "concept": None}])]

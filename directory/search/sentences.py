@@ -9,9 +9,12 @@ as ``common_terms`` are: the index's distinct interests (the terms of its ``whol
 MOST_INTERESTS, each encoded once and carried over to later commits and to a rebuild's new index. A rebuild and
 an erasure's purge list them from the index anew (the purge has taken the erased person's out of it), and a
 commit that cannot write them removes them: searches then go by words alone, and nothing of an erased person
-stays in an old list. A search encodes the firm's words and takes the NEAREST interests at least CLOSE to them,
-which ``querying.near`` searches below the firm's own words; and among the best matches of a search, the
-cosine of each one's interest nearest the words (``closeness``) adds to its score (``SearchIndex._by_meaning``).
+stays in an old list. A search encodes the firm's words, moves that vector towards the FED_BACK interests
+nearest it (pseudo-relevance feedback: a firm's everyday sentence lands among the interests that say it in a
+researcher's words, and their translations are near those), and takes the NEAREST interests at least CLOSE
+to the moved vector, which ``querying.near`` searches below the firm's own words; and among the best matches of
+a search, the cosine of each one's interest nearest the words themselves (``closeness``) adds to its score
+(``SearchIndex._by_meaning``).
 """
 import json
 import logging
@@ -29,8 +32,13 @@ from directory.search.common_terms import write_whole
 
 MOST_INTERESTS = 50_000  # interests kept as vectors (2 KB each): those most profiles hold
 NEAREST = 10  # interests searched for a query, at most
+FED_BACK = 4  # the interests nearest the words that move their vector (measured: docs/BENCHMARKS.md)
+FED_BACK_CLOSE = 0.25  # of those, only ones this close: in a small index the four nearest may be any subject
 LOOKED_AT = 100  # the nearest interests looked through for those held within a search's filters
 CLOSE = 0.35  # cosine: below this an interest is mostly another subject (measured: docs/BENCHMARKS.md)
+# Within a search's filters (one country: mostly another language than the firm's) fewer than NEAREST are often
+# CLOSE: there the next ones, a little less close, are taken too (measured: docs/BENCHMARKS.md).
+CLOSE_WITHIN = 0.3
 LONGEST_QUERY = 300  # characters of a query encoded
 LONGEST_INTEREST = 200  # characters of an interest kept whole (two longer ones alike that far are one)
 DIMENSIONS = 512  # of the encoder's vectors
@@ -138,9 +146,9 @@ def _damaged(folder, error):
 
 @lru_cache(maxsize=2)  # the live index's, and the one a rebuild has just replaced
 def _kept(folder, _version):
-    """(vectors, [interest], {interest: its row}) kept in ``folder``, or None."""
+    """(vectors, [interest], {interest: its row}, the vectors' mean) kept in ``folder``, or None."""
     kept = read(folder)
-    return kept and (*kept, {interest: row for row, interest in enumerate(kept[1])})
+    return kept and (*kept, {interest: row for row, interest in enumerate(kept[1])}, kept[0].mean(axis=0))
 
 
 def _current(folder):
@@ -164,19 +172,27 @@ def _cosines(vectors, text):
 
 def nearest(folder, text, held=None):
     """[(interest, its cosine)] of the NEAREST interests kept in ``folder`` (as ``kept_as`` writes them) at least
-    CLOSE to ``text`` in meaning, the nearest first. With ``held`` (``held(interest)``: whether a profile the
-    search's filters let through holds it), the NEAREST of those, among the LOOKED_AT nearest: a firm searching
-    one country wants the interests written there, which the nearest of all, in its own language, seldom are."""
+    CLOSE to ``text`` in meaning, the nearest first: to its vector moved towards the interests nearest it (its
+    FED_BACK nearest that are at least FED_BACK_CLOSE: their mean, less the mean of all, added; what all
+    interests share would bring every one nearer, the unrelated too). With ``held`` (``held(interest)``:
+    whether a profile the search's filters let through holds it), the NEAREST of those at least CLOSE_WITHIN,
+    among the LOOKED_AT nearest: a firm searching one country wants the interests written there, which the
+    nearest of all, in its own language, seldom are."""
     kept = _current(folder) if text.strip() else None
     if kept is None:
         return []
-    vectors, interests, _rows = kept
+    vectors, interests, _rows, centre = kept
     cosines = _cosines(vectors, text)
     if cosines is None:
         return []
-    wanted = NEAREST if held is None else LOOKED_AT
+    fed = np.argpartition(-cosines, FED_BACK)[:FED_BACK] if len(interests) > FED_BACK else np.arange(len(interests))
+    fed = fed[cosines[fed] >= FED_BACK_CLOSE]
+    if len(fed):
+        moved = _query_vector(text) + vectors[fed].mean(axis=0) - centre
+        cosines = vectors @ (moved / np.linalg.norm(moved)).astype(np.float32)
+    wanted, floor = (NEAREST, CLOSE) if held is None else (LOOKED_AT, CLOSE_WITHIN)
     best = np.argpartition(-cosines, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
-    best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= CLOSE]
+    best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= floor]
     if held is not None:
         best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
     return [(interests[row], float(cosines[row])) for row in best]
@@ -188,7 +204,7 @@ def closeness(folder, text, interests):
     kept = _current(folder) if text.strip() else None
     if kept is None:
         return {}
-    vectors, _interests, rows = kept
+    vectors, _interests, rows, _centre = kept
     known = {interest: rows[interest] for interest in interests if interest in rows}
     cosines = _cosines(vectors[list(known.values())], text) if known else None
     return {} if cosines is None else dict(zip(known, cosines.tolist()))

@@ -71,10 +71,11 @@ def fresh_worker(path):
 def whoosh(folder, size):
     index = SearchIndex(folder / "index")
     started = time.perf_counter()
-    index.rebuild(profiles(size), procs=os.cpu_count() or 1)
+    index.rebuild(profiles(size, specific=SPECIFIC), procs=os.cpu_count() or 1)
     build = time.perf_counter() - started
     worker = fresh_worker(folder / "index")
-    changed = [{**p, "interests": p["interests"] + ["industrial liaison"]} for p in profiles(UPDATES, seed=99)]
+    changed = [{**p, "interests": p["interests"] + ["industrial liaison"]}
+               for p in profiles(UPDATES, seed=99, specific=SPECIFIC)]
     started = time.perf_counter()
     for start in range(0, UPDATES, 2000):
         index.update(changed[start:start + 2000])
@@ -93,7 +94,7 @@ def fts5(folder, size):
     started = time.perf_counter()
     db.executemany("insert into p values (?,?,?,?,?,?,?)",
                    ((p["id"], p["name"], p["title"], " ; ".join(p["interests"]), p["department"], p["institution"],
-                     p["country"]) for p in profiles(size)))
+                     p["country"]) for p in profiles(size, specific=SPECIFIC)))
     db.commit()
     build = time.perf_counter() - started
 
@@ -121,7 +122,7 @@ def tantivy_engine(folder, size):
     index = tantivy.Index(schema, path=str(folder / "tantivy"))
     started = time.perf_counter()
     writer = index.writer()
-    for p in profiles(size):
+    for p in profiles(size, specific=SPECIFIC):
         body = " ".join([p["name"], p["title"], " ; ".join(p["interests"]), p["department"], p["institution"]])
         writer.add_document(tantivy.Document(id=p["id"], body=body, country=p["country"]))
     writer.commit()

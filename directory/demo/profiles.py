@@ -16,22 +16,24 @@ BIO = ("works with industry partners on applied projects, leads a research group
        "and has published widely on these topics in international journals")
 
 
-# Of the interests, the share made specific by another label ("Corrosion in offshore wind"): a million real
-# profiles hold far more distinct interests than the vocabulary's 1,400 English labels, and the sentence encoder's
-# vectors (sentences.MOST_INTERESTS of them at most) are searched whole for each query.
+# The share of interests the index bench makes specific by another label ("Corrosion in offshore wind"): a
+# million real profiles hold far more distinct interests than the vocabulary's 1,400 English labels, and the
+# sentence encoder's vectors (sentences.MOST_INTERESTS of them at most) are searched whole for each query.
 SPECIFIC = 0.3
 
 
-def profiles(count, seed=2010):
+def profiles(count, seed=2010, specific=0.0):
     """``count`` profiles as the store gives them: name, title, department, institution, country, 3-8 interests
-    (a SPECIFIC share of them made specific), a bio on 40%, and their language (English: the store keeps the
-    language it tells from their words)."""
+    (a ``specific`` share of them made specific by another label), a bio on 40%, and their language (English:
+    the store keeps the language it tells from their words)."""
     rng = random.Random(seed)
     labels = [term for concept in thesaurus.concepts() for term in concept.labels["en"]]
     for n in range(count):
         country = rng.choice(COUNTRIES)
-        interests = [f"{interest} in {rng.choice(labels).lower()}" if rng.random() < SPECIFIC else interest
-                     for interest in rng.sample(labels, rng.randint(3, 8))]
+        interests = rng.sample(labels, rng.randint(3, 8))
+        if specific:
+            interests = [f"{interest} in {rng.choice(labels).lower()}" if rng.random() < specific else interest
+                         for interest in interests]
         yield {
             "id": f"b{n:07d}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "title": rng.choice(TITLES),
             "department": f"Department of {rng.choice(labels).title()}", "institution": f"University {n % 4000}",

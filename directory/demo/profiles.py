@@ -16,12 +16,6 @@ BIO = ("works with industry partners on applied projects, leads a research group
        "and has published widely on these topics in international journals")
 
 
-# The share of interests the index bench makes specific by another label ("Corrosion in offshore wind"): a
-# million real profiles hold far more distinct interests than the vocabulary's 1,400 English labels, and the
-# sentence encoder's vectors (sentences.MOST_INTERESTS of them at most) are searched whole for each query.
-SPECIFIC = 0.3
-
-
 def profiles(count, seed=2010, specific=0.0):
     """``count`` profiles as the store gives them: name, title, department, institution, country, 3-8 interests
     (a ``specific`` share of them made specific by another label), a bio on 40%, and their language (English:

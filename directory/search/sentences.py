@@ -185,17 +185,22 @@ def nearest(folder, text, held=None):
     cosines = _cosines(vectors, text)
     if cosines is None:
         return []
-    fed = np.argpartition(-cosines, FED_BACK)[:FED_BACK] if len(interests) > FED_BACK else np.arange(len(interests))
+    fed = _nearest_rows(cosines, FED_BACK)
     fed = fed[cosines[fed] >= FED_BACK_CLOSE]
     if len(fed):
         moved = _query_vector(text) + vectors[fed].mean(axis=0) - centre
         cosines = vectors @ (moved / np.linalg.norm(moved)).astype(np.float32)
     wanted, floor = (NEAREST, CLOSE) if held is None else (LOOKED_AT, CLOSE_WITHIN)
-    best = np.argpartition(-cosines, wanted)[:wanted] if len(interests) > wanted else np.arange(len(interests))
+    best = _nearest_rows(cosines, wanted)
     best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= floor]
     if held is not None:
         best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
     return [(interests[row], float(cosines[row])) for row in best]
+
+
+def _nearest_rows(cosines, count):
+    """The rows of the ``count`` highest ``cosines``, in no order."""
+    return np.argpartition(-cosines, count)[:count] if len(cosines) > count else np.arange(len(cosines))
 
 
 def closeness(folder, text, interests):

@@ -25,12 +25,20 @@ from directory.search import (
     common_terms,
     keep_beside,
     querying,
+    writer_memory,
 )
 from directory.search import facts as facts_module
 from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
 from directory.search.facts import leaf_readers
 from directory.search.fields import WORDS, document, schema
-from directory.search.internals import WHOOSH_OWN, TermPostingPool, posting_arrays, write_faster
+from directory.search.internals import (
+    WHOOSH_OWN,
+    TermPostingPool,
+    doc_frequencies,
+    is_spelling,
+    posting_arrays,
+    write_faster,
+)
 from directory.search.querying import Label
 
 PEOPLE = list(with_topics(profiles(1500, seed=7)))
@@ -474,6 +482,17 @@ def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment
                     deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
                     kept = [n for n, number in enumerate(found[0]) if number not in deleted]
                     assert found[0][kept].tolist() == ids and found[1][kept].tolist() == weights, (fieldname, text)
+                assert posting_arrays(reader, fieldname, "no such term")[0].size == 0
+            assert posting_arrays(reader, "no_such_field", "metal")[0].size == 0
+
+
+def test_each_term_s_document_frequency_is_whoosh_s(one_segment, many_segments):
+    for index in (one_segment, many_segments):
+        with index._open().reader() as reader:
+            for fieldname in ("whole_interest", "interests", "country"):
+                assert doc_frequencies(reader, fieldname) == {
+                    text: info.doc_frequency() for text, info in reader.iter_field(fieldname)}
+            assert doc_frequencies(reader, "no_such_field") == {}
 
 
 def segment_files(folder, limitmb, monkeypatch, whoosh_s=False):
@@ -482,6 +501,17 @@ def segment_files(folder, limitmb, monkeypatch, whoosh_s=False):
     write_faster()
     if whoosh_s:
         monkeypatch.setattr(whoosh_writing, "PostingPool", WHOOSH_OWN["PostingPool"])
+        whoosh_s_add = WHOOSH_OWN["PostingPool"].add
+
+        def add(pool, posting):  # each spelling word once a segment, as the faster pool keeps them
+            spelled = vars(pool).setdefault("spelled", set())
+            if is_spelling(posting):
+                if posting[:2] in spelled:
+                    return
+                spelled.add(posting[:2])
+            whoosh_s_add(pool, posting)
+
+        monkeypatch.setattr(WHOOSH_OWN["PostingPool"], "add", add)
         for name in ("doc_field_length", "_cached_reader"):
             monkeypatch.setattr(W3PerDocReader, name, WHOOSH_OWN[name])
     folder.mkdir()
@@ -509,13 +539,26 @@ def test_the_faster_writer_writes_the_very_files_whoosh_writes(tmp_path, monkeyp
     assert bool(runs) == (limitmb == 1)
 
 
+def test_a_rebuild_s_writers_hold_a_quarter_of_the_machine_s_memory_between_them(monkeypatch):
+    def machine(gigabytes):  # (a machine's memory is the one thing here that cannot be varied for real)
+        monkeypatch.setattr(os, "sysconf", lambda name: {"SC_PAGE_SIZE": 4096,
+                                                         "SC_PHYS_PAGES": gigabytes * 2**30 // 4096}[name])
+
+    machine(8)
+    assert [writer_memory(procs) for procs in (1, 2, 4, 64)] == [2048, 1024, 512, 256]
+    machine(64)
+    assert writer_memory(2) == 2048
+    monkeypatch.setattr(os, "sysconf", lambda name: (_ for _ in ()).throw(ValueError(name)))  # no answer
+    assert writer_memory(2) == 256
+
+
 def test_a_term_s_postings_added_out_of_order_come_out_in_order(tmp_path):
     pool = TermPostingPool(FileStorage(str(tmp_path)), None)
     pool.limit = 20_000  # bytes: some runs on disk
     rng = random.Random(3)
     postings = [(field, term, docnum, rng.choice((1, 1.0, 2.5)), b"v%d" % rng.randrange(3))
                 for field in ("a", "b") for term in (b"x", b"y", b"z") for docnum in rng.sample(range(50_000), 900)]
-    postings += [("spell", b"w", 0, 1, b"v%d" % rng.randrange(3)) for _ in range(300)]  # ties: by value
+    postings += [("spell", b"w", 0, 1, b"v%d" % rng.randrange(3)) for _ in range(300)]  # a spelling word's
     rng.shuffle(postings)
     for posting in postings:
         pool.add(posting)
@@ -524,7 +567,8 @@ def test_a_term_s_postings_added_out_of_order_come_out_in_order(tmp_path):
     def typed(postings):  # a weight of 1 stays an int: Whoosh writes it as it is
         return [(*posting, type(posting[3])) for posting in postings]
 
-    assert typed(pool.items()) == typed(sorted(postings))
+    spelled = next(posting for posting in postings if posting[0] == "spell")  # kept once, in any run
+    assert typed(pool.items()) == typed(sorted([p for p in postings if p[0] != "spell"] + [spelled]))
     path, f = pool._new_run()  # and the runs Whoosh's own multiprocess writer writes and reads
     pool._write_run(f, sorted(postings))
     assert typed(pool._read_run(path)) == typed(sorted(postings))

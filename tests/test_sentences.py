@@ -89,6 +89,15 @@ def test_the_words_moved_towards_the_interests_nearest_them_find_those_interests
     monkeypatch.setattr(sentences, "FED_BACK_CLOSE", float("inf"))  # the words' own vector only
     assert found(index, words) == ["back"]
     assert moved[:2] == ["back", "joints"] and "rust" not in moved and "moulds" not in moved
+    monkeypatch.setattr(sentences, "FED_BACK_CLOSE", 0.25)
+    monkeypatch.setattr(sentences, "MOVED_AMONG", 1)  # the moved vector's nearest among the one nearest the words
+    assert found(index, words) == ["back"]
+
+
+def test_many_interests_are_encoded_in_several_processes_as_in_one(monkeypatch):
+    monkeypatch.setattr(sentences, "ENCODED_APART", 2)
+    texts = [sentences.kept_as(i) for person in PEOPLE for i in person["interests"]]
+    assert np.allclose(sentences.encode_many(texts, procs=2), sentences.encode(texts), atol=1e-6)
 
 
 WALLS = "we can hear the neighbours through the walls"  # "walls" alone in the interests below: tied by words

@@ -45,6 +45,10 @@ __all__ = ["COVERAGE", "MOST_LABELS", "PHRASE_BONUS", "SEARCH_FIELDS", "IndexUna
            "SearchIndex", "Hit", "analyse", "highlight", "terms_of"]
 
 RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches still reading it
+# Megabytes of postings a rebuild's writer holds before it sorts them to disk in runs, to be merged when it
+# commits (merging them was a quarter of a 200,000-profile build): a quarter of the machine's memory, shared
+# among its processes, within these bounds. (A pool's real size stays near Whoosh's estimate of it.)
+WRITER_MB_LEAST, WRITER_MB_MOST = 256, 2048
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
@@ -202,7 +206,7 @@ class SearchIndex:
         write_faster()
         folder = self._new_folder()
         ix = whoosh_index.open_dir(str(folder))
-        writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
+        writer = ix.writer(limitmb=writer_memory(procs), procs=procs, multisegment=procs > 1, compound=False)
         count = 0
         try:
             for expert in experts:
@@ -215,7 +219,7 @@ class SearchIndex:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        keep_beside(folder, seed=os.path.realpath(self.path) if self.path.is_symlink() else None)
+        keep_beside(folder, seed=os.path.realpath(self.path) if self.path.is_symlink() else None, procs=procs)
         self._swap_in(folder)
         return count
 
@@ -476,13 +480,22 @@ class SearchIndex:
         return facts.remembered.get(("coverage", hide), lambda: facts.country_counts(counted))
 
 
-def keep_beside(folder, added=None, seed=None):
+def writer_memory(procs):
+    """The megabytes of postings each of a rebuild's ``procs`` writing processes holds (WRITER_MB_LEAST...)."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (ValueError, OSError):  # a system that does not say
+        return WRITER_MB_LEAST
+    return max(WRITER_MB_LEAST, min(WRITER_MB_MOST, total // 4 // max(1, procs)))
+
+
+def keep_beside(folder, added=None, seed=None, procs=1):
     """Keep the postings of each new segment's common terms decoded (``common_terms``) and the vectors of the
-    index's interests (``sentences.write``: ``added``, an update's; ``seed``, the index a rebuild replaces), for
-    every search to come. The index is complete without them (their terms are decoded instead; the words are
-    searched alone), so a failure is logged, not raised: the commit it follows has been made. Vectors that
-    could not be written are removed, not left as they were: an erasure's purge must not leave its person's
-    interests in an old list."""
+    index's interests (``sentences.write``: ``added``, an update's; ``seed``, the index a rebuild replaces;
+    ``procs``, the processes a rebuild encodes in), for every search to come. The index is complete without
+    them (their terms are decoded instead; the words are searched alone), so a failure is logged, not raised:
+    the commit it follows has been made. Vectors that could not be written are removed, not left as they were:
+    an erasure's purge must not leave its person's interests in an old list."""
     # (RARE_ONLY's common terms are never read.)
     fieldnames = [name for name in (*SEARCH_FIELDS, "pairs", *common_terms.COMMON_IN) if name not in RARE_ONLY]
     with whoosh_index.open_dir(str(folder)).reader() as reader:
@@ -492,7 +505,7 @@ def keep_beside(folder, added=None, seed=None):
         except Exception as error:  # noqa: BLE001 - disk, permissions, a damaged segment: searching works on
             log.warning("could not keep the common terms decoded beside the index at %s: %s", folder, error)
         try:
-            sentences.write(folder, reader, added, seed)
+            sentences.write(folder, reader, added, seed, procs)
         except Exception as error:  # noqa: BLE001 - as above, and whatever the encoder raises
             log.warning("could not keep the interests' vectors beside the index at %s (%s); searching by words "
                         "alone until a commit writes them", folder, error)

@@ -134,6 +134,7 @@ class RememberingAnalyzer(CompositeAnalyzer):
     highlighting) runs the chain."""
 
     PIECES = 100_000  # remembered pieces per analyzer and process, the most recently used
+    WORDS = 200_000  # remembered words, for chains that take a text a word at a time (``_by_word``)
 
     def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -151,7 +152,7 @@ class RememberingAnalyzer(CompositeAnalyzer):
         position = None
         words_before = 0
         for piece in value.split(";"):
-            terms, first, words = self._piece(piece, no_morph)
+            terms, first, words = self._piece(piece, no_morph, token.positions)
             if terms and position is None:
                 position = words_before + first
             words_before += words
@@ -162,24 +163,51 @@ class RememberingAnalyzer(CompositeAnalyzer):
                     position += 1
                 yield token
 
-    def _piece(self, piece, no_morph):
+    def _piece(self, piece, no_morph, positions):
         if "_pieces" not in self.__dict__:
             self._pieces = lru_cache(maxsize=self.PIECES)(self._analysed)
-        return self._pieces(piece, no_morph)
+            self._words = lru_cache(maxsize=self.WORDS)(self._word)
+        return self._pieces(piece, no_morph, positions)
 
-    def _analysed(self, piece, no_morph):
-        """(the terms of ``piece``, the place of its first among its words, its number of words)."""
+    def _analysed(self, piece, no_morph, positions):
+        """(the terms of ``piece``; with ``positions``, the place of its first among its words and its number of
+        words). A chain whose filters each take one word at a time (``_by_word``) gives each word's terms,
+        remembered: a million profiles' interests are mostly pieces never seen before, of words seen often."""
+        if not positions and self._by_word():
+            terms = [term for match in self.items[0].expression.finditer(piece)
+                     for term in self._words(match.group(0), no_morph)]
+            if isinstance(self.items[-1], WordPairs):
+                terms = [f"{first} {second}" for first, second in zip(terms, terms[1:])]
+            return tuple(terms), 0, 0
         found = [(token.text, token.pos)
                  for token in super().__call__(piece, no_morph=no_morph, positions=True, mode="index")]
         words = sum(1 for _token in self.items[0](piece))
         return tuple(text for text, _pos in found), found[0][1] if found else 0, words
 
+    def _by_word(self):
+        """Whether the chain's terms of a text are its words' terms in turn: a tokenizer of words and filters of
+        one word at a time (and, last, perhaps ``WordPairs``)."""
+        tokenizer, *filters = self.items
+        if filters and isinstance(filters[-1], WordPairs):
+            filters.pop()
+        return (type(tokenizer) is RegexTokenizer and not tokenizer.gaps
+                and all(type(item) in ONE_WORD_AT_A_TIME for item in filters))
+
+    def _word(self, word, no_morph):
+        """The terms of one word, by the chain but for ``WordPairs``."""
+        tokens = self.items[0](word, mode="index")
+        for item in self.items[1:]:
+            if not isinstance(item, WordPairs) and not (no_morph and getattr(item, "is_morph", False)):
+                tokens = item(tokens)
+        return tuple(token.text for token in tokens)
+
     def __getstate__(self):  # the index keeps its schema pickled: without what was remembered
-        return {key: value for key, value in self.__dict__.items() if key != "_pieces"}
+        return {key: value for key, value in self.__dict__.items() if key not in ("_pieces", "_words")}
 
     def clean(self):
         super().clean()
         self.__dict__.pop("_pieces", None)
+        self.__dict__.pop("_words", None)
 
 
 def words_analyzer(stop=True, stem=True):
@@ -287,6 +315,10 @@ class CognateFilter(Filter):
             if rest and rest != key:
                 token.text = rest
                 yield token
+
+
+# Filters whose terms of a word depend on that word alone (a stop filter's positions aside).
+ONE_WORD_AT_A_TIME = (LowercaseFilter, StopFilter, StemFilter, CharsetFilter, CognateFilter)
 
 
 def cognate_analyzer(stop=True):

@@ -3,6 +3,8 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
 
 - ``posting_arrays``: a term's posting blocks decoded whole into NumPy arrays, not one posting per call.
 - ``field_lengths``: a segment's field lengths (one byte a document) as one array.
+- ``doc_frequencies``: each term's document frequency in a field, read from the term table's bytes (Whoosh
+  unpickles every small term's postings to give it).
 - ``DisjunctionMaxMatcher`` mended on import: its ``score`` takes the higher of its two sides' scores even when
   they are on different documents, and its ``skip_to_quality`` keeps the document it was on. (Its ``replace``
   with a minimum quality can still drop a side: the fast path and stepping a matcher never ask for one.)
@@ -15,11 +17,13 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
     time; the segment's lengths of a field are read once, whole.
   - It sorts a segment's postings one by one and, when they outgrow the writer's memory (``limitmb``), in
     runs on disk pickled a posting at a time (a fifth of a 50,000-profile build): ``TermPostingPool`` keeps
-    them by term instead.
+    them by term instead, and each spelling word once (``is_spelling``: a tenth of a 200,000-profile build).
 """
 import heapq
 import pickle
+import struct
 from array import array
+from collections import Counter
 from itertools import groupby
 from operator import itemgetter
 
@@ -29,10 +33,12 @@ from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     W3LeafMatcher,
     W3PerDocReader,
+    W3TermsReader,
     _lenfield,
 )
 from whoosh.matching.binary import DisjunctionMaxMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
@@ -62,11 +68,22 @@ DisjunctionMaxMatcher.skip_to_quality = _skip_to_quality
 
 def posting_arrays(reader, fieldname, text, weights=True):
     """(document numbers, term weights) of a term in one segment, deleted documents included."""
-    if not reader.doc_count_all() or (fieldname, text) not in reader:
+    if not reader.doc_count_all():
         return NO_IDS, np.zeros(0, dtype=np.float32)
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deletions are masked out once, for the whole index
+    terms = getattr(reader, "_terms", None)
+    if isinstance(terms, W3TermsReader):  # the term looked up once, its postings read straight from their file
+        try:
+            tbytes = reader._text_to_bytes(fieldname, text)
+            matcher = W3LeafMatcher(terms._postfile, *terms.term_info(fieldname, tbytes).extent(),
+                                    reader.schema[fieldname].format, term=(fieldname, tbytes))
+        except (TermNotFound, KeyError):  # (KeyError: no such field)
+            return NO_IDS, np.zeros(0, dtype=np.float32)
+    elif (fieldname, text) not in reader:
+        return NO_IDS, np.zeros(0, dtype=np.float32)
+    else:
+        matcher = reader.postings(fieldname, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child  # deletions are masked out once, for the whole index
     ids, values = [], []
     if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
         while matcher.is_active():
@@ -92,6 +109,30 @@ def posting_arrays(reader, fieldname, text, weights=True):
         before = np.concatenate([[0], total[starts[1:] - 1]])
         ids = total - np.repeat(before, lengths)
     return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
+
+
+DOC_FREQUENCY = struct.Struct("!I")  # in W3TermInfo's bytes, after a flag byte and the term's weight
+DOC_FREQUENCY_AT = 5
+
+
+def doc_frequencies(reader, fieldname):
+    """{term: the number of documents that hold it, deleted ones included} of ``fieldname`` across ``reader``'s
+    segments. (Whoosh's ``iter_field`` decodes each term's whole information, unpickling a small term's
+    postings: most of a second for 25,000 terms.)"""
+    counts = Counter()
+    for leaf, _offset in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        if not isinstance(terms, W3TermsReader):  # another codec: its own way
+            counts.update({text: info.doc_frequency() for text, info in leaf.iter_field(fieldname)})
+            continue
+        if fieldname not in terms._fieldmap:
+            continue
+        prefix = terms._keycoder(fieldname, b"")
+        for key, value in terms._tindex.items_from(prefix):
+            if not key.startswith(prefix):
+                break
+            counts[key[len(prefix):]] += DOC_FREQUENCY.unpack_from(value, DOC_FREQUENCY_AT)[0]
+    return counts
 
 
 def field_lengths(reader, fieldname, size):
@@ -148,9 +189,14 @@ class TermPostingPool(PostingPool):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.terms = {}
         self.shared = {}  # one object for each distinct value: most are a frequency's four bytes
+        self.spelled = set()  # the spelling words added, in any run
 
     def add(self, item):
         fieldname, text, docnum, weight, value = item
+        if docnum == 0 and is_spelling(item):
+            if (fieldname, text) in self.spelled:
+                return
+            self.spelled.add((fieldname, text))
         held = self.terms.get((fieldname, text))
         if held is None:
             held = self.terms[fieldname, text] = [array("q"), array("d"), []]
@@ -247,6 +293,14 @@ class TermPostingPool(PostingPool):
 
     def _merge_runs(self, paths):
         return self._postings(self._merged(paths))
+
+
+def is_spelling(posting):
+    """Whether ``posting`` is a spelling word's (an int weight of 1, at document 0). Whoosh adds one for every
+    document holding the word (twenty million at a million profiles), but only the word is ever read (its
+    lexicon: the corrector counts a word's frequency in the field itself): a segment keeps each once."""
+    _fieldname, _text, docnum, weight, _value = posting
+    return docnum == 0 and type(weight) is int
 
 
 def _sorted_terms(terms):

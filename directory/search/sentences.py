@@ -16,8 +16,10 @@ to the moved vector, which ``querying.near`` searches below the firm's own words
 a search, the cosine of each one's interest nearest the words themselves (``closeness``) adds to its score
 (``SearchIndex._by_meaning``).
 """
+import heapq
 import json
 import logging
+import multiprocessing
 import os
 import re
 import uuid
@@ -29,16 +31,21 @@ from pathlib import Path
 import numpy as np
 
 from directory.search.common_terms import write_whole
+from directory.search.internals import doc_frequencies
 
 MOST_INTERESTS = 50_000  # interests kept as vectors (2 KB each): those most profiles hold
 NEAREST = 10  # interests searched for a query, at most
 FED_BACK = 4  # the interests nearest the words that move their vector (measured: docs/BENCHMARKS.md)
 FED_BACK_CLOSE = 0.25  # of those, only ones this close: in a small index the four nearest may be any subject
+# The moved vector's nearest are looked for among the interests this many nearest the words themselves, not all:
+# of the 100 nearest it at 1,586 queries (at 50,000 interests), 19 in 158,000 were further.
+MOVED_AMONG = 5_000
 LOOKED_AT = 100  # the nearest interests looked through for those held within a search's filters
 CLOSE = 0.35  # cosine: below this an interest is mostly another subject (measured: docs/BENCHMARKS.md)
 # Within a search's filters (one country: mostly another language than the firm's) fewer than NEAREST are often
 # CLOSE: there the next ones, a little less close, are taken too (measured: docs/BENCHMARKS.md).
 CLOSE_WITHIN = 0.3
+ENCODED_APART = 2_000  # interests to encode, at least, for more processes than one to be worth forking
 LONGEST_QUERY = 300  # characters of a query encoded
 LONGEST_INTEREST = 200  # characters of an interest kept whole (two longer ones alike that far are one)
 DIMENSIONS = 512  # of the encoder's vectors
@@ -67,6 +74,17 @@ def encode(texts):
     return np.asarray(encoder().encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
+def encode_many(texts, procs=1):
+    """``encode`` of many ``texts``, in ``procs`` forked processes when there are enough to be worth it (a
+    rebuild's 50,000 interests: half a minute in one)."""
+    if procs < 2 or len(texts) < ENCODED_APART:
+        return encode(texts)
+    encoder()  # loaded before forking: the processes share its pages
+    share = -(-len(texts) // procs)
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        return np.concatenate(pool.map(encode, [texts[start:start + share] for start in range(0, len(texts), share)]))
+
+
 def kept_as(interest):
     """An interest as the index keeps it whole: its words, lower case, at most LONGEST_INTEREST characters (and
     no lone surrogate, which no file can hold)."""
@@ -74,12 +92,13 @@ def kept_as(interest):
     return words[:LONGEST_INTEREST].strip().lower()
 
 
-def write(folder, reader, added=None, seed=None):
+def write(folder, reader, added=None, seed=None, procs=1):
     """Keep the vectors of the index's interests beside it in ``folder``. With ``added`` (an update's interests,
     as ``kept_as``): those kept and the new ones among them, up to MOST_INTERESTS. Without (a rebuild, a purge,
     or an index that has none kept yet): the MOST_INTERESTS that most of ``reader``'s documents hold (ties by
     a hash of the text, not its alphabet), those already encoded here or in ``seed`` (the index a rebuild
-    replaces) carried over."""
+    replaces) carried over. ``procs`` > 1 encodes in that many processes (forked: only for a single-threaded
+    caller, as ``SearchIndex.rebuild``'s)."""
     folder = Path(folder)
     kept = read(folder)
     carried = {}
@@ -92,12 +111,11 @@ def write(folder, reader, added=None, seed=None):
         if len(interests) == len(kept[1]):
             return  # nothing new: the files stay as they are
     else:
-        held = [(info.doc_frequency(), text.decode()) for text, info in reader.iter_field("whole_interest")
-                ] if "whole_interest" in reader.schema else []
-        held.sort(key=lambda pair: (-pair[0], zlib.crc32(pair[1].encode())))
-        interests = [text for _count, text in held[:MOST_INTERESTS]]
+        held = doc_frequencies(reader, "whole_interest") if "whole_interest" in reader.schema else {}
+        interests = [text.decode() for text in heapq.nsmallest(MOST_INTERESTS, held, key=lambda text: (
+            -held[text], zlib.crc32(text)))]
     missing = [interest for interest in interests if interest not in carried]
-    fresh = dict(zip(missing, encode(missing))) if missing else {}
+    fresh = dict(zip(missing, encode_many(missing, procs))) if missing else {}
     vectors = np.empty((len(interests), DIMENSIONS), dtype=np.float32)
     for row, interest in enumerate(interests):
         vectors[row] = fresh[interest] if interest in fresh else carried[interest]
@@ -187,15 +205,18 @@ def nearest(folder, text, held=None):
         return []
     fed = _nearest_rows(cosines, FED_BACK)
     fed = fed[cosines[fed] >= FED_BACK_CLOSE]
+    rows = None  # the rows ``cosines`` are of: all
     if len(fed):
         moved = _query_vector(text) + vectors[fed].mean(axis=0) - centre
-        cosines = vectors @ (moved / np.linalg.norm(moved)).astype(np.float32)
+        rows = np.sort(_nearest_rows(cosines, MOVED_AMONG))
+        cosines = vectors[rows] @ (moved / np.linalg.norm(moved)).astype(np.float32)
     wanted, floor = (NEAREST, CLOSE) if held is None else (LOOKED_AT, CLOSE_WITHIN)
     best = _nearest_rows(cosines, wanted)
     best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= floor]
+    found = [(interests[row if rows is None else rows[row]], float(cosines[row])) for row in best]
     if held is not None:
-        best = list(islice((row for row in best if held(interests[row])), NEAREST))  # the first NEAREST held
-    return [(interests[row], float(cosines[row])) for row in best]
+        found = list(islice((pair for pair in found if held(pair[0])), NEAREST))  # the first NEAREST held
+    return found
 
 
 def _nearest_rows(cosines, count):

@@ -14,6 +14,7 @@ from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.filedb.filestore import FileStorage
 
+import directory.search as search_package
 from directory import countries, thesaurus
 from directory.demo.profiles import profiles
 from directory.indexer import with_topics
@@ -28,7 +29,13 @@ from directory.search import (
     writer_memory,
 )
 from directory.search import facts as facts_module
-from directory.search.analysis import cognate_key, language_analyzer, words_analyzer
+from directory.search.analysis import (
+    cognate_analyzer,
+    cognate_key,
+    language_analyzer,
+    pairs_analyzer,
+    words_analyzer,
+)
 from directory.search.facts import leaf_readers
 from directory.search.fields import WORDS, document, schema
 from directory.search.internals import (
@@ -467,6 +474,18 @@ def test_remembered_analysis_gives_the_chain_s_own_terms_and_positions(make):
                         == [(t.text, t.pos if options.get("positions") else None) for t in chain(text, **options)])
 
 
+@pytest.mark.parametrize("make", [pairs_analyzer, cognate_analyzer])  # (fields that keep no positions)
+def test_remembered_word_pairs_and_cognate_keys_are_the_chain_s_within_each_interest(make):
+    remembering = make()
+    chain = CompositeAnalyzer(*remembering.items)
+    for _ in range(2):  # the second time from what was remembered
+        for text in ["Professor ; Battery recycling of the cells ; Department of the Built Environment",
+                     "Photokatalyse ; Recycling von Kunststoffen ; Recycling von Kunststoffen", "", " ; ", "a ; b"]:
+            for options in ({"mode": "index"}, {"no_morph": True}):
+                assert [token.text for token in remembering(text, **options)] == [
+                    token.text for piece in text.split(";") for token in chain(piece, **options)]
+
+
 def test_every_term_s_postings_decode_to_what_whoosh_s_matcher_reads(one_segment, many_segments):
     for index in (one_segment, many_segments):
         for reader, _offset in leaf_readers(index.searcher()):
@@ -539,7 +558,35 @@ def test_the_faster_writer_writes_the_very_files_whoosh_writes(tmp_path, monkeyp
     assert bool(runs) == (limitmb == 1)
 
 
-def test_a_rebuild_s_writers_hold_a_quarter_of_the_machine_s_memory_between_them(monkeypatch):
+def test_each_spelling_word_kept_once_a_segment_respells_as_all_of_them_did(tmp_path, monkeypatch):
+    words = sorted({word for person in PEOPLE for interest in person["interests"] for word in interest.split()
+                    if len(word) > 6 and word.isalpha()})
+    misspelt = [word[:2] + word[3] + word[2] + word[4:] for word in words[::7]]  # two letters swapped
+    gone = [person["id"] for person in PEOPLE[::3]]
+
+    def respellings(index):
+        before = [index.suggest(word) for word in misspelt]
+        index.update([], deleted_ids=gone, purge=True)  # an erasure's purge merges the segments it touches
+        return before, [index.suggest(word) for word in misspelt]
+
+    ours = SearchIndex(tmp_path / "ours" / "index")
+    for start in range(0, len(PEOPLE), 500):
+        ours.update(PEOPLE[start:start + 500])
+    with monkeypatch.context() as whoosh_s:
+        whoosh_s.setattr(whoosh_writing, "PostingPool", WHOOSH_OWN["PostingPool"])
+        whoosh_s.setattr(search_package, "write_faster", lambda: None)  # Whoosh's pool, every posting kept
+        own = SearchIndex(tmp_path / "whoosh" / "index")
+        for start in range(0, len(PEOPLE), 500):
+            own.update(PEOPLE[start:start + 500])
+        with own._open().reader() as reader:
+            assert max(doc_frequencies(reader, "spell_interests").values()) > 3  # a posting a profile
+        whoosh_s_respellings = respellings(own)
+    with ours._open().reader() as reader:
+        assert max(doc_frequencies(reader, "spell_interests").values()) <= 3  # once in each of the three segments
+    assert respellings(ours) == whoosh_s_respellings and any(whoosh_s_respellings[0])
+
+
+def test_a_rebuild_s_writers_hold_a_quarter_of_the_machine_s_memory_from_256_mb_to_2_gb_each(monkeypatch):
     def machine(gigabytes):  # (a machine's memory is the one thing here that cannot be varied for real)
         monkeypatch.setattr(os, "sysconf", lambda name: {"SC_PAGE_SIZE": 4096,
                                                          "SC_PHYS_PAGES": gigabytes * 2**30 // 4096}[name])

@@ -86,10 +86,10 @@ def test_the_words_moved_towards_the_interests_nearest_them_find_those_interests
     words = "back pain among our warehouse staff"
     assert index.search(words).total == 0  # no word in common
     moved = found(index, words)
-    monkeypatch.setattr(sentences, "FED_BACK_CLOSE", float("inf"))  # the words' own vector only
-    assert found(index, words) == ["back"]
+    with monkeypatch.context() as unmoved:
+        unmoved.setattr(sentences, "FED_BACK_CLOSE", float("inf"))  # the words' own vector only
+        assert found(index, words) == ["back"]
     assert moved[:2] == ["back", "joints"] and "rust" not in moved and "moulds" not in moved
-    monkeypatch.setattr(sentences, "FED_BACK_CLOSE", 0.25)
     monkeypatch.setattr(sentences, "MOVED_AMONG", 1)  # the moved vector's nearest among the one nearest the words
     assert found(index, words) == ["back"]
 
@@ -98,6 +98,18 @@ def test_many_interests_are_encoded_in_several_processes_as_in_one(monkeypatch):
     monkeypatch.setattr(sentences, "ENCODED_APART", 2)
     texts = [sentences.kept_as(i) for person in PEOPLE for i in person["interests"]]
     assert np.allclose(sentences.encode_many(texts, procs=2), sentences.encode(texts), atol=1e-6)
+
+
+def test_interests_that_cannot_be_encoded_apart_are_encoded_in_one_process(monkeypatch, caplog):
+    monkeypatch.setattr(sentences, "ENCODED_APART", 2)
+
+    def cannot_fork(method):
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(sentences.multiprocessing, "get_context", cannot_fork)
+    texts = [sentences.kept_as(i) for person in PEOPLE for i in person["interests"]]
+    assert np.allclose(sentences.encode_many(texts, procs=2), sentences.encode(texts), atol=1e-6)
+    assert "encoding in one" in caplog.text
 
 
 WALLS = "we can hear the neighbours through the walls"  # "walls" alone in the interests below: tied by words

@@ -49,6 +49,7 @@ RETIRED_SECONDS = 600  # how long a swapped-out index folder stays for searches 
 # commits (merging them was a quarter of a 200,000-profile build): a quarter of the machine's memory, shared
 # among its processes, within these bounds. (A pool's real size stays near Whoosh's estimate of it.)
 WRITER_MB_LEAST, WRITER_MB_MOST = 256, 2048
+CGROUP_MEMORY = "/sys/fs/cgroup/memory.max"  # a container's memory limit
 PHRASE_BONUS = 0.5  # a score times up to 1 + this for the query's words side by side in an interest, as typed
 COVERAGE = 0.5  # how much of a score depends on covering every part of the query (0: none)
 TOPIC_BONUS = 0.5  # a score times up to 1 + this for being on the topics the query names (its interests say so)
@@ -481,12 +482,18 @@ class SearchIndex:
 
 
 def writer_memory(procs):
-    """The megabytes of postings each of a rebuild's ``procs`` writing processes holds (WRITER_MB_LEAST...)."""
+    """The megabytes of postings each of a rebuild's ``procs`` writing processes holds (WRITER_MB_LEAST...): of
+    the machine's memory, or of the container's where that is less (cgroup v2's limit)."""
     try:
-        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
-    except (ValueError, OSError):  # a system that does not say
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # a system that does not say
         return WRITER_MB_LEAST
-    return max(WRITER_MB_LEAST, min(WRITER_MB_MOST, total // 4 // max(1, procs)))
+    try:
+        limit = Path(CGROUP_MEMORY).read_text().strip()
+        total = min(total, int(limit)) if limit.isdigit() else total  # ("max": no limit)
+    except OSError:
+        pass
+    return max(WRITER_MB_LEAST, min(WRITER_MB_MOST, total // 2**20 // 4 // max(1, procs)))
 
 
 def keep_beside(folder, added=None, seed=None, procs=1):

@@ -164,9 +164,9 @@ class RememberingAnalyzer(CompositeAnalyzer):
                 yield token
 
     def _piece(self, piece, no_morph, positions):
-        if "_pieces" not in self.__dict__:
-            self._pieces = lru_cache(maxsize=self.PIECES)(self._analysed)
+        if "_pieces" not in self.__dict__:  # (``_words`` first: a thread that finds ``_pieces`` finds both)
             self._words = lru_cache(maxsize=self.WORDS)(self._word)
+            self._pieces = lru_cache(maxsize=self.PIECES)(self._analysed)
         return self._pieces(piece, no_morph, positions)
 
     def _analysed(self, piece, no_morph, positions):

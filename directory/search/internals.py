@@ -71,13 +71,16 @@ def posting_arrays(reader, fieldname, text, weights=True):
     if not reader.doc_count_all():
         return NO_IDS, np.zeros(0, dtype=np.float32)
     terms = getattr(reader, "_terms", None)
-    if isinstance(terms, W3TermsReader):  # the term looked up once, its postings read straight from their file
+    info = None
+    if isinstance(terms, W3TermsReader):  # the term looked up once, not three times as through the reader
         try:
             tbytes = reader._text_to_bytes(fieldname, text)
-            matcher = W3LeafMatcher(terms._postfile, *terms.term_info(fieldname, tbytes).extent(),
-                                    reader.schema[fieldname].format, term=(fieldname, tbytes))
-        except (TermNotFound, KeyError):  # (KeyError: no such field)
+            info = terms.term_info(fieldname, tbytes)
+        except TermNotFound:  # (no such term, or no such field)
             return NO_IDS, np.zeros(0, dtype=np.float32)
+    if info is not None and not info.is_inlined():  # (inlined only by a codec told to inline more than none)
+        matcher = W3LeafMatcher(terms._postfile, *info.extent(), reader.schema[fieldname].format,
+                                term=(fieldname, tbytes))
     elif (fieldname, text) not in reader:
         return NO_IDS, np.zeros(0, dtype=np.float32)
     else:
@@ -112,13 +115,13 @@ def posting_arrays(reader, fieldname, text, weights=True):
 
 
 DOC_FREQUENCY = struct.Struct("!I")  # in W3TermInfo's bytes, after a flag byte and the term's weight
-DOC_FREQUENCY_AT = 5
+DOC_FREQUENCY_AT = struct.calcsize("!Bf")
 
 
 def doc_frequencies(reader, fieldname):
     """{term: the number of documents that hold it, deleted ones included} of ``fieldname`` across ``reader``'s
-    segments. (Whoosh's ``iter_field`` decodes each term's whole information, unpickling a small term's
-    postings: most of a second for 25,000 terms.)"""
+    segments. (Whoosh's ``iter_field`` decodes each term's whole information, 36 microseconds a term: 11 s of
+    a 200,000-profile build for the interests' list.)"""
     counts = Counter()
     for leaf, _offset in reader.leaf_readers():
         terms = getattr(leaf, "_terms", None)
@@ -193,7 +196,7 @@ class TermPostingPool(PostingPool):
 
     def add(self, item):
         fieldname, text, docnum, weight, value = item
-        if docnum == 0 and is_spelling(item):
+        if docnum == 0 and is_spelling(item):  # (the document number first: most postings are not at 0)
             if (fieldname, text) in self.spelled:
                 return
             self.spelled.add((fieldname, text))
@@ -311,8 +314,8 @@ def _sorted_terms(terms):
 
 
 def _ascending(docnums):
-    """Whether each document number is above the one before. (Equal ones, as the spelling words' 0 repeated,
-    are sorted by their weight and value too.)"""
+    """Whether each document number is above the one before. (Equal ones, as a spelling word's 0 in a merge of
+    runs, are sorted by their weight and value too.)"""
     numbers = np.frombuffer(docnums, dtype=np.int64)
     return bool((numbers[1:] > numbers[:-1]).all())
 

@@ -24,6 +24,8 @@ import os
 import re
 import uuid
 import zlib
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
@@ -81,8 +83,12 @@ def encode_many(texts, procs=1):
         return encode(texts)
     encoder()  # loaded before forking: the processes share its pages
     share = -(-len(texts) // procs)
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
-        return np.concatenate(pool.map(encode, [texts[start:start + share] for start in range(0, len(texts), share)]))
+    try:  # (an executor, not a Pool: a process killed, by the kernel out of memory say, raises instead of hanging)
+        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return np.concatenate(list(pool.map(encode, [texts[at:at + share] for at in range(0, len(texts), share)])))
+    except (BrokenProcessPool, ValueError, OSError) as error:  # (ValueError: a system that cannot fork)
+        log.warning("could not encode in %d processes (%s): encoding in one", procs, error)
+        return encode(texts)
 
 
 def kept_as(interest):
@@ -113,7 +119,7 @@ def write(folder, reader, added=None, seed=None, procs=1):
     else:
         held = doc_frequencies(reader, "whole_interest") if "whole_interest" in reader.schema else {}
         interests = [text.decode() for text in heapq.nsmallest(MOST_INTERESTS, held, key=lambda text: (
-            -held[text], zlib.crc32(text)))]
+            -held[text], zlib.crc32(text), text))]
     missing = [interest for interest in interests if interest not in carried]
     fresh = dict(zip(missing, encode_many(missing, procs))) if missing else {}
     vectors = np.empty((len(interests), DIMENSIONS), dtype=np.float32)
@@ -207,9 +213,11 @@ def nearest(folder, text, held=None):
     fed = fed[cosines[fed] >= FED_BACK_CLOSE]
     rows = None  # the rows ``cosines`` are of: all
     if len(fed):
-        moved = _query_vector(text) + vectors[fed].mean(axis=0) - centre
-        rows = np.sort(_nearest_rows(cosines, MOVED_AMONG))
-        cosines = vectors[rows] @ (moved / np.linalg.norm(moved)).astype(np.float32)
+        moved = (_query_vector(text) + vectors[fed].mean(axis=0) - centre).astype(np.float32)
+        moved /= np.linalg.norm(moved)
+        if len(vectors) > MOVED_AMONG:
+            rows = np.sort(_nearest_rows(cosines, MOVED_AMONG))
+        cosines = (vectors if rows is None else vectors[rows]) @ moved
     wanted, floor = (NEAREST, CLOSE) if held is None else (LOOKED_AT, CLOSE_WITHIN)
     best = _nearest_rows(cosines, wanted)
     best = [row for row in best[np.argsort(-cosines[best], kind="stable")] if cosines[row] >= floor]

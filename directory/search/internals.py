@@ -4,7 +4,7 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
 - ``posting_arrays``: a term's posting blocks decoded whole into NumPy arrays, not one posting per call.
 - ``field_lengths``: a segment's field lengths (one byte a document) as one array.
 - ``doc_frequencies``: each term's document frequency in a field, read from the term table's bytes (Whoosh
-  unpickles every small term's postings to give it).
+  decodes each term's whole information to give it).
 - ``DisjunctionMaxMatcher`` mended on import: its ``score`` takes the higher of its two sides' scores even when
   they are on different documents, and its ``skip_to_quality`` keeps the document it was on. (Its ``replace``
   with a minimum quality can still drop a side: the fast path and stepping a matcher never ask for one.)
@@ -21,7 +21,6 @@ tests/test_search_engine.py checks the answers they give against Whoosh's own ma
 """
 import heapq
 import pickle
-import struct
 from array import array
 from collections import Counter
 from itertools import groupby
@@ -33,6 +32,7 @@ from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     W3LeafMatcher,
     W3PerDocReader,
+    W3TermInfo,
     W3TermsReader,
     _lenfield,
 )
@@ -68,25 +68,9 @@ DisjunctionMaxMatcher.skip_to_quality = _skip_to_quality
 
 def posting_arrays(reader, fieldname, text, weights=True):
     """(document numbers, term weights) of a term in one segment, deleted documents included."""
-    if not reader.doc_count_all():
+    matcher = _matcher(reader, fieldname, text) if reader.doc_count_all() else None
+    if matcher is None:
         return NO_IDS, np.zeros(0, dtype=np.float32)
-    terms = getattr(reader, "_terms", None)
-    info = None
-    if isinstance(terms, W3TermsReader):  # the term looked up once, not three times as through the reader
-        try:
-            tbytes = reader._text_to_bytes(fieldname, text)
-            info = terms.term_info(fieldname, tbytes)
-        except TermNotFound:  # (no such term, or no such field)
-            return NO_IDS, np.zeros(0, dtype=np.float32)
-    if info is not None and not info.is_inlined():  # (inlined only by a codec told to inline more than none)
-        matcher = W3LeafMatcher(terms._postfile, *info.extent(), reader.schema[fieldname].format,
-                                term=(fieldname, tbytes))
-    elif (fieldname, text) not in reader:
-        return NO_IDS, np.zeros(0, dtype=np.float32)
-    else:
-        matcher = reader.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child  # deletions are masked out once, for the whole index
     ids, values = [], []
     if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
         while matcher.is_active():
@@ -114,8 +98,24 @@ def posting_arrays(reader, fieldname, text, weights=True):
     return ids.astype(np.int32), np.array(values, dtype=np.float32) if weights else np.ones(len(ids), np.float32)
 
 
-DOC_FREQUENCY = struct.Struct("!I")  # in W3TermInfo's bytes, after a flag byte and the term's weight
-DOC_FREQUENCY_AT = struct.calcsize("!Bf")
+def _matcher(reader, fieldname, text):
+    """A term's matcher over all its postings, deleted documents included (they are masked out once, for the
+    whole index), or None where no document holds it. The term is looked up once: through the reader, three
+    times, and the segment's deletions read each time."""
+    terms = getattr(reader, "_terms", None)
+    if isinstance(terms, W3TermsReader):
+        try:
+            tbytes = reader._text_to_bytes(fieldname, text)
+            info = terms.term_info(fieldname, tbytes)
+        except TermNotFound:  # (no such term, or no such field)
+            return None
+        if not info.is_inlined():  # (inlined only by a codec told to inline more than none)
+            return W3LeafMatcher(terms._postfile, *info.extent(), reader.schema[fieldname].format,
+                                 term=(fieldname, tbytes))
+    if (fieldname, text) not in reader:
+        return None
+    matcher = reader.postings(fieldname, text)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def doc_frequencies(reader, fieldname):
@@ -134,7 +134,7 @@ def doc_frequencies(reader, fieldname):
         for key, value in terms._tindex.items_from(prefix):
             if not key.startswith(prefix):
                 break
-            counts[key[len(prefix):]] += DOC_FREQUENCY.unpack_from(value, DOC_FREQUENCY_AT)[0]
+            counts[key[len(prefix):]] += W3TermInfo._struct.unpack_from(value)[2]  # (flags, weight, documents...)
     return counts
 
 
